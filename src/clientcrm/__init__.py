@@ -1,0 +1,92 @@
+"""clientcrm: a client relationship manager that booking platforms embed.
+
+The host tells clientcrm what happened (bookings made, attended, cancelled, paid, refunded);
+clientcrm keeps the client records, their derived figures and rules, and answers the
+questions a dashboard asks. Start with `CRM`::
+
+    from clientcrm import CRM, Actor, Workspace
+    from clientcrm.stores.memory import MemoryStore
+
+    crm = CRM(MemoryStore())
+"""
+
+from importlib.metadata import PackageNotFoundError, version
+
+from clientcrm.errors import (
+    BlockedClientError,
+    CRMError,
+    DuplicateClientError,
+    NotFoundError,
+    PermissionDeniedError,
+    PlanLimitError,
+    StorageError,
+    ValidationError,
+)
+from clientcrm.models import (
+    Actor,
+    Booking,
+    BookingEvent,
+    BookingEventKind,
+    BookingStatus,
+    Client,
+    ClientFigures,
+    ClientPage,
+    ClientQuery,
+    Flag,
+    Money,
+    Note,
+    NoteVisibility,
+    PaymentStatus,
+    Permission,
+    Role,
+    SortKey,
+    Source,
+    StatusPill,
+    Workspace,
+)
+from clientcrm.policies import NotePolicy, Policies, StatusPolicy
+from clientcrm.service import CRM, ClientDetail, RebuildReport, RecordSummary
+
+try:
+    __version__ = version("clientcrm")
+except PackageNotFoundError:  # pragma: no cover - only when run from a bare source tree
+    __version__ = "0.0.0"
+
+__all__ = [
+    "CRM",
+    "Actor",
+    "BlockedClientError",
+    "Booking",
+    "BookingEvent",
+    "BookingEventKind",
+    "BookingStatus",
+    "CRMError",
+    "Client",
+    "ClientDetail",
+    "ClientFigures",
+    "ClientPage",
+    "ClientQuery",
+    "DuplicateClientError",
+    "Flag",
+    "Money",
+    "NotFoundError",
+    "Note",
+    "NotePolicy",
+    "NoteVisibility",
+    "PaymentStatus",
+    "Permission",
+    "PermissionDeniedError",
+    "PlanLimitError",
+    "Policies",
+    "RebuildReport",
+    "RecordSummary",
+    "Role",
+    "SortKey",
+    "Source",
+    "StatusPill",
+    "StatusPolicy",
+    "StorageError",
+    "ValidationError",
+    "Workspace",
+    "__version__",
+]

@@ -1,0 +1,97 @@
+"""The one error tree of clientcrm.
+
+Every failure a caller can act on is a subclass of :class:`CRMError`::
+
+    CRMError
+    ├── ValidationError (+ ValueError)       bad input: names the field and the reason
+    │   └── DuplicateClientError             the email is already a client (names it)
+    ├── NotFoundError (+ LookupError)        no such record in the actor's workspace
+    ├── PermissionDeniedError (+ PermissionError)
+    ├── PlanLimitError                       the workspace's client limit is reached
+    ├── BlockedClientError                   a BLOCKED client cannot take new bookings
+    └── StorageError                         the store failed; the unit of work rolled back
+
+An operation that raises any of these has changed nothing.
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "BlockedClientError",
+    "CRMError",
+    "DuplicateClientError",
+    "NotFoundError",
+    "PermissionDeniedError",
+    "PlanLimitError",
+    "StorageError",
+    "ValidationError",
+]
+
+
+class CRMError(Exception):
+    """Root of every error clientcrm raises on purpose."""
+
+
+class ValidationError(CRMError, ValueError):
+    """A value was rejected.
+
+    Attributes:
+        field: the name of the offending field (``"email"``, ``"amount"``...).
+        reason: why it was rejected, in words a user can act on.
+    """
+
+    def __init__(self, field: str, reason: str) -> None:
+        super().__init__(f"{field}: {reason}")
+        self.field = field
+        self.reason = reason
+
+
+class DuplicateClientError(ValidationError):
+    """The workspace already has a client with this email.
+
+    Attributes:
+        existing_client_id: the id of the client that holds the email.
+    """
+
+    def __init__(self, email: str, existing_client_id: str) -> None:
+        super().__init__("email", f"{email} already belongs to client {existing_client_id}")
+        self.email = email
+        self.existing_client_id = existing_client_id
+
+
+class NotFoundError(CRMError, LookupError):
+    """No such record exists in the actor's workspace."""
+
+    def __init__(self, kind: str, key: str) -> None:
+        super().__init__(f"{kind} not found: {key}")
+        self.kind = kind
+        self.key = key
+
+
+class PermissionDeniedError(CRMError, PermissionError):
+    """The acting person may not do this."""
+
+    def __init__(self, action: str, reason: str) -> None:
+        super().__init__(f"not allowed to {action}: {reason}")
+        self.action = action
+        self.reason = reason
+
+
+class PlanLimitError(CRMError):
+    """Creating one more client would exceed the workspace's plan limit."""
+
+    def __init__(self, limit: int) -> None:
+        super().__init__(f"the workspace's plan allows at most {limit} clients")
+        self.limit = limit
+
+
+class BlockedClientError(CRMError):
+    """The client is flagged BLOCKED and cannot take new bookings."""
+
+    def __init__(self, client_id: str) -> None:
+        super().__init__(f"client {client_id} is blocked and cannot take new bookings")
+        self.client_id = client_id
+
+
+class StorageError(CRMError):
+    """The store failed; the unit of work was rolled back and nothing changed."""

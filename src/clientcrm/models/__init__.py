@@ -1,0 +1,45 @@
+"""The domain models: small, frozen, slotted, typed attrs classes."""
+
+from clientcrm.models.actor import Actor, Permission, Role
+from clientcrm.models.booking import Booking, BookingStatus, PaymentStatus, Version
+from clientcrm.models.client import Client, ClientFigures, Flag, Source, StatusPill
+from clientcrm.models.events import (
+    BookingEvent,
+    BookingEventKind,
+    BookingRecorded,
+    ClientCreated,
+    ClientFlagged,
+    DomainEvent,
+)
+from clientcrm.models.money import Money
+from clientcrm.models.note import Note, NoteVisibility
+from clientcrm.models.query import ClientPage, ClientQuery, SortKey
+from clientcrm.models.workspace import Workspace
+
+__all__ = [
+    "Actor",
+    "Booking",
+    "BookingEvent",
+    "BookingEventKind",
+    "BookingRecorded",
+    "BookingStatus",
+    "Client",
+    "ClientCreated",
+    "ClientFigures",
+    "ClientFlagged",
+    "ClientPage",
+    "ClientQuery",
+    "DomainEvent",
+    "Flag",
+    "Money",
+    "Note",
+    "NoteVisibility",
+    "PaymentStatus",
+    "Permission",
+    "Role",
+    "SortKey",
+    "Source",
+    "StatusPill",
+    "Version",
+    "Workspace",
+]

@@ -1,0 +1,97 @@
+"""Clients and their materialised figures."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+import attrs
+
+__all__ = ["Client", "ClientFigures", "Flag", "Source", "StatusPill"]
+
+
+class Flag(enum.StrEnum):
+    """Manual flags an owner sets beside the status pill (seed 001)."""
+
+    VIP = "vip"
+    BLOCKED = "blocked"
+    INACTIVE = "inactive"
+
+
+class Source(enum.StrEnum):
+    """How a client record came to exist."""
+
+    BOOKING = "booking"
+    FORM = "form"
+    ORDER = "order"
+    MANUAL = "manual"
+    IMPORT = "import"
+
+
+class StatusPill(enum.StrEnum):
+    """The status pill of SPEC section 6, evaluated at a moment."""
+
+    LAPSED = "lapsed"
+    REGULAR = "regular"
+    ACTIVE = "active"
+    NEW = "new"
+
+
+@attrs.frozen
+class ClientFigures:
+    """The figures derived from a client's bookings (SPEC section 5), kept materialised.
+
+    Attributes:
+        bookings: the number of counted bookings.
+        spend: lifetime spend in the workspace currency: paid minus refunded over counted bookings.
+        first_booking_at: start of the earliest counted booking.
+        last_booking_at: start of the latest counted booking (drives LAPSED).
+        last_attended_at: start of the latest completed booking.
+        last_activity_at: the latest moment anything happened to the client.
+    """
+
+    bookings: int = 0
+    spend: Decimal = Decimal(0)
+    first_booking_at: datetime | None = None
+    last_booking_at: datetime | None = None
+    last_attended_at: datetime | None = None
+    last_activity_at: datetime | None = None
+
+
+@attrs.frozen
+class Client:
+    """A person the workspace has a relationship with.
+
+    Attributes:
+        id: clientcrm's id of the client.
+        workspace_id: the workspace the record belongs to.
+        name: the display name.
+        email: the primary email, normalised (trimmed, lower case); unique in the workspace.
+        aliases: further emails that route to this client.
+        phone: E.164 where it parsed.
+        language: preferred language (BCP 47 tag), if known.
+        avatar_url: a picture, if the host has one.
+        tags: free labels.
+        flags: manual flags (VIP, BLOCKED, INACTIVE).
+        source: how the record came to exist.
+        created_at: "client since".
+        custom: host-defined fields: string keys, JSON-able values.
+        figures: the materialised figures.
+    """
+
+    id: str
+    workspace_id: str
+    name: str
+    email: str
+    created_at: datetime
+    source: Source = Source.MANUAL
+    phone: str | None = None
+    aliases: frozenset[str] = frozenset()
+    language: str | None = None
+    avatar_url: str | None = None
+    tags: frozenset[str] = frozenset()
+    flags: frozenset[Flag] = frozenset()
+    custom: dict[str, Any] = attrs.field(factory=dict, hash=False)
+    figures: ClientFigures = attrs.Factory(ClientFigures)

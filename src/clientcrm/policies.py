@@ -1,0 +1,68 @@
+"""Policy objects: every threshold a workspace may change, with the SPEC's defaults."""
+
+from __future__ import annotations
+
+import enum
+
+import attrs
+
+from clientcrm.errors import ValidationError
+
+__all__ = ["NotePolicy", "NoteVisibility", "Policies", "StatusPolicy"]
+
+
+def _positive(_: object, attribute: attrs.Attribute[int], value: int) -> None:
+    if value < 1:
+        raise ValidationError(attribute.name, "must be at least 1")
+
+
+@attrs.frozen
+class StatusPolicy:
+    """Thresholds of the status pills (SPEC section 6).
+
+    Attributes:
+        lapsed_after_days: a client whose last counted booking is this many calendar days
+            ago or more (in the workspace timezone) is LAPSED.
+        regular_min_bookings: counted bookings that make a client REGULAR.
+        growing_min_bookings: the low end of the "growing" filter.
+        growing_max_bookings: the high end of the "growing" filter.
+    """
+
+    lapsed_after_days: int = attrs.field(default=90, validator=_positive)
+    regular_min_bookings: int = attrs.field(default=5, validator=_positive)
+    growing_min_bookings: int = attrs.field(default=3, validator=_positive)
+    growing_max_bookings: int = attrs.field(default=5, validator=_positive)
+
+    def __attrs_post_init__(self) -> None:
+        if self.growing_min_bookings > self.growing_max_bookings:
+            raise ValidationError("growing_min_bookings", "must not exceed growing_max_bookings")
+
+
+class NoteVisibility(enum.StrEnum):
+    """Who may read a note: its author only, or every staff member allowed to view notes."""
+
+    PRIVATE = "private"
+    TEAM = "team"
+
+
+@attrs.frozen
+class NotePolicy:
+    """Rules of notes (SPEC section 9).
+
+    Attributes:
+        max_length: the longest note, in characters.
+        default_visibility: the visibility of a note when none is given.
+        owner_can_delete: whether owners and admins may delete notes they did not write.
+    """
+
+    max_length: int = attrs.field(default=2000, validator=_positive)
+    default_visibility: NoteVisibility = NoteVisibility.PRIVATE
+    owner_can_delete: bool = False
+
+
+@attrs.frozen
+class Policies:
+    """Every policy of one workspace."""
+
+    status: StatusPolicy = attrs.Factory(StatusPolicy)
+    notes: NotePolicy = attrs.Factory(NotePolicy)

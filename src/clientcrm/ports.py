@@ -1,0 +1,168 @@
+"""The ports: what a store must provide, and the contract every store keeps.
+
+Each sentence of a method's docstring is a promise the conformance kit in
+`clientcrm.testing` checks. Every method takes the workspace id (or a record that carries it)
+and never reads or writes another workspace's records.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterator, Sequence
+from types import TracebackType
+from typing import Protocol, Self
+
+from clientcrm.models.booking import Booking
+from clientcrm.models.client import Client
+from clientcrm.models.note import Note
+from clientcrm.models.workspace import Workspace
+from clientcrm.rules.query import ClientCriteria
+
+__all__ = [
+    "BookingRepository",
+    "ClientRepository",
+    "NoteRepository",
+    "Store",
+    "UnitOfWork",
+    "WorkspaceRepository",
+]
+
+
+class WorkspaceRepository(Protocol):
+    """Workspaces and their policies."""
+
+    def get(self, workspace_id: str) -> Workspace:
+        """Return the workspace; raise `NotFoundError` when there is none with this id."""
+        ...
+
+    def save(self, workspace: Workspace) -> None:
+        """Create the workspace, or replace its settings when it exists."""
+        ...
+
+
+class ClientRepository(Protocol):
+    """Client records, their emails (primary and aliases), tags and materialised figures."""
+
+    def get(self, workspace_id: str, client_id: str) -> Client:
+        """Return the client; raise `NotFoundError` if it is not in this workspace."""
+        ...
+
+    def find_by_emails(self, workspace_id: str, emails: Collection[str]) -> dict[str, Client]:
+        """Map each given normalised email that is a client's primary email or alias to it."""
+        ...
+
+    def add(self, clients: Sequence[Client]) -> None:
+        """Insert new clients; raise `DuplicateClientError` if an email or alias is taken."""
+        ...
+
+    def update(self, client: Client) -> None:
+        """Replace the stored client with this one (all fields); `NotFoundError` if absent."""
+        ...
+
+    def update_figures(self, clients: Sequence[Client]) -> None:
+        """Write only ``created_at`` and the figures of these existing clients."""
+        ...
+
+    def count(self, workspace_id: str) -> int:
+        """Return how many clients the workspace has."""
+        ...
+
+    def list(self, workspace_id: str, criteria: ClientCriteria) -> list[Client]:
+        """Return up to ``criteria.limit`` matching clients in sort order, ties by id.
+
+        Descending sorts order by (value, id) descending; name sorts by (folded name, id)
+        ascending. With ``criteria.after``, only clients strictly after that position.
+        """
+        ...
+
+    def iter_workspace(self, workspace_id: str) -> Iterator[Client]:
+        """Yield every client of the workspace, ordered by id; writes may happen in between."""
+        ...
+
+
+class BookingRepository(Protocol):
+    """Booking state, keyed by the host's booking id within a workspace."""
+
+    def get_many(self, workspace_id: str, booking_ids: Collection[str]) -> dict[str, Booking]:
+        """Map each given booking id that exists in the workspace to its booking."""
+        ...
+
+    def save_many(self, bookings: Sequence[Booking]) -> None:
+        """Insert or replace these bookings, keyed by (workspace_id, id)."""
+        ...
+
+    def for_clients(
+        self, workspace_id: str, client_ids: Collection[str]
+    ) -> dict[str, list[Booking]]:
+        """Map each given client id to its bookings, oldest start first, ties by booking id."""
+        ...
+
+
+class NoteRepository(Protocol):
+    """Notes about clients."""
+
+    def get(self, workspace_id: str, note_id: str) -> Note:
+        """Return the note; raise `NotFoundError` if it is not in this workspace."""
+        ...
+
+    def add(self, note: Note) -> None:
+        """Insert a new note."""
+        ...
+
+    def update(self, note: Note) -> None:
+        """Replace the stored note; raise `NotFoundError` if it is absent."""
+        ...
+
+    def delete(self, workspace_id: str, note_id: str) -> None:
+        """Delete the note; raise `NotFoundError` if it is absent."""
+        ...
+
+    def for_client(self, workspace_id: str, client_id: str) -> list[Note]:
+        """Return the client's notes, pinned first, then newest first, ties by id."""
+        ...
+
+
+class UnitOfWork(Protocol):
+    """One atomic piece of work over the repositories.
+
+    Changes become visible to other units of work only on `commit`. Leaving the ``with``
+    block without committing, or with an exception, rolls everything back. Driver errors
+    surface as `StorageError`.
+    """
+
+    workspaces: WorkspaceRepository
+    clients: ClientRepository
+    bookings: BookingRepository
+    notes: NoteRepository
+
+    def __enter__(self) -> Self:
+        """Begin the unit of work."""
+        ...
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        """Roll back whatever was not committed, and end the unit of work."""
+        ...
+
+    def commit(self) -> None:
+        """Make every change of this unit of work durable and visible, all or nothing."""
+        ...
+
+    def rollback(self) -> None:
+        """Discard every change since the unit of work began (or last committed)."""
+        ...
+
+
+class Store(Protocol):
+    """A store: the factory of units of work over one database."""
+
+    def unit_of_work(self) -> UnitOfWork:
+        """Return a new unit of work; use it as a context manager."""
+        ...
+
+    def close(self) -> None:
+        """Release the store's resources."""
+        ...

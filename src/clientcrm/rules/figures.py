@@ -1,0 +1,181 @@
+"""Counting, lifetime spend and quick stats (SPEC section 5): pure functions of bookings."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+from datetime import datetime, timedelta
+from decimal import Decimal
+
+import attrs
+
+from clientcrm.models.booking import Booking, BookingStatus
+from clientcrm.models.client import ClientFigures
+
+__all__ = [
+    "QuickStats",
+    "compute_figures",
+    "counts",
+    "is_pending",
+    "quick_stats",
+    "update_figures",
+]
+
+
+def counts(booking: Booking) -> bool:
+    """Whether a booking counts: completed, or a no-show or cancellation whose money was kept.
+
+    A fully refunded booking never counts; an upcoming or unattended ``booked`` one does not.
+    """
+    if booking.amount_paid > 0 and booking.amount_refunded >= booking.amount_paid:
+        return False
+    if booking.status is BookingStatus.COMPLETED:
+        return True
+    if booking.status in (BookingStatus.NO_SHOW, BookingStatus.CANCELLED):
+        return booking.net_paid > 0
+    return False
+
+
+def is_pending(booking: Booking, now: datetime) -> bool:
+    """Whether a booking is upcoming: still ``booked`` and starting after ``now``."""
+    return booking.status is BookingStatus.BOOKED and booking.starts_at > now
+
+
+def _spend(booking: Booking) -> Decimal:
+    return booking.net_paid if counts(booking) else Decimal(0)
+
+
+def _latest(a: datetime | None, b: datetime | None) -> datetime | None:
+    if a is None:
+        return b
+    return a if b is None or a >= b else b
+
+
+def _earliest(a: datetime | None, b: datetime | None) -> datetime | None:
+    if a is None:
+        return b
+    return a if b is None or a <= b else b
+
+
+def compute_figures(bookings: Iterable[Booking], created_at: datetime) -> ClientFigures:
+    """Recompute a client's figures from scratch from all their bookings."""
+    total = 0
+    spend = Decimal(0)
+    first = last = attended = None
+    activity: datetime | None = created_at
+    for booking in bookings:
+        activity = _latest(activity, _last_event_at(booking))
+        if booking.status is BookingStatus.COMPLETED:
+            attended = _latest(attended, booking.starts_at)
+        if counts(booking):
+            total += 1
+            spend += booking.net_paid
+            first = _earliest(first, booking.starts_at)
+            last = _latest(last, booking.starts_at)
+    return ClientFigures(total, spend, first, last, attended, activity)
+
+
+def _last_event_at(booking: Booking) -> datetime:
+    versions = (booking.details_version, booking.status_version, booking.paid_version)
+    latest = max(v.occurred_at for v in versions if v is not None)
+    if booking.refund_version is not None:
+        latest = max(latest, booking.refund_version.occurred_at)
+    return latest
+
+
+def update_figures(
+    figures: ClientFigures, before: Booking | None, after: Booking
+) -> ClientFigures | None:
+    """Return the figures after one booking changed from ``before`` to ``after``.
+
+    Counts and spend move by the booking's difference. The earliest/latest dates move
+    forward cheaply; when the booking that held one of them stops holding it, the answer
+    needs the other bookings, and ``None`` says so: recompute with `compute_figures`.
+    """
+    was, now_counts = before is not None and counts(before), counts(after)
+    old_spend = _spend(before) if before is not None else Decimal(0)
+    first, last = figures.first_booking_at, figures.last_booking_at
+    attended = figures.last_attended_at
+    if before is not None and _loses_extreme(figures, before, after, was=was, now=now_counts):
+        return None
+    if now_counts:
+        first = _earliest(first, after.starts_at)
+        last = _latest(last, after.starts_at)
+    if after.status is BookingStatus.COMPLETED:
+        attended = _latest(attended, after.starts_at)
+    return attrs.evolve(
+        figures,
+        bookings=figures.bookings + int(now_counts) - int(was),
+        spend=figures.spend + _spend(after) - old_spend,
+        first_booking_at=first,
+        last_booking_at=last,
+        last_attended_at=attended,
+        last_activity_at=_latest(figures.last_activity_at, _last_event_at(after)),
+    )
+
+
+def _loses_extreme(
+    figures: ClientFigures, before: Booking, after: Booking, *, was: bool, now: bool
+) -> bool:
+    """Whether ``before`` held an earliest/latest date that ``after`` no longer holds."""
+    moved = after.starts_at != before.starts_at
+    held_span = was and before.starts_at in (figures.first_booking_at, figures.last_booking_at)
+    held_attended = (
+        before.status is BookingStatus.COMPLETED and before.starts_at == figures.last_attended_at
+    )
+    still_completed = after.status is BookingStatus.COMPLETED
+    return (held_span and (moved or not now)) or (held_attended and (moved or not still_completed))
+
+
+@attrs.frozen
+class QuickStats:
+    """The header figures of a client's page (SPEC section 5).
+
+    Rates are fractions in [0, 1] of the bookings that have happened (not upcoming ones);
+    ``None`` where there is nothing to divide by.
+    """
+
+    total_bookings: int
+    total_spend: Decimal
+    average_per_booking: Decimal | None
+    since_first_booking: timedelta | None
+    since_last_booking: timedelta | None
+    pending_bookings: int
+    most_booked_service: str | None
+    completion_rate: Decimal | None
+    no_show_rate: Decimal | None
+
+
+def quick_stats(
+    bookings: Iterable[Booking], figures: ClientFigures, now: datetime, *, places: int = 2
+) -> QuickStats:
+    """Return the quick stats of one client at ``now``; money is rounded to ``places``."""
+    pending = 0
+    happened = Counter[BookingStatus]()
+    services = Counter[str]()
+    for booking in bookings:
+        if is_pending(booking, now):
+            pending += 1
+        elif booking.status is not BookingStatus.BOOKED:
+            happened[booking.status] += 1
+        if counts(booking):
+            services[booking.service] += 1
+    held = sum(happened.values())
+    average = None
+    if figures.bookings:
+        average = (figures.spend / figures.bookings).quantize(Decimal(1).scaleb(-places))
+    return QuickStats(
+        total_bookings=figures.bookings,
+        total_spend=figures.spend,
+        average_per_booking=average,
+        since_first_booking=now - figures.first_booking_at if figures.first_booking_at else None,
+        since_last_booking=now - figures.last_booking_at if figures.last_booking_at else None,
+        pending_bookings=pending,
+        most_booked_service=min(services, key=lambda s: (-services[s], s)) if services else None,
+        completion_rate=_rate(happened[BookingStatus.COMPLETED], held),
+        no_show_rate=_rate(happened[BookingStatus.NO_SHOW], held),
+    )
+
+
+def _rate(part: int, whole: int) -> Decimal | None:
+    return (Decimal(part) / Decimal(whole)).quantize(Decimal("0.0001")) if whole else None

@@ -1,0 +1,47 @@
+"""Search terms: how names, emails and phones are folded so that a prefix finds them."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+
+__all__ = ["fold", "query_words", "search_terms"]
+
+_WORD = re.compile(r"[^\W_]+", re.UNICODE)
+_PHONE_QUERY = re.compile(r"^\+?[\d\s().-]{3,}$")
+
+
+def fold(text: str) -> str:
+    """Fold text for matching: compatibility forms, accents removed, case-folded."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+
+
+def search_terms(name: str, emails: Iterable[str], phone: str | None) -> set[str]:
+    """Return the terms a client is found by: name words, emails and their parts, phone digits."""
+    terms = set(_WORD.findall(fold(name)))
+    for email in emails:
+        local, _, domain = email.partition("@")
+        terms.update((email, local, domain, *_WORD.findall(local)))
+    if phone:
+        digits = phone.lstrip("+")
+        terms.update(digits[i:] for i in range(len(digits) - 6))
+    terms.discard("")
+    return terms
+
+
+def query_words(search: str) -> tuple[str, ...]:
+    """Split a search into the prefixes that must each match a term.
+
+    A phone-like search (digits, spaces, ``+``, ``-``, parentheses) becomes one run of digits,
+    matched against the number's trailing digits so national forms find international ones.
+    """
+    text = search.strip()
+    if _PHONE_QUERY.match(text):
+        digits = re.sub(r"\D", "", text).lstrip("0")
+        return (digits,) if digits else ()
+    folded = fold(text)
+    if "@" in folded:
+        return tuple(folded.split())
+    return tuple(_WORD.findall(folded))

@@ -1,0 +1,468 @@
+"""The `CRM` facade: the one object a host calls."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from itertools import islice
+from typing import Any
+
+import attrs
+
+from clientcrm.clock import Clock, system_clock
+from clientcrm.errors import (
+    DuplicateClientError,
+    NotFoundError,
+    PermissionDeniedError,
+    PlanLimitError,
+)
+from clientcrm.models._checks import normalise_email, normalise_phone, require_text
+from clientcrm.models.actor import Actor, Permission, Role
+from clientcrm.models.client import Client, Flag, Source
+from clientcrm.models.events import BookingEvent, ClientCreated, ClientFlagged
+from clientcrm.models.money import minor_units
+from clientcrm.models.note import Note, NoteVisibility
+from clientcrm.models.query import ClientPage, ClientQuery
+from clientcrm.models.workspace import Workspace
+from clientcrm.ports import Store, UnitOfWork
+from clientcrm.rules.figures import compute_figures, quick_stats
+from clientcrm.rules.query import encode_cursor, resolve
+from clientcrm.rules.status import is_growing, status_pill
+from clientcrm.service import permissions as perm
+from clientcrm.service.bus import EventBus, Subscriber
+from clientcrm.service.recording import Batch
+from clientcrm.service.tags import clean_tags
+from clientcrm.service.views import ClientDetail, FigureRepair, RebuildReport, RecordSummary
+
+__all__ = ["CRM"]
+
+MAX_NAME = 200
+_UNSET: Any = object()
+
+
+def _new_id() -> str:
+    return uuid.uuid4().hex
+
+
+class CRM:
+    """The client relationship manager a host embeds.
+
+    Every method takes the acting person, checks their permission, works inside one unit of
+    work (all or nothing) and, after it commits, tells subscribers what happened.
+
+    Args:
+        store: where records live (`clientcrm.stores.memory.MemoryStore`,
+            `clientcrm.stores.sql.SQLStore`, or your own).
+        clock: returns the current aware datetime; defaults to the system UTC clock.
+        ids: makes new record ids; defaults to random UUIDs.
+    """
+
+    def __init__(
+        self,
+        store: Store,
+        *,
+        clock: Clock = system_clock,
+        ids: Callable[[], str] = _new_id,
+    ) -> None:
+        self.store = store
+        self.clock = clock
+        self._ids = ids
+        self._bus = EventBus()
+
+    def subscribe(self, subscriber: Subscriber) -> None:
+        """Call ``subscriber`` with each domain event, after the work that made it commits."""
+        self._bus.subscribe(subscriber)
+
+    # -- workspaces ---------------------------------------------------------------------------
+
+    def save_workspace(self, workspace: Workspace, actor: Actor) -> Workspace:
+        """Create the workspace, or change its settings. Only its owner or an admin may."""
+        perm.require_workspace(actor, workspace.id)
+        perm.require_admin(actor, "configure the workspace")
+        with self.store.unit_of_work() as uow:
+            uow.workspaces.save(workspace)
+            uow.commit()
+        return workspace
+
+    def workspace(self, actor: Actor) -> Workspace:
+        """Return the actor's workspace."""
+        with self.store.unit_of_work() as uow:
+            return uow.workspaces.get(actor.workspace_id)
+
+    # -- recording ----------------------------------------------------------------------------
+
+    def record(self, event: BookingEvent, actor: Actor) -> Client:
+        """Record one booking event and return the client it is about.
+
+        Idempotent and order-independent: repeating an event, or receiving events out of
+        order, gives the state their ``occurred_at`` order gives. An unknown email creates
+        the client (guests too).
+
+        Raises:
+            ValidationError: the event's money is not in the workspace currency, or its
+                booking belongs to another client.
+            BlockedClientError: a new booking for a BLOCKED client.
+            PlanLimitError: a new client past the plan's limit.
+            PermissionDeniedError: the actor may not record it.
+        """
+        batch = self._record([event], actor)
+        return batch.clients[event.email]
+
+    def record_many(
+        self, events: Iterable[BookingEvent], actor: Actor, *, batch_size: int = 5000
+    ) -> RecordSummary:
+        """Record many events, ``batch_size`` to a unit of work, and summarise.
+
+        Each batch is all or nothing: when an event is refused, its batch is rolled back and
+        the error raised; earlier batches stay recorded (re-recording them is harmless).
+        """
+        total = changed = created = 0
+        iterator = iter(events)
+        while chunk := list(islice(iterator, batch_size)):
+            batch = self._record(chunk, actor)
+            total += len(chunk)
+            changed += batch.changed_events
+            created += len(batch.created)
+        return RecordSummary(total, changed, created)
+
+    def _record(self, events: Sequence[BookingEvent], actor: Actor) -> Batch:
+        self._may_record(events, actor)
+        with self.store.unit_of_work() as uow:
+            batch = Batch(uow, uow.workspaces.get(actor.workspace_id), self._ids)
+            batch.run(events, collect=self._bus.active)
+            uow.commit()
+        self._bus.publish(batch.events)
+        return batch
+
+    @staticmethod
+    def _may_record(events: Sequence[BookingEvent], actor: Actor) -> None:
+        if actor.role is Role.MEMBER:
+            own = (actor.email or "").strip().lower()
+            if any(event.email != own for event in events):
+                raise PermissionDeniedError(
+                    "record the booking", "members book only for themselves"
+                )
+        else:
+            perm.require_permission(actor, Permission.ADD_PARTICIPANTS, "record bookings")
+
+    # -- clients ------------------------------------------------------------------------------
+
+    def add_client(
+        self,
+        actor: Actor,
+        *,
+        name: str,
+        email: str,
+        phone: str | None = None,
+        language: str | None = None,
+        tags: Iterable[str] = (),
+        custom: Mapping[str, Any] | None = None,
+        source: Source = Source.MANUAL,
+    ) -> Client:
+        """Add a client by hand: name and email required, email unique in the workspace.
+
+        Raises:
+            ValidationError: a field is missing or malformed (the error names it).
+            DuplicateClientError: the email already belongs to a client (named in the error).
+            PlanLimitError: the workspace is at its plan's client limit.
+        """
+        perm.require_permission(actor, Permission.ADD_PARTICIPANTS, "add clients")
+        now = self.clock()
+        with self.store.unit_of_work() as uow:
+            workspace = uow.workspaces.get(actor.workspace_id)
+            client = Client(
+                id=self._ids(),
+                workspace_id=workspace.id,
+                name=require_text(name, "name", max_length=MAX_NAME),
+                email=normalise_email(email),
+                phone=normalise_phone(phone, workspace.phone_region) if phone else None,
+                language=language,
+                tags=clean_tags(tags),
+                custom=dict(custom or {}),
+                source=source,
+                created_at=now,
+            )
+            client = attrs.evolve(client, figures=compute_figures((), now))
+            existing = uow.clients.find_by_emails(workspace.id, [client.email])
+            if existing:
+                raise DuplicateClientError(client.email, existing[client.email].id)
+            limit = workspace.client_limit
+            if limit is not None and uow.clients.count(workspace.id) >= limit:
+                raise PlanLimitError(limit)
+            uow.clients.add([client])
+            uow.commit()
+        self._bus.publish([ClientCreated(workspace.id, client.id, now, client.email)])
+        return client
+
+    def get_client(self, client_id: str, actor: Actor) -> Client:
+        """Return one client of the actor's workspace (a member: only their own)."""
+        with self.store.unit_of_work() as uow:
+            client = uow.clients.get(actor.workspace_id, client_id)
+        perm.require_client_access(actor, client, "see the client")
+        return client
+
+    def find_client(self, email: str, actor: Actor) -> Client:
+        """Return the client with this email (primary or alias); `NotFoundError` if none."""
+        address = normalise_email(email)
+        with self.store.unit_of_work() as uow:
+            found = uow.clients.find_by_emails(actor.workspace_id, [address])
+        if address not in found:
+            raise NotFoundError("client", address)
+        perm.require_client_access(actor, found[address], "see the client")
+        return found[address]
+
+    def edit_client(
+        self,
+        client_id: str,
+        actor: Actor,
+        *,
+        name: str = _UNSET,
+        email: str = _UNSET,
+        phone: str | None = _UNSET,
+        language: str | None = _UNSET,
+        avatar_url: str | None = _UNSET,
+        custom: Mapping[str, Any] = _UNSET,
+    ) -> Client:
+        """Change a client's contact fields; only the fields given change.
+
+        Raises:
+            ValidationError: a value is malformed (the error names the field).
+            DuplicateClientError: the new email belongs to another client.
+        """
+        perm.require_permission(actor, Permission.ADD_PARTICIPANTS, "edit clients")
+        changes: dict[str, Any] = {}
+        if name is not _UNSET:
+            changes["name"] = require_text(name, "name", max_length=MAX_NAME)
+        if language is not _UNSET:
+            changes["language"] = language
+        if avatar_url is not _UNSET:
+            changes["avatar_url"] = avatar_url
+        if custom is not _UNSET:
+            changes["custom"] = dict(custom)
+        with self.store.unit_of_work() as uow:
+            client = uow.clients.get(actor.workspace_id, client_id)
+            workspace = uow.workspaces.get(actor.workspace_id)
+            if phone is not _UNSET:
+                changes["phone"] = normalise_phone(phone, workspace.phone_region) if phone else None
+            if email is not _UNSET:
+                address = normalise_email(email)
+                holder = uow.clients.find_by_emails(workspace.id, [address]).get(address)
+                if holder is not None and holder.id != client.id:
+                    raise DuplicateClientError(address, holder.id)
+                changes["email"] = address
+                changes["aliases"] = client.aliases - {address}
+            updated = attrs.evolve(client, **changes)
+            uow.clients.update(updated)
+            uow.commit()
+        return updated
+
+    def flag(self, client_id: str, flag: Flag, actor: Actor, *, on: bool = True) -> Client:
+        """Set (or, with ``on=False``, clear) a manual flag. Owners and admins only."""
+        perm.require_admin(actor, "flag clients")
+        flag = Flag(flag)
+        client = self._change(
+            client_id, actor, lambda c: c.flags | {flag} if on else c.flags - {flag}, "flags"
+        )
+        self._bus.publish([ClientFlagged(client.workspace_id, client.id, self.clock(), flag, on)])
+        return client
+
+    def tag(self, client_id: str, tags: Iterable[str], actor: Actor) -> Client:
+        """Add tags to a client."""
+        perm.require_staff(actor, "tag clients")
+        new = clean_tags(tags)
+        return self._change(client_id, actor, lambda c: c.tags | new, "tags")
+
+    def untag(self, client_id: str, tags: Iterable[str], actor: Actor) -> Client:
+        """Remove tags from a client (tags it does not have are ignored)."""
+        perm.require_staff(actor, "untag clients")
+        gone = clean_tags(tags)
+        return self._change(client_id, actor, lambda c: c.tags - gone, "tags")
+
+    def _change(
+        self, client_id: str, actor: Actor, change: Callable[[Client], Any], field: str
+    ) -> Client:
+        with self.store.unit_of_work() as uow:
+            client = uow.clients.get(actor.workspace_id, client_id)
+            updated = attrs.evolve(client, **{field: change(client)})
+            if updated != client:
+                uow.clients.update(updated)
+                uow.commit()
+        return updated
+
+    # -- reading ------------------------------------------------------------------------------
+
+    def list_clients(self, query: ClientQuery, actor: Actor) -> ClientPage:
+        """Return one page of clients matching ``query``, and the cursor of the next page.
+
+        A member's list holds only their own record. Raises `ValidationError` for a cursor
+        this list did not make.
+        """
+        only: frozenset[str] | None = None
+        with self.store.unit_of_work() as uow:
+            workspace = uow.workspaces.get(actor.workspace_id)
+            if actor.role is Role.MEMBER:
+                only = self._own_ids(uow, actor)
+            criteria = resolve(
+                query,
+                now=self.clock(),
+                tz=workspace.tz,
+                policy=workspace.policies.status,
+                client_ids=only,
+                extra=1,
+            )
+            rows = uow.clients.list(workspace.id, criteria)
+        page = rows[: query.limit]
+        more = len(rows) > query.limit
+        return ClientPage(page, encode_cursor(page[-1], query.sort) if more else None)
+
+    def iter_clients(self, query: ClientQuery, actor: Actor) -> Iterator[Client]:
+        """Yield every client matching ``query``, page after page."""
+        while True:
+            page = self.list_clients(query, actor)
+            yield from page.clients
+            if page.next_cursor is None:
+                return
+            query = attrs.evolve(query, cursor=page.next_cursor)
+
+    @staticmethod
+    def _own_ids(uow: UnitOfWork, actor: Actor) -> frozenset[str]:
+        ids = {actor.client_id} if actor.client_id else set()
+        if actor.email:
+            email = actor.email.strip().lower()
+            ids.update(
+                c.id for c in uow.clients.find_by_emails(actor.workspace_id, [email]).values()
+            )
+        return frozenset(ids)
+
+    def client_detail(self, client_id: str, actor: Actor) -> ClientDetail:
+        """Return the client's page: record, pill, quick stats and bookings oldest first."""
+        now = self.clock()
+        with self.store.unit_of_work() as uow:
+            workspace = uow.workspaces.get(actor.workspace_id)
+            client = uow.clients.get(workspace.id, client_id)
+            perm.require_client_access(actor, client, "see the client")
+            bookings = uow.bookings.for_clients(workspace.id, [client.id]).get(client.id, [])
+        policy, tz = workspace.policies.status, workspace.tz
+        return ClientDetail(
+            client=client,
+            status=status_pill(client.figures, now, tz, policy),
+            growing=is_growing(client.figures, now, tz, policy),
+            stats=quick_stats(
+                bookings, client.figures, now, places=minor_units(workspace.currency)
+            ),
+            bookings=bookings,
+        )
+
+    # -- notes --------------------------------------------------------------------------------
+
+    def add_note(
+        self,
+        client_id: str,
+        text: str,
+        actor: Actor,
+        *,
+        visibility: NoteVisibility | None = None,
+        pinned: bool = False,
+    ) -> Note:
+        """Write a note about a client (private to its author by default policy)."""
+        perm.require_notes(actor, "write notes")
+        now = self.clock()
+        with self.store.unit_of_work() as uow:
+            workspace = uow.workspaces.get(actor.workspace_id)
+            client = uow.clients.get(workspace.id, client_id)
+            policy = workspace.policies.notes
+            note = Note(
+                id=self._ids(),
+                workspace_id=workspace.id,
+                client_id=client.id,
+                author_id=actor.id,
+                text=require_text(text, "text", max_length=policy.max_length),
+                visibility=NoteVisibility(visibility or policy.default_visibility),
+                created_at=now,
+                updated_at=now,
+                pinned=pinned,
+            )
+            uow.notes.add(note)
+            uow.commit()
+        return note
+
+    def notes(self, client_id: str, actor: Actor) -> list[Note]:
+        """The client's notes the actor may read: pinned first, then newest first."""
+        perm.require_notes(actor, "read notes")
+        with self.store.unit_of_work() as uow:
+            client = uow.clients.get(actor.workspace_id, client_id)
+            notes = uow.notes.for_client(client.workspace_id, client.id)
+        return [note for note in notes if perm.visible_note(actor, note)]
+
+    def edit_note(self, note_id: str, text: str, actor: Actor) -> Note:
+        """Change a note's text (its author only)."""
+        return self._note_change(
+            note_id, actor, perm.require_note_edit, lambda n, ws: {"text": _note_text(text, ws)}
+        )
+
+    def pin_note(self, note_id: str, actor: Actor, *, pinned: bool = True) -> Note:
+        """Pin (or unpin) a note the actor can read, so it is listed first."""
+
+        def check(actor: Actor, note: Note) -> None:
+            if not perm.visible_note(actor, note):
+                raise NotFoundError("note", note_id)
+
+        return self._note_change(note_id, actor, check, lambda n, ws: {"pinned": pinned})
+
+    def _note_change(
+        self,
+        note_id: str,
+        actor: Actor,
+        check: Callable[[Actor, Note], None],
+        change: Callable[[Note, Workspace], dict[str, Any]],
+    ) -> Note:
+        perm.require_notes(actor, "change notes")
+        with self.store.unit_of_work() as uow:
+            workspace = uow.workspaces.get(actor.workspace_id)
+            note = uow.notes.get(workspace.id, note_id)
+            check(actor, note)
+            updated = attrs.evolve(note, **change(note, workspace), updated_at=self.clock())
+            uow.notes.update(updated)
+            uow.commit()
+        return updated
+
+    def delete_note(self, note_id: str, actor: Actor) -> None:
+        """Delete a note: its author, or an owner where the workspace policy allows."""
+        perm.require_notes(actor, "delete notes")
+        with self.store.unit_of_work() as uow:
+            workspace = uow.workspaces.get(actor.workspace_id)
+            note = uow.notes.get(workspace.id, note_id)
+            perm.require_note_delete(actor, note, workspace.policies.notes)
+            uow.notes.delete(workspace.id, note_id)
+            uow.commit()
+
+    # -- maintenance --------------------------------------------------------------------------
+
+    def rebuild(self, actor: Actor, *, batch_size: int = 2000) -> RebuildReport:
+        """Recompute every client's figures from booking history, repairing disagreements.
+
+        Returns a report naming each client whose stored figures differed, before and after.
+        """
+        perm.require_admin(actor, "rebuild figures")
+        repaired: list[FigureRepair] = []
+        checked = 0
+        with self.store.unit_of_work() as uow:
+            ws = uow.workspaces.get(actor.workspace_id).id
+            clients = uow.clients.iter_workspace(ws)
+            while chunk := list(islice(clients, batch_size)):
+                checked += len(chunk)
+                history = uow.bookings.for_clients(ws, [c.id for c in chunk])
+                fixed = []
+                for client in chunk:
+                    figures = compute_figures(history.get(client.id, []), client.created_at)
+                    if figures != client.figures:
+                        repaired.append(FigureRepair(client.id, client.figures, figures))
+                        fixed.append(attrs.evolve(client, figures=figures))
+                if fixed:
+                    uow.clients.update_figures(fixed)
+            uow.commit()
+        return RebuildReport(checked, repaired)
+
+
+def _note_text(text: str, workspace: Workspace) -> str:
+    return require_text(text, "text", max_length=workspace.policies.notes.max_length)

@@ -1,0 +1,64 @@
+"""What the `CRM` answers with, beyond the models themselves."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import attrs
+
+from clientcrm.models.booking import Booking
+from clientcrm.models.client import Client, ClientFigures, StatusPill
+from clientcrm.rules.figures import QuickStats
+
+__all__ = ["ClientDetail", "FigureRepair", "RebuildReport", "RecordSummary"]
+
+
+@attrs.frozen
+class ClientDetail:
+    """A client's page: the record, the pill, the header quick stats and the booking history.
+
+    Attributes:
+        client: the client record.
+        status: the status pill now.
+        growing: whether the client is in the "growing" band.
+        stats: the header quick stats.
+        bookings: every booking, oldest to newest.
+    """
+
+    client: Client
+    status: StatusPill
+    growing: bool
+    stats: QuickStats
+    bookings: Sequence[Booking]
+
+
+@attrs.frozen
+class RecordSummary:
+    """What a `CRM.record_many` call did.
+
+    Attributes:
+        events: events received.
+        changed: events that changed a booking (the rest were repeats or older news).
+        clients_created: clients created for unknown emails.
+    """
+
+    events: int
+    changed: int
+    clients_created: int
+
+
+@attrs.frozen
+class FigureRepair:
+    """One client whose stored figures disagreed with its history, and what they became."""
+
+    client_id: str
+    stored: ClientFigures
+    recomputed: ClientFigures
+
+
+@attrs.frozen
+class RebuildReport:
+    """What `CRM.rebuild` checked and repaired."""
+
+    clients: int
+    repaired: Sequence[FigureRepair]

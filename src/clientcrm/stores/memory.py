@@ -1,0 +1,256 @@
+"""The in-memory store: the reference implementation of the ports, with no dependencies.
+
+Each unit of work holds the store's lock, writes straight into the dictionaries and keeps an
+undo journal; rollback replays the journal backwards. Units of work are therefore serialised,
+which is what a reference store for tests and notebooks needs.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Collection, Iterator, MutableMapping, Sequence
+from types import TracebackType
+from typing import Any, Self
+
+from attrs import evolve
+
+from clientcrm.errors import DuplicateClientError, NotFoundError
+from clientcrm.models.booking import Booking
+from clientcrm.models.client import Client
+from clientcrm.models.note import Note
+from clientcrm.models.workspace import Workspace
+from clientcrm.rules.query import ClientCriteria, matches, sort_value
+
+__all__ = ["MemoryStore"]
+
+_MISSING = object()
+
+
+class _Tables:
+    def __init__(self) -> None:
+        self.workspaces: dict[str, Workspace] = {}
+        self.clients: dict[tuple[str, str], Client] = {}
+        self.emails: dict[tuple[str, str], str] = {}
+        self.bookings: dict[tuple[str, str], Booking] = {}
+        self.by_client: dict[tuple[str, str], dict[str, Booking]] = {}
+        self.notes: dict[tuple[str, str], Note] = {}
+
+
+class _Journal:
+    """Writes to the tables, remembering how to undo each."""
+
+    def __init__(self) -> None:
+        self.undo: list[Callable[[], None]] = []
+
+    def put(self, table: MutableMapping[Any, Any], key: Any, value: Any) -> None:
+        old = table.get(key, _MISSING)
+        table[key] = value
+        self.undo.append(lambda: self._restore(table, key, old))
+
+    def pop(self, table: MutableMapping[Any, Any], key: Any) -> None:
+        old = table.pop(key)
+        self.undo.append(lambda: self._restore(table, key, old))
+
+    @staticmethod
+    def _restore(table: MutableMapping[Any, Any], key: Any, old: Any) -> None:
+        if old is _MISSING:
+            table.pop(key, None)
+        else:
+            table[key] = old
+
+
+class _Workspaces:
+    def __init__(self, t: _Tables, j: _Journal) -> None:
+        self._t, self._j = t, j
+
+    def get(self, workspace_id: str) -> Workspace:
+        try:
+            return self._t.workspaces[workspace_id]
+        except KeyError:
+            raise NotFoundError("workspace", workspace_id) from None
+
+    def save(self, workspace: Workspace) -> None:
+        self._j.put(self._t.workspaces, workspace.id, workspace)
+
+
+class _Clients:
+    def __init__(self, t: _Tables, j: _Journal) -> None:
+        self._t, self._j = t, j
+
+    def get(self, workspace_id: str, client_id: str) -> Client:
+        try:
+            return self._t.clients[workspace_id, client_id]
+        except KeyError:
+            raise NotFoundError("client", client_id) from None
+
+    def find_by_emails(self, workspace_id: str, emails: Collection[str]) -> dict[str, Client]:
+        found = {}
+        for email in emails:
+            client_id = self._t.emails.get((workspace_id, email))
+            if client_id is not None:
+                found[email] = self._t.clients[workspace_id, client_id]
+        return found
+
+    def add(self, clients: Sequence[Client]) -> None:
+        for client in clients:
+            self._claim(client)
+            self._j.put(self._t.clients, (client.workspace_id, client.id), client)
+
+    def _claim(self, client: Client) -> None:
+        for email in (client.email, *client.aliases):
+            holder = self._t.emails.get((client.workspace_id, email))
+            if holder is not None and holder != client.id:
+                raise DuplicateClientError(email, holder)
+        for email in (client.email, *client.aliases):
+            self._j.put(self._t.emails, (client.workspace_id, email), client.id)
+
+    def update(self, client: Client) -> None:
+        old = self.get(client.workspace_id, client.id)
+        self._claim(client)
+        for email in {old.email, *old.aliases} - {client.email, *client.aliases}:
+            self._j.pop(self._t.emails, (client.workspace_id, email))
+        self._j.put(self._t.clients, (client.workspace_id, client.id), client)
+
+    def update_figures(self, clients: Sequence[Client]) -> None:
+        for client in clients:
+            old = self.get(client.workspace_id, client.id)
+            new = evolve(old, created_at=client.created_at, figures=client.figures)
+            self._j.put(self._t.clients, (client.workspace_id, client.id), new)
+
+    def count(self, workspace_id: str) -> int:
+        return sum(1 for ws, _ in self._t.clients if ws == workspace_id)
+
+    def list(self, workspace_id: str, criteria: ClientCriteria) -> list[Client]:
+        rows = [
+            c
+            for (ws, _), c in self._t.clients.items()
+            if ws == workspace_id and matches(c, criteria)
+        ]
+
+        def key(client: Client) -> tuple[object, str]:
+            return (sort_value(client, criteria.sort), client.id)
+
+        rows.sort(key=key, reverse=criteria.descending)
+        if criteria.after is not None:
+            mark = (criteria.after.value, criteria.after.client_id)
+            if criteria.descending:
+                rows = [c for c in rows if key(c) < mark]
+            else:
+                rows = [c for c in rows if key(c) > mark]
+        return rows[: criteria.limit]
+
+    def iter_workspace(self, workspace_id: str) -> Iterator[Client]:
+        ids = sorted(cid for ws, cid in self._t.clients if ws == workspace_id)
+        for client_id in ids:
+            yield self._t.clients[workspace_id, client_id]
+
+
+class _Bookings:
+    def __init__(self, t: _Tables, j: _Journal) -> None:
+        self._t, self._j = t, j
+
+    def get_many(self, workspace_id: str, booking_ids: Collection[str]) -> dict[str, Booking]:
+        table = self._t.bookings
+        return {b: table[workspace_id, b] for b in booking_ids if (workspace_id, b) in table}
+
+    def save_many(self, bookings: Sequence[Booking]) -> None:
+        for booking in bookings:
+            key = (booking.workspace_id, booking.id)
+            old = self._t.bookings.get(key)
+            if old is not None and old.client_id != booking.client_id:
+                self._j.pop(self._t.by_client[old.workspace_id, old.client_id], old.id)
+            self._j.put(self._t.bookings, key, booking)
+            owner = (booking.workspace_id, booking.client_id)
+            if owner not in self._t.by_client:
+                self._j.put(self._t.by_client, owner, {})
+            self._j.put(self._t.by_client[owner], booking.id, booking)
+
+    def for_clients(
+        self, workspace_id: str, client_ids: Collection[str]
+    ) -> dict[str, list[Booking]]:
+        found: dict[str, list[Booking]] = {}
+        for client_id in client_ids:
+            history = self._t.by_client.get((workspace_id, client_id))
+            if history:
+                found[client_id] = sorted(history.values(), key=lambda b: (b.starts_at, b.id))
+        return found
+
+
+class _Notes:
+    def __init__(self, t: _Tables, j: _Journal) -> None:
+        self._t, self._j = t, j
+
+    def get(self, workspace_id: str, note_id: str) -> Note:
+        try:
+            return self._t.notes[workspace_id, note_id]
+        except KeyError:
+            raise NotFoundError("note", note_id) from None
+
+    def add(self, note: Note) -> None:
+        self._j.put(self._t.notes, (note.workspace_id, note.id), note)
+
+    def update(self, note: Note) -> None:
+        self.get(note.workspace_id, note.id)
+        self.add(note)
+
+    def delete(self, workspace_id: str, note_id: str) -> None:
+        self.get(workspace_id, note_id)
+        self._j.pop(self._t.notes, (workspace_id, note_id))
+
+    def for_client(self, workspace_id: str, client_id: str) -> list[Note]:
+        notes = [
+            n
+            for (ws, _), n in self._t.notes.items()
+            if ws == workspace_id and n.client_id == client_id
+        ]
+        notes.sort(key=lambda n: (n.created_at, n.id), reverse=True)
+        notes.sort(key=lambda n: not n.pinned)
+        return notes
+
+
+class _UnitOfWork:
+    def __init__(self, tables: _Tables, lock: threading.RLock) -> None:
+        self._lock = lock
+        self._journal = _Journal()
+        self.workspaces = _Workspaces(tables, self._journal)
+        self.clients = _Clients(tables, self._journal)
+        self.bookings = _Bookings(tables, self._journal)
+        self.notes = _Notes(tables, self._journal)
+
+    def __enter__(self) -> Self:
+        self._lock.acquire()
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        try:
+            self.rollback()
+        finally:
+            self._lock.release()
+
+    def commit(self) -> None:
+        self._journal.undo.clear()
+
+    def rollback(self) -> None:
+        undo = self._journal.undo
+        while undo:
+            undo.pop()()
+
+
+class MemoryStore:
+    """Every record in Python dictionaries: the reference store, for tests and notebooks."""
+
+    def __init__(self) -> None:
+        self._tables = _Tables()
+        self._lock = threading.RLock()
+
+    def unit_of_work(self) -> _UnitOfWork:
+        """Return a new unit of work; use it as a context manager."""
+        return _UnitOfWork(self._tables, self._lock)
+
+    def close(self) -> None:
+        """Nothing to release."""
