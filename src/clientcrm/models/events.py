@@ -52,7 +52,6 @@ def _starts_at(value: datetime) -> datetime:
     return require_aware(value, "starts_at")
 
 
-
 @attrs.frozen
 class BookingEvent:
     """A fact about one booking, reported by the host.

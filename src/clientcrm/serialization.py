@@ -1,0 +1,58 @@
+"""The one cattrs converter: every model to plain JSON-able data and back.
+
+Rules:
+- ``Decimal`` as a string (``"12.50"``), so no precision is lost; ``Money`` therefore becomes
+  ``{"amount": "12.50", "currency": "EUR"}``.
+- Aware datetimes as ISO 8601 in UTC (``"2026-01-31T09:00:00+00:00"``); naive ones are refused
+  on the way in.
+- Dates as ISO 8601 (``"2026-01-31"``).
+- Enums as their values; sets and frozensets as sorted lists.
+"""
+
+from __future__ import annotations
+
+import enum
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from typing import Any
+
+from cattrs.preconf.json import JsonConverter
+from cattrs.preconf.json import make_converter as _json_converter
+
+from clientcrm.errors import ValidationError
+from clientcrm.models._checks import require_aware
+
+__all__ = ["converter", "make_converter"]
+
+
+def _datetime(value: Any, _: type) -> datetime:
+    if isinstance(value, datetime):
+        return require_aware(value, "datetime")
+    try:
+        parsed = datetime.fromisoformat(value)
+    except (TypeError, ValueError):
+        raise ValidationError("datetime", f"{value!r} is not an ISO 8601 datetime") from None
+    return require_aware(parsed, "datetime")
+
+
+def make_converter() -> JsonConverter:
+    """Return a new converter with clientcrm's rules (see the module docstring)."""
+    conv = _json_converter()
+    conv.register_unstructure_hook_func(
+        lambda t: isinstance(t, type) and issubclass(t, enum.Enum), lambda e: e.value
+    )
+    conv.register_unstructure_hook(Decimal, str)
+    conv.register_structure_hook(Decimal, lambda v, _: Decimal(str(v)))
+    conv.register_unstructure_hook(datetime, lambda v: v.astimezone(UTC).isoformat())
+    conv.register_structure_hook(datetime, _datetime)
+    conv.register_unstructure_hook(date, date.isoformat)
+    conv.register_structure_hook(
+        date, lambda v, _: v if isinstance(v, date) else date.fromisoformat(v)
+    )
+    conv.register_unstructure_hook(frozenset, lambda v: sorted(conv.unstructure(x) for x in v))
+    conv.register_unstructure_hook(set, lambda v: sorted(conv.unstructure(x) for x in v))
+    return conv
+
+
+converter = make_converter()
+"""The shared converter; use ``converter.unstructure(obj)`` and ``converter.structure(d, T)``."""

@@ -1,0 +1,217 @@
+"""Translating between table rows and models."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from sqlalchemy import RowMapping
+
+from clientcrm.models.booking import Booking, BookingStatus, Version
+from clientcrm.models.client import Client, ClientFigures, Flag, Source
+from clientcrm.models.note import Note, NoteVisibility
+from clientcrm.models.workspace import Workspace
+from clientcrm.policies import Policies
+from clientcrm.rules.search import fold, search_terms
+from clientcrm.serialization import converter
+
+__all__ = [
+    "FLAG_COLUMNS",
+    "booking_from_row",
+    "booking_row",
+    "client_from_row",
+    "client_row",
+    "figures_row",
+    "note_from_row",
+    "note_row",
+    "term_rows",
+    "workspace_from_row",
+    "workspace_row",
+]
+
+Row = RowMapping
+
+FLAG_COLUMNS = {Flag.VIP: "flag_vip", Flag.BLOCKED: "flag_blocked", Flag.INACTIVE: "flag_inactive"}
+
+
+def workspace_row(workspace: Workspace) -> dict[str, Any]:
+    """The row of a workspace."""
+    return {
+        "workspace_id": workspace.id,
+        "name": workspace.name,
+        "timezone": workspace.timezone,
+        "currency": workspace.currency,
+        "phone_region": workspace.phone_region,
+        "client_limit": workspace.client_limit,
+        "policies": json.dumps(converter.unstructure(workspace.policies)),
+    }
+
+
+def workspace_from_row(row: Row) -> Workspace:
+    """The workspace a row holds."""
+    return Workspace(
+        id=row["workspace_id"],
+        name=row["name"],
+        timezone=row["timezone"],
+        currency=row["currency"],
+        phone_region=row["phone_region"],
+        client_limit=row["client_limit"],
+        policies=converter.structure(json.loads(row["policies"]), Policies),
+    )
+
+
+def figures_row(client: Client) -> dict[str, Any]:
+    """The columns `ClientRepository.update_figures` writes."""
+    f = client.figures
+    return {
+        "created_at": client.created_at,
+        "bookings": f.bookings,
+        "spend": f.spend,
+        "first_booking_at": f.first_booking_at,
+        "last_booking_at": f.last_booking_at,
+        "last_attended_at": f.last_attended_at,
+        "last_activity_at": f.last_activity_at or client.created_at,
+    }
+
+
+def client_row(client: Client) -> dict[str, Any]:
+    """The row of a client (its emails, tags and terms go to their own tables too)."""
+    return {
+        "workspace_id": client.workspace_id,
+        "client_id": client.id,
+        "name": client.name,
+        "name_key": fold(client.name),
+        "email": client.email,
+        "aliases": json.dumps(sorted(client.aliases)),
+        "phone": client.phone,
+        "language": client.language,
+        "avatar_url": client.avatar_url,
+        "tags": json.dumps(sorted(client.tags)),
+        "source": client.source.value,
+        **{column: flag in client.flags for flag, column in FLAG_COLUMNS.items()},
+        "custom": json.dumps(client.custom),
+        **figures_row(client),
+    }
+
+
+def term_rows(client: Client) -> list[dict[str, Any]]:
+    """The search terms of a client, one row each."""
+    terms = search_terms(client.name, {client.email, *client.aliases}, client.phone)
+    return [
+        {"workspace_id": client.workspace_id, "client_id": client.id, "term": term}
+        for term in terms
+    ]
+
+
+def client_from_row(row: Row) -> Client:
+    """The client a row holds."""
+    return Client(
+        id=row["client_id"],
+        workspace_id=row["workspace_id"],
+        name=row["name"],
+        email=row["email"],
+        created_at=row["created_at"],
+        source=Source(row["source"]),
+        phone=row["phone"],
+        aliases=frozenset(json.loads(row["aliases"])),
+        language=row["language"],
+        avatar_url=row["avatar_url"],
+        tags=frozenset(json.loads(row["tags"])),
+        flags=frozenset(flag for flag, column in FLAG_COLUMNS.items() if row[column]),
+        custom=json.loads(row["custom"]),
+        figures=ClientFigures(
+            bookings=row["bookings"],
+            spend=row["spend"],
+            first_booking_at=row["first_booking_at"],
+            last_booking_at=row["last_booking_at"],
+            last_attended_at=row["last_attended_at"],
+            last_activity_at=row["last_activity_at"],
+        ),
+    )
+
+
+def _version_columns(prefix: str, version: Version | None) -> dict[str, Any]:
+    if version is None:
+        return {f"{prefix}_at": None, f"{prefix}_event": None}
+    return {f"{prefix}_at": version.occurred_at, f"{prefix}_event": version.event_id}
+
+
+def _version(row: Row, prefix: str) -> Version | None:
+    at = row[f"{prefix}_at"]
+    return None if at is None else Version(at, row[f"{prefix}_event"])
+
+
+def booking_row(booking: Booking) -> dict[str, Any]:
+    """The row of a booking."""
+    return {
+        "workspace_id": booking.workspace_id,
+        "booking_id": booking.id,
+        "client_id": booking.client_id,
+        "service": booking.service,
+        "starts_at": booking.starts_at,
+        "location": booking.location,
+        "staff": booking.staff,
+        "status": booking.status.value,
+        "amount_paid": booking.amount_paid,
+        "amount_refunded": booking.amount_refunded,
+        "refunded_in_full": booking.refunded_in_full,
+        "first_event_at": booking.first_event_at,
+        **_version_columns("details", booking.details_version),
+        **_version_columns("status", booking.status_version),
+        **_version_columns("paid", booking.paid_version),
+        **_version_columns("refund", booking.refund_version),
+    }
+
+
+def booking_from_row(row: Row) -> Booking:
+    """The booking a row holds."""
+    details = Version(row["details_at"], row["details_event"])
+    status = Version(row["status_at"], row["status_event"])
+    return Booking(
+        id=row["booking_id"],
+        workspace_id=row["workspace_id"],
+        client_id=row["client_id"],
+        service=row["service"],
+        starts_at=row["starts_at"],
+        location=row["location"],
+        staff=row["staff"],
+        status=BookingStatus(row["status"]),
+        amount_paid=row["amount_paid"],
+        amount_refunded=row["amount_refunded"],
+        refunded_in_full=bool(row["refunded_in_full"]),
+        first_event_at=row["first_event_at"],
+        details_version=details,
+        status_version=status,
+        paid_version=_version(row, "paid"),
+        refund_version=_version(row, "refund"),
+    )
+
+
+def note_row(note: Note) -> dict[str, Any]:
+    """The row of a note."""
+    return {
+        "workspace_id": note.workspace_id,
+        "note_id": note.id,
+        "client_id": note.client_id,
+        "author_id": note.author_id,
+        "text": note.text,
+        "visibility": note.visibility.value,
+        "pinned": note.pinned,
+        "created_at": note.created_at,
+        "updated_at": note.updated_at,
+    }
+
+
+def note_from_row(row: Row) -> Note:
+    """The note a row holds."""
+    return Note(
+        id=row["note_id"],
+        workspace_id=row["workspace_id"],
+        client_id=row["client_id"],
+        author_id=row["author_id"],
+        text=row["text"],
+        visibility=NoteVisibility(row["visibility"]),
+        created_at=row["created_at"],
+        updated_at=row["updated_at"],
+        pinned=bool(row["pinned"]),
+    )

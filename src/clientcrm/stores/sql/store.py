@@ -1,0 +1,387 @@
+"""The SQL store: every repository port on SQLAlchemy 2 Core, for SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterator, Sequence
+from itertools import islice
+from types import TracebackType
+from typing import Any, Self
+
+from sqlalchemy import (
+    Connection,
+    Engine,
+    Table,
+    bindparam,
+    create_engine,
+    delete,
+    event,
+    func,
+    insert,
+    select,
+    update,
+)
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
+
+from clientcrm.errors import DuplicateClientError, NotFoundError, StorageError
+from clientcrm.models.booking import Booking
+from clientcrm.models.client import Client
+from clientcrm.models.note import Note
+from clientcrm.models.workspace import Workspace
+from clientcrm.rules.query import ClientCriteria
+from clientcrm.stores.sql import rows
+from clientcrm.stores.sql.migrate import upgrade
+from clientcrm.stores.sql.queries import list_clients
+from clientcrm.stores.sql.tables import (
+    bookings,
+    client_emails,
+    client_tags,
+    client_terms,
+    clients,
+    notes,
+    workspaces,
+)
+
+__all__ = ["SQLStore"]
+
+_CHUNK = 500  # ids per IN (...) list: far below every engine's parameter limit
+
+
+def _chunks(items: Collection[str]) -> Iterator[list[str]]:
+    iterator = iter(sorted(items))
+    while chunk := list(islice(iterator, _CHUNK)):
+        yield chunk
+
+
+def _upsert(conn: Connection, table: Table, values: list[dict[str, Any]]) -> None:
+    """Insert or replace rows by primary key, with the dialect's upsert where it has one."""
+    keys = [c.name for c in table.primary_key.columns]
+    name = conn.dialect.name
+    if name in ("sqlite", "postgresql"):
+        dialect = sqlite if name == "sqlite" else postgresql
+        stmt = dialect.insert(table)
+        changed = {c.name: stmt.excluded[c.name] for c in table.columns if c.name not in keys}
+        conn.execute(stmt.on_conflict_do_update(index_elements=keys, set_=changed), values)
+        return
+    for row in values:
+        conn.execute(delete(table).where(*(table.c[k] == row[k] for k in keys)))
+    conn.execute(insert(table), values)
+
+
+class _Workspaces:
+    def __init__(self, conn: Connection) -> None:
+        self._conn = conn
+
+    def get(self, workspace_id: str) -> Workspace:
+        row = (
+            self._conn.execute(select(workspaces).where(workspaces.c.workspace_id == workspace_id))
+            .mappings()
+            .first()
+        )
+        if row is None:
+            raise NotFoundError("workspace", workspace_id)
+        return rows.workspace_from_row(row)
+
+    def save(self, workspace: Workspace) -> None:
+        _upsert(self._conn, workspaces, [rows.workspace_row(workspace)])
+
+
+class _Clients:
+    def __init__(self, conn: Connection) -> None:
+        self._conn = conn
+
+    def get(self, workspace_id: str, client_id: str) -> Client:
+        stmt = select(clients).where(
+            clients.c.workspace_id == workspace_id, clients.c.client_id == client_id
+        )
+        row = self._conn.execute(stmt).mappings().first()
+        if row is None:
+            raise NotFoundError("client", client_id)
+        return rows.client_from_row(row)
+
+    def find_by_emails(self, workspace_id: str, emails: Collection[str]) -> dict[str, Client]:
+        found: dict[str, Client] = {}
+        for chunk in _chunks(emails):
+            stmt = (
+                select(client_emails.c.email.label("matched_email"), clients)
+                .join(
+                    clients,
+                    (clients.c.workspace_id == client_emails.c.workspace_id)
+                    & (clients.c.client_id == client_emails.c.client_id),
+                )
+                .where(
+                    client_emails.c.workspace_id == workspace_id, client_emails.c.email.in_(chunk)
+                )
+            )
+            by_id: dict[str, Client] = {}
+            for row in self._conn.execute(stmt).mappings():
+                client = by_id.get(row["client_id"]) or rows.client_from_row(row)
+                by_id[client.id] = found[row["matched_email"]] = client
+        return found
+
+    def add(self, new: Sequence[Client]) -> None:
+        if not new:
+            return
+        self._conn.execute(insert(clients), [rows.client_row(c) for c in new])
+        self._claim([(c, {c.email, *c.aliases}) for c in new])
+        self._write_tags_and_terms(new)
+
+    def _claim(self, claims: list[tuple[Client, set[str]]]) -> None:
+        values = [
+            {"workspace_id": c.workspace_id, "email": email, "client_id": c.id}
+            for c, emails in claims
+            for email in sorted(emails)
+        ]
+        if not values:
+            return
+        try:
+            with self._conn.begin_nested():
+                self._conn.execute(insert(client_emails), values)
+        except IntegrityError:
+            for client, emails in claims:
+                taken = self.find_by_emails(client.workspace_id, emails)
+                for email, holder in taken.items():
+                    if holder.id != client.id:
+                        raise DuplicateClientError(email, holder.id) from None
+            raise
+
+    def _write_tags_and_terms(self, written: Sequence[Client]) -> None:
+        tag_rows = [
+            {"workspace_id": c.workspace_id, "client_id": c.id, "tag": tag}
+            for c in written
+            for tag in sorted(c.tags)
+        ]
+        if tag_rows:
+            self._conn.execute(insert(client_tags), tag_rows)
+        term_rows = [row for c in written for row in rows.term_rows(c)]
+        if term_rows:
+            self._conn.execute(insert(client_terms), term_rows)
+
+    def update(self, client: Client) -> None:
+        old = self.get(client.workspace_id, client.id)
+        ws, cid = client.workspace_id, client.id
+        owned = (clients.c.workspace_id == ws) & (clients.c.client_id == cid)
+        self._conn.execute(update(clients).where(owned).values(rows.client_row(client)))
+        for table in (client_tags, client_terms):
+            self._conn.execute(
+                delete(table).where(table.c.workspace_id == ws, table.c.client_id == cid)
+            )
+        gone = {old.email, *old.aliases} - {client.email, *client.aliases}
+        if gone:
+            self._conn.execute(
+                delete(client_emails).where(
+                    client_emails.c.workspace_id == ws, client_emails.c.email.in_(sorted(gone))
+                )
+            )
+        self._claim([(client, {client.email, *client.aliases} - {old.email, *old.aliases})])
+        self._write_tags_and_terms([client])
+
+    def update_figures(self, changed: Sequence[Client]) -> None:
+        if not changed:
+            return
+        stmt = (
+            update(clients)
+            .where(
+                clients.c.workspace_id == bindparam("b_workspace_id"),
+                clients.c.client_id == bindparam("b_client_id"),
+            )
+            .values({name: bindparam(name) for name in rows.figures_row(changed[0])})
+        )
+        values = [
+            {"b_workspace_id": c.workspace_id, "b_client_id": c.id, **rows.figures_row(c)}
+            for c in changed
+        ]
+        self._conn.execute(stmt, values)
+
+    def count(self, workspace_id: str) -> int:
+        stmt = (
+            select(func.count()).select_from(clients).where(clients.c.workspace_id == workspace_id)
+        )
+        return int(self._conn.execute(stmt).scalar_one())
+
+    def list(self, workspace_id: str, criteria: ClientCriteria) -> list[Client]:
+        result = self._conn.execute(list_clients(workspace_id, criteria)).mappings()
+        return [rows.client_from_row(row) for row in result]
+
+    def iter_workspace(self, workspace_id: str) -> Iterator[Client]:
+        after = ""
+        while True:
+            stmt = (
+                select(clients)
+                .where(clients.c.workspace_id == workspace_id, clients.c.client_id > after)
+                .order_by(clients.c.client_id)
+                .limit(1000)
+            )
+            page = [rows.client_from_row(r) for r in self._conn.execute(stmt).mappings()]
+            yield from page
+            if len(page) < 1000:
+                return
+            after = page[-1].id
+
+
+class _Bookings:
+    def __init__(self, conn: Connection) -> None:
+        self._conn = conn
+
+    def get_many(self, workspace_id: str, booking_ids: Collection[str]) -> dict[str, Booking]:
+        found = {}
+        for chunk in _chunks(booking_ids):
+            stmt = select(bookings).where(
+                bookings.c.workspace_id == workspace_id, bookings.c.booking_id.in_(chunk)
+            )
+            for row in self._conn.execute(stmt).mappings():
+                found[row["booking_id"]] = rows.booking_from_row(row)
+        return found
+
+    def save_many(self, changed: Sequence[Booking]) -> None:
+        if changed:
+            _upsert(self._conn, bookings, [rows.booking_row(b) for b in changed])
+
+    def for_clients(
+        self, workspace_id: str, client_ids: Collection[str]
+    ) -> dict[str, list[Booking]]:
+        found: dict[str, list[Booking]] = {}
+        for chunk in _chunks(client_ids):
+            stmt = (
+                select(bookings)
+                .where(bookings.c.workspace_id == workspace_id, bookings.c.client_id.in_(chunk))
+                .order_by(bookings.c.client_id, bookings.c.starts_at, bookings.c.booking_id)
+            )
+            for row in self._conn.execute(stmt).mappings():
+                found.setdefault(row["client_id"], []).append(rows.booking_from_row(row))
+        return found
+
+
+class _Notes:
+    def __init__(self, conn: Connection) -> None:
+        self._conn = conn
+
+    def _owned(self, workspace_id: str, note_id: str) -> Any:
+        return (notes.c.workspace_id == workspace_id) & (notes.c.note_id == note_id)
+
+    def get(self, workspace_id: str, note_id: str) -> Note:
+        stmt = select(notes).where(self._owned(workspace_id, note_id))
+        row = self._conn.execute(stmt).mappings().first()
+        if row is None:
+            raise NotFoundError("note", note_id)
+        return rows.note_from_row(row)
+
+    def add(self, note: Note) -> None:
+        self._conn.execute(insert(notes), [rows.note_row(note)])
+
+    def update(self, note: Note) -> None:
+        stmt = update(notes).where(self._owned(note.workspace_id, note.id))
+        if self._conn.execute(stmt.values(rows.note_row(note))).rowcount == 0:
+            raise NotFoundError("note", note.id)
+
+    def delete(self, workspace_id: str, note_id: str) -> None:
+        stmt = delete(notes).where(self._owned(workspace_id, note_id))
+        if self._conn.execute(stmt).rowcount == 0:
+            raise NotFoundError("note", note_id)
+
+    def for_client(self, workspace_id: str, client_id: str) -> list[Note]:
+        stmt = (
+            select(notes)
+            .where(notes.c.workspace_id == workspace_id, notes.c.client_id == client_id)
+            .order_by(notes.c.pinned.desc(), notes.c.created_at.desc(), notes.c.note_id.desc())
+        )
+        return [rows.note_from_row(r) for r in self._conn.execute(stmt).mappings()]
+
+
+class _UnitOfWork:
+    def __init__(self, engine: Engine) -> None:
+        self._engine = engine
+        self._conn: Connection | None = None
+
+    def __enter__(self) -> Self:
+        try:
+            conn = self._conn = self._engine.connect()
+            conn.begin()
+        except SQLAlchemyError as error:
+            raise StorageError(f"cannot open the database: {error}") from error
+        self.workspaces = _Workspaces(conn)
+        self.clients = _Clients(conn)
+        self.bookings = _Bookings(conn)
+        self.notes = _Notes(conn)
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        conn, self._conn = self._conn, None
+        if conn is None:
+            return
+        try:
+            conn.rollback()
+        finally:
+            conn.close()
+        if isinstance(exc, SQLAlchemyError):
+            raise StorageError(f"the database refused the work: {exc}") from exc
+
+    def commit(self) -> None:
+        assert self._conn is not None, "commit outside the unit of work"
+        try:
+            self._conn.commit()
+            self._conn.begin()
+        except SQLAlchemyError as error:
+            raise StorageError(f"the database refused the commit: {error}") from error
+
+    def rollback(self) -> None:
+        assert self._conn is not None, "rollback outside the unit of work"
+        self._conn.rollback()
+        self._conn.begin()
+
+
+def _sqlite_pragmas(engine: Engine, busy_timeout_ms: int) -> None:
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _: Any) -> None:
+        dbapi_connection.isolation_level = None  # SQLAlchemy, not pysqlite, begins transactions
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.execute(f"PRAGMA busy_timeout={int(busy_timeout_ms)}")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn: Connection) -> None:
+        conn.exec_driver_sql("BEGIN")
+
+
+class SQLStore:
+    """The store on an SQL database through SQLAlchemy 2 Core.
+
+    Args:
+        url: a SQLAlchemy URL (``"sqlite:///clientcrm.db"``) or an `Engine`.
+        migrate: bring the schema up to date on open (clientcrm's Alembic migrations).
+        busy_timeout_ms: how long SQLite waits for another writer before failing.
+
+    Raises:
+        StorageError: the database cannot be opened or migrated.
+    """
+
+    def __init__(
+        self, url: str | Engine, *, migrate: bool = True, busy_timeout_ms: int = 5000
+    ) -> None:
+        try:
+            self.engine = url if isinstance(url, Engine) else create_engine(url)
+        except (SQLAlchemyError, ValueError) as error:
+            raise StorageError(f"cannot open {url!r}: {error}") from error
+        if self.engine.dialect.name == "sqlite":
+            _sqlite_pragmas(self.engine, busy_timeout_ms)
+        if migrate:
+            try:
+                upgrade(self.engine)
+            except SQLAlchemyError as error:
+                raise StorageError(f"cannot prepare the database: {error}") from error
+
+    def unit_of_work(self) -> _UnitOfWork:
+        """Return a new unit of work; use it as a context manager."""
+        return _UnitOfWork(self.engine)
+
+    def close(self) -> None:
+        """Close every pooled connection."""
+        self.engine.dispose()

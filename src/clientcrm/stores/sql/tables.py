@@ -1,0 +1,168 @@
+"""The tables of the SQL store, in one `MetaData` a host can add to its own migrations.
+
+Every primary key and every index starts with ``workspace_id``, so each workspace's rows sit
+together and a deployment can be distributed by workspace.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    Boolean,
+    Column,
+    ForeignKeyConstraint,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+)
+
+from clientcrm.stores.sql.types import Amount, UTCDateTime
+
+__all__ = [
+    "bookings",
+    "client_emails",
+    "client_tags",
+    "client_terms",
+    "clients",
+    "metadata",
+    "notes",
+    "workspaces",
+]
+
+metadata = MetaData(
+    naming_convention={
+        "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+        "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+        "fk": "fk_%(table_name)s_%(referred_table_name)s",
+        "pk": "pk_%(table_name)s",
+    }
+)
+
+ID = String(128)
+
+workspaces = Table(
+    "crm_workspaces",
+    metadata,
+    Column("workspace_id", String(64), primary_key=True),
+    Column("name", Text, nullable=False),
+    Column("timezone", String(64), nullable=False),
+    Column("currency", String(3), nullable=False),
+    Column("phone_region", String(2)),
+    Column("client_limit", Integer),
+    Column("policies", Text, nullable=False),
+)
+
+clients = Table(
+    "crm_clients",
+    metadata,
+    Column("workspace_id", String(64), primary_key=True),
+    Column("client_id", ID, primary_key=True),
+    Column("name", Text, nullable=False),
+    Column("name_key", Text, nullable=False),
+    Column("email", String(254), nullable=False),
+    Column("aliases", Text, nullable=False),
+    Column("phone", String(40)),
+    Column("language", String(35)),
+    Column("avatar_url", Text),
+    Column("tags", Text, nullable=False),
+    Column("source", String(16), nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("flag_vip", Boolean, nullable=False),
+    Column("flag_blocked", Boolean, nullable=False),
+    Column("flag_inactive", Boolean, nullable=False),
+    Column("custom", Text, nullable=False),
+    Column("bookings", Integer, nullable=False),
+    Column("spend", Amount, nullable=False),
+    Column("first_booking_at", UTCDateTime),
+    Column("last_booking_at", UTCDateTime),
+    Column("last_attended_at", UTCDateTime),
+    Column("last_activity_at", UTCDateTime, nullable=False),
+    ForeignKeyConstraint(["workspace_id"], ["crm_workspaces.workspace_id"]),
+    Index(None, "workspace_id", "last_activity_at", "client_id"),
+    Index(None, "workspace_id", "spend", "client_id"),
+    Index(None, "workspace_id", "bookings", "client_id"),
+    Index(None, "workspace_id", "name_key", "client_id"),
+    Index(None, "workspace_id", "created_at"),
+)
+
+
+def _client_fk() -> ForeignKeyConstraint:
+    return ForeignKeyConstraint(
+        ["workspace_id", "client_id"], ["crm_clients.workspace_id", "crm_clients.client_id"]
+    )
+
+
+client_emails = Table(
+    "crm_client_emails",
+    metadata,
+    Column("workspace_id", String(64), primary_key=True),
+    Column("email", String(254), primary_key=True),
+    Column("client_id", ID, nullable=False),
+    _client_fk(),
+    Index(None, "workspace_id", "client_id"),
+)
+
+client_tags = Table(
+    "crm_client_tags",
+    metadata,
+    Column("workspace_id", String(64), primary_key=True),
+    Column("client_id", ID, primary_key=True),
+    Column("tag", String(64), primary_key=True),
+    _client_fk(),
+    Index(None, "workspace_id", "tag", "client_id"),
+)
+
+client_terms = Table(
+    "crm_client_terms",
+    metadata,
+    Column("workspace_id", String(64), primary_key=True),
+    Column("term", String(254), primary_key=True),
+    Column("client_id", ID, primary_key=True),
+    _client_fk(),
+    Index(None, "workspace_id", "client_id"),
+)
+
+bookings = Table(
+    "crm_bookings",
+    metadata,
+    Column("workspace_id", String(64), primary_key=True),
+    Column("booking_id", ID, primary_key=True),
+    Column("client_id", ID, nullable=False),
+    Column("service", Text, nullable=False),
+    Column("starts_at", UTCDateTime, nullable=False),
+    Column("location", Text),
+    Column("staff", Text),
+    Column("status", String(16), nullable=False),
+    Column("amount_paid", Amount, nullable=False),
+    Column("amount_refunded", Amount, nullable=False),
+    Column("refunded_in_full", Boolean, nullable=False),
+    Column("first_event_at", UTCDateTime, nullable=False),
+    Column("details_at", UTCDateTime, nullable=False),
+    Column("details_event", ID, nullable=False),
+    Column("status_at", UTCDateTime, nullable=False),
+    Column("status_event", ID, nullable=False),
+    Column("paid_at", UTCDateTime),
+    Column("paid_event", ID),
+    Column("refund_at", UTCDateTime),
+    Column("refund_event", ID),
+    _client_fk(),
+    Index(None, "workspace_id", "client_id", "starts_at", "booking_id"),
+)
+
+notes = Table(
+    "crm_notes",
+    metadata,
+    Column("workspace_id", String(64), primary_key=True),
+    Column("note_id", ID, primary_key=True),
+    Column("client_id", ID, nullable=False),
+    Column("author_id", ID, nullable=False),
+    Column("text", Text, nullable=False),
+    Column("visibility", String(16), nullable=False),
+    Column("pinned", Boolean, nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("updated_at", UTCDateTime, nullable=False),
+    _client_fk(),
+    Index(None, "workspace_id", "client_id", "created_at"),
+)
