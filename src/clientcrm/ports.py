@@ -129,10 +129,25 @@ class UnitOfWork(Protocol):
     surface as `StorageError`.
     """
 
-    workspaces: WorkspaceRepository
-    clients: ClientRepository
-    bookings: BookingRepository
-    notes: NoteRepository
+    @property
+    def workspaces(self) -> WorkspaceRepository:
+        """The workspaces, inside this unit of work."""
+        ...
+
+    @property
+    def clients(self) -> ClientRepository:
+        """The clients, inside this unit of work."""
+        ...
+
+    @property
+    def bookings(self) -> BookingRepository:
+        """The bookings, inside this unit of work."""
+        ...
+
+    @property
+    def notes(self) -> NoteRepository:
+        """The notes, inside this unit of work."""
+        ...
 
     def __enter__(self) -> Self:
         """Begin the unit of work."""

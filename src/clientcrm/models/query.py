@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import enum
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import date
 from decimal import Decimal
 
@@ -29,6 +29,18 @@ class SortKey(enum.StrEnum):
 def _limit(_: object, __: attrs.Attribute[int], value: int) -> None:
     if not 1 <= value <= MAX_PAGE:
         raise ValidationError("limit", f"must be between 1 and {MAX_PAGE}")
+
+
+def _pills(values: Iterable[StatusPill | str]) -> frozenset[StatusPill]:
+    return frozenset(StatusPill(v) for v in values)
+
+
+def _flags(values: Iterable[Flag | str]) -> frozenset[Flag]:
+    return frozenset(Flag(v) for v in values)
+
+
+def _tags(values: Iterable[str]) -> frozenset[str]:
+    return frozenset([values] if isinstance(values, str) else values)
 
 
 def _range(low: object, high: object, field: str) -> None:
@@ -61,11 +73,11 @@ class ClientQuery:
     """
 
     search: str | None = None
-    statuses: frozenset[StatusPill] = attrs.field(default=frozenset(), converter=frozenset)
+    statuses: frozenset[StatusPill] = attrs.field(default=frozenset(), converter=_pills)
     growing: bool = False
-    flags: frozenset[Flag] = attrs.field(default=frozenset(), converter=frozenset)
-    tags_any: frozenset[str] = attrs.field(default=frozenset(), converter=frozenset)
-    tags_all: frozenset[str] = attrs.field(default=frozenset(), converter=frozenset)
+    flags: frozenset[Flag] = attrs.field(default=frozenset(), converter=_flags)
+    tags_any: frozenset[str] = attrs.field(default=frozenset(), converter=_tags)
+    tags_all: frozenset[str] = attrs.field(default=frozenset(), converter=_tags)
     bookings_min: int | None = None
     bookings_max: int | None = None
     spend_min: Decimal | None = None

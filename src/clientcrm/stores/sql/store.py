@@ -289,6 +289,11 @@ class _Notes:
 
 
 class _UnitOfWork:
+    workspaces: _Workspaces
+    clients: _Clients
+    bookings: _Bookings
+    notes: _Notes
+
     def __init__(self, engine: Engine) -> None:
         self._engine = engine
         self._conn: Connection | None = None

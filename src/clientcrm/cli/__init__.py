@@ -1,0 +1,1 @@
+"""The ``clientcrm`` command line: a thin layer over `clientcrm.CRM` (extra ``cli``)."""

@@ -1,0 +1,135 @@
+"""``clientcrm demo``: a realistic studio in a fresh file, to explore with the other commands."""
+
+from __future__ import annotations
+
+import random
+from collections import Counter
+from decimal import Decimal
+from itertools import islice
+
+import click
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from clientcrm.cli.context import App, pass_app, sqlite_path
+from clientcrm.cli.render import PILL_STYLE, clients_table, money
+from clientcrm.models.client import Client
+from clientcrm.models.note import NoteVisibility
+from clientcrm.models.query import ClientQuery, SortKey
+from clientcrm.models.workspace import Workspace
+from clientcrm.rules.status import status_pill
+from clientcrm.service.crm import CRM
+from clientcrm.testing.generators import make_studio, studio_events
+
+__all__ = ["COMMANDS"]
+
+NOTES = (
+    ("Injury", "Has a low-back issue, needs modifications in forward folds."),
+    ("Pre/postnatal", "Due in March; cleared by her midwife for gentle practice."),
+    ("Beginner", "First time on a mat. Nervous about backbends; go slowly."),
+    ("Recurring weekly", "Always brings her own mat, prefers the corner spot."),
+    ("Workshop only", "Comes for the weekend workshops; training for a half-marathon."),
+)
+
+
+@click.command("demo")
+@click.option(
+    "--clients", "count", type=click.IntRange(10, 200_000), default=3000, show_default=True
+)
+@click.option("--seed", type=int, default=7, show_default=True, help="Same seed, same studio.")
+@click.option("--force", is_flag=True, help="Replace the database file if it exists.")
+@pass_app
+def demo_command(app: App, count: int, seed: int, force: bool) -> None:
+    """Create a realistic yoga studio (two years of bookings) in a fresh database."""
+    _fresh_file(app, force=force)
+    crm = app.crm(create=True)
+    workspace = Workspace(
+        app.workspace_id,
+        "Lotus Yoga Studio",
+        timezone="Europe/London",
+        currency="GBP",
+        phone_region="GB",
+    )
+    crm.save_workspace(workspace, app.actor)
+    studio = make_studio(seed, clients=count, end=crm.clock(), currency=workspace.currency)
+    events = list(studio_events(studio, seed))
+    with Progress(
+        TextColumn("[bold]Recording bookings"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=app.console,
+        transient=False,
+    ) as progress:
+        task = progress.add_task("events", total=len(events))
+        iterator = iter(events)
+        while chunk := list(islice(iterator, 5000)):
+            crm.record_many(chunk, app.actor)
+            progress.advance(task, len(chunk))
+    _notes_and_tags(crm, app, seed)
+    _summary(crm, app, workspace, len(studio.duplicates))
+
+
+def _fresh_file(app: App, *, force: bool) -> None:
+    path = sqlite_path(app.db)
+    if path is None:
+        return
+    if path.exists() and not force:
+        msg = f"{path} already exists: pass --force to replace it, or --db for another file"
+        raise click.UsageError(msg)
+    for suffix in ("", "-wal", "-shm"):
+        path.with_name(path.name + suffix).unlink(missing_ok=True)
+
+
+def _notes_and_tags(crm: CRM, app: App, seed: int) -> None:
+    rng = random.Random(seed)
+    busiest = ClientQuery(sort=SortKey.BOOKINGS, limit=60)
+    clients = list(crm.list_clients(busiest, app.actor).clients)
+    for client in rng.sample(clients, min(25, len(clients))):
+        tag, text = rng.choice(NOTES)
+        crm.tag(client.id, [tag], app.actor)
+        crm.add_note(
+            client.id, text, app.actor, visibility=NoteVisibility.TEAM, pinned=rng.random() < 0.3
+        )
+
+
+def _summary(crm: CRM, app: App, workspace: Workspace, duplicates: int) -> None:
+    now = crm.clock()
+    pills: Counter[str] = Counter()
+    bookings, spend, clients = 0, Decimal(0), []
+    for client in crm.iter_clients(ClientQuery(limit=500, include_inactive=True), app.actor):
+        pills[status_pill(client.figures, now, workspace.tz, workspace.policies.status)] += 1
+        bookings += client.figures.bookings
+        spend += client.figures.spend
+        clients.append(client)
+    app.console.print(clients_table(clients[:15], workspace, now, title="Most recent clients"))
+    summary = Table.grid(padding=(0, 2))
+    summary.add_row("Clients", f"{len(clients):,}")
+    summary.add_row("Counted bookings", f"{bookings:,}")
+    summary.add_row("Lifetime spend", money(spend, workspace))
+    summary.add_row(
+        "Status",
+        "  ".join(f"[{PILL_STYLE[p]}]{p.upper()}[/] {pills[p]:,}" for p in PILL_STYLE),
+    )
+    summary.add_row("People with two emails", f"{duplicates} (planted for deduplication)")
+    app.console.print(summary)
+    _next_steps(app, clients)
+
+
+def _next_steps(app: App, clients: list[Client]) -> None:
+    example = clients[0].email if clients else "someone@example.com"
+    db = "" if app.db == "clientcrm.db" else f" --db {app.db}"
+    app.console.print("\n[bold]Try next:[/]")
+    for line in (
+        f"clientcrm{db} clients --status lapsed --sort spend",
+        f"clientcrm{db} clients --growing",
+        f"clientcrm{db} clients --search smith",
+        f"clientcrm{db} show {example}",
+        f'clientcrm{db} note add {example} "Prefers the 6 pm class" --pin',
+        f"clientcrm{db} tag add {example} Beginner",
+        f"clientcrm{db} clients --tag Beginner --json",
+    ):
+        app.console.print(f"  {line}")
+
+
+COMMANDS = (demo_command,)

@@ -1,0 +1,74 @@
+"""Showing clients on the terminal (rich tables) or as JSON."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from rich.table import Table
+
+from clientcrm.models.client import Client
+from clientcrm.models.money import minor_units
+from clientcrm.models.workspace import Workspace
+from clientcrm.rules.status import status_pill
+from clientcrm.serialization import converter
+
+__all__ = ["PILL_STYLE", "client_json", "clients_table", "day", "dumps", "money"]
+
+PILL_STYLE = {"regular": "green", "active": "cyan", "new": "magenta", "lapsed": "yellow"}
+
+
+def money(amount: Decimal, workspace: Workspace) -> str:
+    """An amount with the currency's decimal places and code."""
+    return f"{amount:,.{minor_units(workspace.currency)}f} {workspace.currency}"
+
+
+def day(moment: datetime | None, workspace: Workspace) -> str:
+    """A moment as a date in the workspace's timezone ("-" when there is none)."""
+    return moment.astimezone(workspace.tz).date().isoformat() if moment else "-"
+
+
+def clients_table(
+    clients: Iterable[Client], workspace: Workspace, now: datetime, title: str | None = None
+) -> Table:
+    """The clients list: name, email, pill, bookings, spend, last attended, tags."""
+    table = Table(title=title, header_style="bold")
+    for name, justify in (
+        ("Name", "left"),
+        ("Email", "left"),
+        ("Status", "left"),
+        ("Bookings", "right"),
+        ("Spend", "right"),
+        ("Last attended", "left"),
+        ("Tags", "left"),
+    ):
+        table.add_column(name, justify=justify)  # type: ignore[arg-type]
+    policy, tz = workspace.policies.status, workspace.tz
+    for client in clients:
+        pill = status_pill(client.figures, now, tz, policy).value
+        flags = " ".join(sorted(f.value.upper() for f in client.flags))
+        table.add_row(
+            client.name,
+            client.email,
+            f"[{PILL_STYLE[pill]}]{pill.upper()}[/] {flags}".rstrip(),
+            str(client.figures.bookings),
+            money(client.figures.spend, workspace),
+            day(client.figures.last_attended_at, workspace),
+            ", ".join(sorted(client.tags)),
+        )
+    return table
+
+
+def client_json(client: Client, workspace: Workspace, now: datetime) -> dict[str, Any]:
+    """A client as JSON-able data, with its pill at ``now``."""
+    data: dict[str, Any] = converter.unstructure(client)
+    data["status"] = status_pill(client.figures, now, workspace.tz, workspace.policies.status).value
+    return data
+
+
+def dumps(data: object) -> str:
+    """Indented JSON with non-ASCII characters kept."""
+    return json.dumps(data, indent=2, ensure_ascii=False)

@@ -1,0 +1,54 @@
+"""The store conformance kit: the contract every store keeps, as pytest classes.
+
+Use it from your own test suite::
+
+    import pytest
+    from clientcrm.testing.conformance import AllContracts
+
+    class TestMyStore(AllContracts):
+        @pytest.fixture
+        def store(self):
+            return MyStore(...)          # a fresh, empty store per test
+
+pytest does not collect the contract classes themselves (their names do not start with
+``Test``); it collects your subclass and runs every contract against your store.
+"""
+
+from clientcrm.testing.conformance.base import StoreFixtures, event
+from clientcrm.testing.conformance.isolation import IsolationContract
+from clientcrm.testing.conformance.listing import ListQueryContract
+from clientcrm.testing.conformance.properties import FiguresPropertyContract
+from clientcrm.testing.conformance.repositories import (
+    BookingRepositoryContract,
+    ClientRepositoryContract,
+    NoteRepositoryContract,
+    WorkspaceRepositoryContract,
+)
+from clientcrm.testing.conformance.units import UnitOfWorkContract
+
+__all__ = [
+    "AllContracts",
+    "BookingRepositoryContract",
+    "ClientRepositoryContract",
+    "FiguresPropertyContract",
+    "IsolationContract",
+    "ListQueryContract",
+    "NoteRepositoryContract",
+    "StoreFixtures",
+    "UnitOfWorkContract",
+    "WorkspaceRepositoryContract",
+    "event",
+]
+
+
+class AllContracts(
+    UnitOfWorkContract,
+    WorkspaceRepositoryContract,
+    ClientRepositoryContract,
+    BookingRepositoryContract,
+    NoteRepositoryContract,
+    ListQueryContract,
+    FiguresPropertyContract,
+    IsolationContract,
+):
+    """Every contract at once: subclass it and override the ``store`` fixture."""

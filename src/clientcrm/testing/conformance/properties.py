@@ -1,0 +1,117 @@
+"""Contract: figures are right whatever the order or repetition of events."""
+
+from __future__ import annotations
+
+import itertools
+from datetime import UTC, datetime
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from clientcrm.models.actor import Actor
+from clientcrm.models.booking import Booking
+from clientcrm.models.client import Client
+from clientcrm.models.events import BookingEvent
+from clientcrm.models.query import ClientQuery, SortKey
+from clientcrm.models.workspace import Workspace
+from clientcrm.rules.figures import compute_figures
+from clientcrm.service.crm import CRM
+from clientcrm.testing.conformance.base import StoreFixtures
+from clientcrm.testing.strategies import booking_histories
+
+__all__ = ["FiguresPropertyContract"]
+
+_workspaces = itertools.count()
+# One store serves many examples; each example gets a fresh workspace in it, so the
+# function-scoped store fixture is safe. Each store's test class inherits the same property,
+# which hypothesis sees as "differing executors": the stores differ, the property does not.
+_SHARED_STORE = settings(
+    max_examples=40,
+    deadline=None,
+    suppress_health_check=[
+        HealthCheck.function_scoped_fixture,
+        HealthCheck.too_slow,
+        HealthCheck.differing_executors,
+    ],
+)
+
+
+def _fresh(crm: CRM) -> Actor:
+    ws = f"prop-{next(_workspaces)}"
+    actor = Actor.owner(ws)
+    crm.save_workspace(Workspace(ws, ws, timezone="America/Sao_Paulo"), actor)
+    return actor
+
+
+def _state(crm: CRM, actor: Actor) -> dict[str, tuple[object, ...]]:
+    """Everything observable about the workspace, keyed by email (ids differ between runs)."""
+    state: dict[str, tuple[object, ...]] = {}
+    for client in crm.iter_clients(ClientQuery(sort=SortKey.NAME, include_inactive=True), actor):
+        detail = crm.client_detail(client.id, actor)
+        bookings = tuple(_booking_facts(b) for b in detail.bookings)
+        state[client.email] = (
+            client.name,
+            client.created_at,
+            client.figures,
+            detail.stats,
+            bookings,
+        )
+    return state
+
+
+def _booking_facts(booking: Booking) -> tuple[object, ...]:
+    return (
+        booking.id,
+        booking.status,
+        booking.payment_status,
+        booking.amount_paid,
+        booking.amount_refunded,
+        booking.starts_at,
+        booking.service,
+    )
+
+
+def _recomputed(crm: CRM, client: Client, actor: Actor) -> object:
+    detail = crm.client_detail(client.id, actor)
+    return compute_figures(detail.bookings, client.created_at)
+
+
+class FiguresPropertyContract(StoreFixtures):
+    """Incremental figures equal a recomputation; order and repeats do not matter."""
+
+    @_SHARED_STORE
+    @given(history=booking_histories())
+    def test_incremental_figures_equal_recomputation(
+        self, crm: CRM, history: list[BookingEvent]
+    ) -> None:
+        """After any history, stored figures equal figures recomputed from the bookings."""
+        actor = _fresh(crm)
+        crm.record_many(history, actor, batch_size=3)
+        for client in crm.iter_clients(ClientQuery(include_inactive=True), actor):
+            assert client.figures == _recomputed(crm, client, actor)
+        assert crm.rebuild(actor).repaired == []
+
+    @_SHARED_STORE
+    @given(history=booking_histories(), data=st.data())
+    def test_order_and_repeats_do_not_matter(
+        self, crm: CRM, history: list[BookingEvent], data: st.DataObject
+    ) -> None:
+        """Any arrival order, one by one or batched, twice over, gives the same state."""
+        first, second = _fresh(crm), _fresh(crm)
+        for item in history:
+            crm.record(item, first)
+        batch_size = data.draw(st.integers(1, 10))
+        for _ in range(2):
+            crm.record_many(data.draw(st.permutations(history)), second, batch_size=batch_size)
+        assert _state(crm, first) == _state(crm, second)
+
+    def test_out_of_order_arrival_keeps_the_latest_status(self, crm: CRM, owner: Actor) -> None:
+        """A cancellation that happened after the completion wins even if it arrives first."""
+        from clientcrm.testing.conformance.base import event  # noqa: PLC0415
+
+        t1, t2 = datetime(2026, 1, 10, tzinfo=UTC), datetime(2026, 1, 12, tzinfo=UTC)
+        crm.record(event("cancelled", "b1", at=t2), owner)
+        client = crm.record(event("completed", "b1", at=t1), owner)
+        detail = crm.client_detail(client.id, owner)
+        assert detail.bookings[0].status == "cancelled"
+        assert client.figures.bookings == 0

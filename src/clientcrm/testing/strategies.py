@@ -1,0 +1,67 @@
+"""Hypothesis strategies for clientcrm's models and for histories of booking events."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+
+from hypothesis import strategies as st
+
+from clientcrm.models.events import BookingEvent, BookingEventKind
+from clientcrm.models.money import Money
+
+__all__ = ["EPOCH", "booking_histories", "money"]
+
+EPOCH = datetime(2025, 1, 1, tzinfo=UTC)
+"""The start of generated time; histories span the year after it."""
+
+_EMAILS = ("ana@example.com", "ben@example.org", "chloe@example.net", "dev@example.com")
+
+
+def money(currency: str = "EUR", *, max_cents: int = 50_000) -> st.SearchStrategy[Money]:
+    """Non-negative amounts with at most two decimal places."""
+    return st.integers(0, max_cents).map(lambda c: Money(Decimal(c).scaleb(-2), currency))
+
+
+@st.composite
+def _booking_events(draw: st.DrawFn, booking_id: str, currency: str) -> list[BookingEvent]:
+    email = draw(st.sampled_from(_EMAILS))
+    starts_at = EPOCH + timedelta(hours=draw(st.integers(0, 24 * 400)))
+    kinds = draw(st.lists(st.sampled_from(list(BookingEventKind)), min_size=1, max_size=5))
+    events = []
+    for n, kind in enumerate(kinds):
+        amount = None
+        if kind is BookingEventKind.PAID:
+            amount = draw(money(currency))
+        elif kind is BookingEventKind.PARTIALLY_REFUNDED:
+            amount = draw(money(currency, max_cents=60_000))
+        moved = draw(st.booleans())
+        events.append(
+            BookingEvent(
+                kind=kind,
+                event_id=f"{booking_id}-{n}",
+                booking_id=booking_id,
+                occurred_at=EPOCH + timedelta(minutes=draw(st.integers(0, 60 * 24 * 400))),
+                email=email,
+                service=draw(st.sampled_from(("Vinyasa", "Yin", "Reformer"))),
+                starts_at=starts_at + (timedelta(days=1) if moved else timedelta()),
+                name=email.split("@")[0].title(),
+                amount=amount,
+            )
+        )
+    return events
+
+
+@st.composite
+def booking_histories(
+    draw: st.DrawFn, *, currency: str = "EUR", max_bookings: int = 8
+) -> list[BookingEvent]:
+    """A history of events about a few bookings of a few clients, in arrival order.
+
+    Arrival order is shuffled and some events arrive twice, so a history exercises
+    idempotency and order independence; amounts, refunds and status changes vary.
+    """
+    count = draw(st.integers(1, max_bookings))
+    events = [e for n in range(count) for e in draw(_booking_events(f"b{n}", currency))]
+    repeats = draw(st.lists(st.sampled_from(events), max_size=3)) if events else []
+    return draw(st.permutations(events + repeats))
