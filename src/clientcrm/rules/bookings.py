@@ -10,8 +10,6 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from decimal import Decimal
 
-import attrs
-
 from clientcrm.models.booking import Booking, BookingStatus, Version
 from clientcrm.models.events import BookingEvent, BookingEventKind
 
@@ -38,51 +36,64 @@ def apply_event(
     """
     version = Version(event.occurred_at, event.event_id)
     if booking is None:
-        booking = Booking(
-            id=event.booking_id,
-            workspace_id=workspace_id,
-            client_id=client_id,
-            service=event.service,
-            starts_at=event.starts_at,
-            location=event.location,
-            staff=event.staff,
-            status=BookingStatus.BOOKED,
-            first_event_at=event.occurred_at,
-            details_version=version,
-            # Until a status event arrives the booking is "booked", older than any real event.
-            status_version=BEGINNING,
-        )
-    changes: dict[str, object] = {}
-    if event.occurred_at < booking.first_event_at:
-        changes["first_event_at"] = event.occurred_at
-    if version > booking.details_version:
-        changes.update(
-            service=event.service,
-            starts_at=event.starts_at,
-            location=event.location,
-            staff=event.staff,
-            details_version=version,
-        )
-    status = _STATUS_OF.get(event.kind)
-    if status is not None and version > booking.status_version:
-        changes.update(status=status, status_version=version)
-    amount = event.amount.amount if event.amount is not None else Decimal(0)
-    if event.kind is BookingEventKind.PAID and _newer(version, booking.paid_version):
-        changes.update(amount_paid=amount, paid_version=version)
-        if booking.refunded_in_full:
-            changes["amount_refunded"] = amount
-    elif event.kind is BookingEventKind.REFUNDED and _newer(version, booking.refund_version):
-        changes.update(
-            amount_refunded=changes.get("amount_paid", booking.amount_paid),
-            refunded_in_full=True,
-            refund_version=version,
-        )
-    elif event.kind is BookingEventKind.PARTIALLY_REFUNDED and _newer(
-        version, booking.refund_version
-    ):
-        changes.update(amount_refunded=amount, refunded_in_full=False, refund_version=version)
-    return attrs.evolve(booking, **changes) if changes else booking  # type: ignore[arg-type]
+        # Until a status event arrives the booking is "booked", older than any real event.
+        booking = _NEW
+        details_newer = True
+        first_event_at = event.occurred_at
+    else:
+        details_newer = version > booking.details_version
+        first_event_at = min(booking.first_event_at, event.occurred_at)
+    details = event if details_newer else booking
+    status, status_version = booking.status, booking.status_version
+    new_status = _STATUS_OF.get(event.kind)
+    if new_status is not None and version > status_version:
+        status, status_version = new_status, version
+    paid, paid_version = booking.amount_paid, booking.paid_version
+    refunded, in_full, refund_version = (
+        booking.amount_refunded,
+        booking.refunded_in_full,
+        booking.refund_version,
+    )
+    amount = event.amount.amount if event.amount is not None else _ZERO
+    kind = event.kind
+    if kind is BookingEventKind.PAID and (paid_version is None or version > paid_version):
+        paid, paid_version = amount, version
+    elif kind in _REFUNDS and (refund_version is None or version > refund_version):
+        in_full = kind is BookingEventKind.REFUNDED
+        refunded, refund_version = amount, version
+    if in_full:
+        refunded = paid
+    return Booking(
+        id=event.booking_id,
+        workspace_id=workspace_id,
+        client_id=client_id,
+        service=details.service,
+        starts_at=details.starts_at,
+        status=status,
+        first_event_at=first_event_at,
+        details_version=version if details_newer else booking.details_version,
+        status_version=status_version,
+        location=details.location,
+        staff=details.staff,
+        amount_paid=paid,
+        amount_refunded=refunded,
+        refunded_in_full=in_full,
+        paid_version=paid_version,
+        refund_version=refund_version,
+    )
 
 
-def _newer(version: Version, current: Version | None) -> bool:
-    return current is None or version > current
+_ZERO = Decimal(0)
+_REFUNDS = frozenset({BookingEventKind.REFUNDED, BookingEventKind.PARTIALLY_REFUNDED})
+_NEW = Booking(
+    id="",
+    workspace_id="",
+    client_id="",
+    service="",
+    starts_at=BEGINNING.occurred_at,
+    status=BookingStatus.BOOKED,
+    first_event_at=BEGINNING.occurred_at,
+    details_version=BEGINNING,
+    status_version=BEGINNING,
+)
+"""The state before any event: every fact unset, every version the oldest possible."""

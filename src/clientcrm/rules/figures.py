@@ -103,8 +103,7 @@ def update_figures(
         last = _latest(last, after.starts_at)
     if after.status is BookingStatus.COMPLETED:
         attended = _latest(attended, after.starts_at)
-    return attrs.evolve(
-        figures,
+    return ClientFigures(
         bookings=figures.bookings + int(now_counts) - int(was),
         spend=figures.spend + _spend(after) - old_spend,
         first_booking_at=first,

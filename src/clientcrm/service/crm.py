@@ -122,7 +122,7 @@ class CRM:
             batch = self._record(chunk, actor)
             total += len(chunk)
             changed += batch.changed_events
-            created += len(batch.created)
+            created += batch.created
         return RecordSummary(total, changed, created)
 
     def _record(self, events: Sequence[BookingEvent], actor: Actor) -> Batch:

@@ -7,13 +7,14 @@ changed in memory, and written back with one statement per table.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from datetime import datetime
 
 import attrs
 
 from clientcrm.errors import BlockedClientError, PlanLimitError, ValidationError
 from clientcrm.models._checks import normalise_phone
 from clientcrm.models.booking import Booking
-from clientcrm.models.client import Client, Flag, Source
+from clientcrm.models.client import Client, ClientFigures, Flag, Source
 from clientcrm.models.events import BookingEvent, BookingRecorded, ClientCreated, DomainEvent
 from clientcrm.models.workspace import Workspace
 from clientcrm.ports import UnitOfWork
@@ -24,27 +25,53 @@ __all__ = ["Batch"]
 
 
 @attrs.define
+class _Working:
+    """A client being changed by the batch; the record is rebuilt once, at the end."""
+
+    client: Client
+    figures: ClientFigures
+    since: datetime
+    new: bool
+    moved: bool = False
+    recompute: bool = False
+
+    def result(self) -> Client:
+        if self.figures is self.client.figures and self.since == self.client.created_at:
+            return self.client
+        return attrs.evolve(self.client, created_at=self.since, figures=self.figures)
+
+
+@attrs.define
 class Batch:
     """The working set of one batch of events inside one unit of work."""
 
     uow: UnitOfWork
     workspace: Workspace
     new_id: Callable[[], str]
-    clients: dict[str, Client] = attrs.Factory(dict)  # by email (primary and aliases)
-    created: dict[str, Client] = attrs.Factory(dict)  # by id
-    touched: dict[str, Client] = attrs.Factory(dict)  # by id, existing clients whose figures moved
-    recompute: set[str] = attrs.Factory(set)
+    by_email: dict[str, _Working] = attrs.Factory(dict)
     bookings: dict[str, Booking] = attrs.Factory(dict)
     changed: dict[str, Booking] = attrs.Factory(dict)
     events: list[DomainEvent] = attrs.Factory(list)
     changed_events: int = 0
+    created: int = 0
     _client_count: int | None = None
+
+    @property
+    def clients(self) -> dict[str, Client]:
+        """The batch's clients as they stand, by email (primary and aliases)."""
+        return {email: working.result() for email, working in self.by_email.items()}
 
     def run(self, events: Sequence[BookingEvent], *, collect: bool) -> None:
         """Apply ``events`` in order; ``collect`` builds domain events for subscribers."""
         ws = self.workspace.id
         self._check_currency(events)
-        self.clients = self.uow.clients.find_by_emails(ws, {e.email for e in events})
+        known = self.uow.clients.find_by_emails(ws, {e.email for e in events})
+        shared: dict[str, _Working] = {}
+        for email, client in known.items():
+            working = shared.setdefault(
+                client.id, _Working(client, client.figures, client.created_at, new=False)
+            )
+            self.by_email[email] = working
         self.bookings = self.uow.bookings.get_many(ws, {e.booking_id for e in events})
         for event in events:
             self._apply(event, collect=collect)
@@ -60,7 +87,8 @@ class Batch:
                 )
 
     def _apply(self, event: BookingEvent, *, collect: bool) -> None:
-        client = self.clients.get(event.email) or self._create(event, collect=collect)
+        working = self.by_email.get(event.email) or self._create(event, collect=collect)
+        client = working.client
         before = self.bookings.get(event.booking_id)
         if before is None and Flag.BLOCKED in client.flags:
             raise BlockedClientError(client.id)
@@ -69,19 +97,19 @@ class Batch:
                 "email", f"booking {event.booking_id} belongs to another client, not {event.email}"
             )
         after = apply_event(before, event, self.workspace.id, client.id)
-        since = min(client.created_at, event.occurred_at)
-        if after == before and since == client.created_at:
+        since = min(working.since, event.occurred_at)
+        if after == before and since == working.since:
             return
         self.changed_events += 1
+        working.since = since
+        working.moved = True
         self.bookings[after.id] = self.changed[after.id] = after
-        figures = client.figures
-        if after != before and client.id not in self.recompute:
-            moved = update_figures(client.figures, before, after)
-            if moved is None:
-                self.recompute.add(client.id)
+        if after != before and not working.recompute:
+            figures = update_figures(working.figures, before, after)
+            if figures is None:
+                working.recompute = True
             else:
-                figures = moved
-        self._replace(attrs.evolve(client, created_at=since, figures=figures))
+                working.figures = figures
         if collect:
             self.events.append(
                 BookingRecorded(
@@ -89,22 +117,14 @@ class Batch:
                 )
             )
 
-    def _replace(self, client: Client) -> None:
-        for email in (client.email, *client.aliases):
-            if email in self.clients:
-                self.clients[email] = client
-        if client.id in self.created:
-            self.created[client.id] = client
-        else:
-            self.touched[client.id] = client
-
-    def _create(self, event: BookingEvent, *, collect: bool) -> Client:
+    def _create(self, event: BookingEvent, *, collect: bool) -> _Working:
         limit = self.workspace.client_limit
         if limit is not None:
             if self._client_count is None:
                 self._client_count = self.uow.clients.count(self.workspace.id)
-            if self._client_count + len(self.created) >= limit:
+            if self._client_count + self.created >= limit:
                 raise PlanLimitError(limit)
+        figures = ClientFigures(last_activity_at=event.occurred_at)
         client = Client(
             id=self.new_id(),
             workspace_id=self.workspace.id,
@@ -114,31 +134,33 @@ class Batch:
             language=event.language,
             source=Source.BOOKING,
             created_at=event.occurred_at,
+            figures=figures,
         )
-        client = attrs.evolve(
-            client, figures=attrs.evolve(client.figures, last_activity_at=event.occurred_at)
+        self.created += 1
+        working = self.by_email[client.email] = _Working(
+            client, figures, client.created_at, new=True
         )
-        self.clients[client.email] = self.created[client.id] = client
         if collect:
             self.events.append(
                 ClientCreated(self.workspace.id, client.id, event.occurred_at, client.email)
             )
-        return client
+        return working
 
     def _write(self) -> None:
         uow = self.uow
-        if self.created:
-            uow.clients.add(list(self.created.values()))
+        everyone = {id(w): w for w in self.by_email.values()}.values()
+        new = [w for w in everyone if w.new]
+        if new:
+            uow.clients.add([w.result() for w in new])
         if self.changed:
             uow.bookings.save_many(list(self.changed.values()))
-        if self.recompute:
-            history = uow.bookings.for_clients(self.workspace.id, self.recompute)
-            for client_id in self.recompute:
-                client = self.created.get(client_id) or self.touched[client_id]
-                figures = compute_figures(history.get(client_id, []), client.created_at)
-                self._replace(attrs.evolve(client, figures=figures))
-        moved = list(self.touched.values())
-        moved += [c for c in self.created.values() if c.id in self.recompute]
+        recompute = [w for w in everyone if w.recompute]
+        if recompute:
+            ids = [w.client.id for w in recompute]
+            history = uow.bookings.for_clients(self.workspace.id, ids)
+            for working in recompute:
+                working.figures = compute_figures(history.get(working.client.id, []), working.since)
+        moved = [w.result() for w in everyone if (w.moved and not w.new) or w.recompute]
         if moved:
             uow.clients.update_figures(moved)
 

@@ -7,20 +7,7 @@ from itertools import islice
 from types import TracebackType
 from typing import Any, Self
 
-from sqlalchemy import (
-    Connection,
-    Engine,
-    Table,
-    bindparam,
-    create_engine,
-    delete,
-    event,
-    func,
-    insert,
-    select,
-    update,
-)
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import Connection, Engine, Table, create_engine, delete, event, insert
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
 from clientcrm.errors import DuplicateClientError, NotFoundError, StorageError
@@ -30,21 +17,15 @@ from clientcrm.models.note import Note
 from clientcrm.models.workspace import Workspace
 from clientcrm.rules.query import ClientCriteria
 from clientcrm.stores.sql import rows
+from clientcrm.stores.sql import statements as sql
 from clientcrm.stores.sql.migrate import upgrade
 from clientcrm.stores.sql.queries import list_clients
-from clientcrm.stores.sql.tables import (
-    bookings,
-    client_emails,
-    client_tags,
-    client_terms,
-    clients,
-    notes,
-    workspaces,
-)
+from clientcrm.stores.sql.tables import bookings, workspaces
 
 __all__ = ["SQLStore"]
 
 _CHUNK = 500  # ids per IN (...) list: far below every engine's parameter limit
+_PAGE = 1000
 
 
 def _chunks(items: Collection[str]) -> Iterator[list[str]]:
@@ -55,14 +36,11 @@ def _chunks(items: Collection[str]) -> Iterator[list[str]]:
 
 def _upsert(conn: Connection, table: Table, values: list[dict[str, Any]]) -> None:
     """Insert or replace rows by primary key, with the dialect's upsert where it has one."""
-    keys = [c.name for c in table.primary_key.columns]
-    name = conn.dialect.name
-    if name in ("sqlite", "postgresql"):
-        dialect = sqlite if name == "sqlite" else postgresql
-        stmt = dialect.insert(table)
-        changed = {c.name: stmt.excluded[c.name] for c in table.columns if c.name not in keys}
-        conn.execute(stmt.on_conflict_do_update(index_elements=keys, set_=changed), values)
+    stmt = sql.upsert(table, conn.dialect.name)
+    if stmt is not None:
+        conn.execute(stmt, values)
         return
+    keys = [c.name for c in table.primary_key.columns]
     for row in values:
         conn.execute(delete(table).where(*(table.c[k] == row[k] for k in keys)))
     conn.execute(insert(table), values)
@@ -73,11 +51,7 @@ class _Workspaces:
         self._conn = conn
 
     def get(self, workspace_id: str) -> Workspace:
-        row = (
-            self._conn.execute(select(workspaces).where(workspaces.c.workspace_id == workspace_id))
-            .mappings()
-            .first()
-        )
+        row = self._conn.execute(sql.GET_WORKSPACE, {"ws": workspace_id}).mappings().first()
         if row is None:
             raise NotFoundError("workspace", workspace_id)
         return rows.workspace_from_row(row)
@@ -91,10 +65,8 @@ class _Clients:
         self._conn = conn
 
     def get(self, workspace_id: str, client_id: str) -> Client:
-        stmt = select(clients).where(
-            clients.c.workspace_id == workspace_id, clients.c.client_id == client_id
-        )
-        row = self._conn.execute(stmt).mappings().first()
+        params = {"ws": workspace_id, "client_id": client_id}
+        row = self._conn.execute(sql.GET_CLIENT, params).mappings().first()
         if row is None:
             raise NotFoundError("client", client_id)
         return rows.client_from_row(row)
@@ -102,19 +74,9 @@ class _Clients:
     def find_by_emails(self, workspace_id: str, emails: Collection[str]) -> dict[str, Client]:
         found: dict[str, Client] = {}
         for chunk in _chunks(emails):
-            stmt = (
-                select(client_emails.c.email.label("matched_email"), clients)
-                .join(
-                    clients,
-                    (clients.c.workspace_id == client_emails.c.workspace_id)
-                    & (clients.c.client_id == client_emails.c.client_id),
-                )
-                .where(
-                    client_emails.c.workspace_id == workspace_id, client_emails.c.email.in_(chunk)
-                )
-            )
+            params = {"ws": workspace_id, "emails": chunk}
             by_id: dict[str, Client] = {}
-            for row in self._conn.execute(stmt).mappings():
+            for row in self._conn.execute(sql.FIND_BY_EMAILS, params).mappings():
                 client = by_id.get(row["client_id"]) or rows.client_from_row(row)
                 by_id[client.id] = found[row["matched_email"]] = client
         return found
@@ -122,7 +84,7 @@ class _Clients:
     def add(self, new: Sequence[Client]) -> None:
         if not new:
             return
-        self._conn.execute(insert(clients), [rows.client_row(c) for c in new])
+        self._conn.execute(sql.INSERT_CLIENTS, [rows.client_row(c) for c in new])
         self._claim([(c, {c.email, *c.aliases}) for c in new])
         self._write_tags_and_terms(new)
 
@@ -136,7 +98,7 @@ class _Clients:
             return
         try:
             with self._conn.begin_nested():
-                self._conn.execute(insert(client_emails), values)
+                self._conn.execute(sql.INSERT_EMAILS, values)
         except IntegrityError:
             for client, emails in claims:
                 taken = self.find_by_emails(client.workspace_id, emails)
@@ -152,52 +114,35 @@ class _Clients:
             for tag in sorted(c.tags)
         ]
         if tag_rows:
-            self._conn.execute(insert(client_tags), tag_rows)
+            self._conn.execute(sql.INSERT_TAGS, tag_rows)
         term_rows = [row for c in written for row in rows.term_rows(c)]
         if term_rows:
-            self._conn.execute(insert(client_terms), term_rows)
+            self._conn.execute(sql.INSERT_TERMS, term_rows)
 
     def update(self, client: Client) -> None:
         old = self.get(client.workspace_id, client.id)
         ws, cid = client.workspace_id, client.id
-        owned = (clients.c.workspace_id == ws) & (clients.c.client_id == cid)
-        self._conn.execute(update(clients).where(owned).values(rows.client_row(client)))
-        for table in (client_tags, client_terms):
-            self._conn.execute(
-                delete(table).where(table.c.workspace_id == ws, table.c.client_id == cid)
-            )
+        self._conn.execute(
+            sql.UPDATE_CLIENT.values(rows.client_row(client)), {"b_ws": ws, "b_client_id": cid}
+        )
+        for stmt in (sql.DELETE_TAGS, sql.DELETE_TERMS):
+            self._conn.execute(stmt, {"ws": ws, "client_id": cid})
         gone = {old.email, *old.aliases} - {client.email, *client.aliases}
         if gone:
-            self._conn.execute(
-                delete(client_emails).where(
-                    client_emails.c.workspace_id == ws, client_emails.c.email.in_(sorted(gone))
-                )
-            )
+            self._conn.execute(sql.DELETE_EMAILS, {"ws": ws, "emails": sorted(gone)})
         self._claim([(client, {client.email, *client.aliases} - {old.email, *old.aliases})])
         self._write_tags_and_terms([client])
 
     def update_figures(self, changed: Sequence[Client]) -> None:
         if not changed:
             return
-        stmt = (
-            update(clients)
-            .where(
-                clients.c.workspace_id == bindparam("b_workspace_id"),
-                clients.c.client_id == bindparam("b_client_id"),
-            )
-            .values({name: bindparam(name) for name in rows.figures_row(changed[0])})
-        )
         values = [
-            {"b_workspace_id": c.workspace_id, "b_client_id": c.id, **rows.figures_row(c)}
-            for c in changed
+            {"b_ws": c.workspace_id, "b_client_id": c.id, **rows.figures_row(c)} for c in changed
         ]
-        self._conn.execute(stmt, values)
+        self._conn.execute(sql.UPDATE_FIGURES, values)
 
     def count(self, workspace_id: str) -> int:
-        stmt = (
-            select(func.count()).select_from(clients).where(clients.c.workspace_id == workspace_id)
-        )
-        return int(self._conn.execute(stmt).scalar_one())
+        return int(self._conn.execute(sql.COUNT_CLIENTS, {"ws": workspace_id}).scalar_one())
 
     def list(self, workspace_id: str, criteria: ClientCriteria) -> list[Client]:
         result = self._conn.execute(list_clients(workspace_id, criteria)).mappings()
@@ -206,15 +151,11 @@ class _Clients:
     def iter_workspace(self, workspace_id: str) -> Iterator[Client]:
         after = ""
         while True:
-            stmt = (
-                select(clients)
-                .where(clients.c.workspace_id == workspace_id, clients.c.client_id > after)
-                .order_by(clients.c.client_id)
-                .limit(1000)
-            )
-            page = [rows.client_from_row(r) for r in self._conn.execute(stmt).mappings()]
+            params = {"ws": workspace_id, "after": after, "size": _PAGE}
+            result = self._conn.execute(sql.PAGE_OF_CLIENTS, params).mappings()
+            page = [rows.client_from_row(r) for r in result]
             yield from page
-            if len(page) < 1000:
+            if len(page) < _PAGE:
                 return
             after = page[-1].id
 
@@ -226,10 +167,8 @@ class _Bookings:
     def get_many(self, workspace_id: str, booking_ids: Collection[str]) -> dict[str, Booking]:
         found = {}
         for chunk in _chunks(booking_ids):
-            stmt = select(bookings).where(
-                bookings.c.workspace_id == workspace_id, bookings.c.booking_id.in_(chunk)
-            )
-            for row in self._conn.execute(stmt).mappings():
+            result = self._conn.execute(sql.GET_BOOKINGS, {"ws": workspace_id, "ids": chunk})
+            for row in result.mappings():
                 found[row["booking_id"]] = rows.booking_from_row(row)
         return found
 
@@ -242,12 +181,8 @@ class _Bookings:
     ) -> dict[str, list[Booking]]:
         found: dict[str, list[Booking]] = {}
         for chunk in _chunks(client_ids):
-            stmt = (
-                select(bookings)
-                .where(bookings.c.workspace_id == workspace_id, bookings.c.client_id.in_(chunk))
-                .order_by(bookings.c.client_id, bookings.c.starts_at, bookings.c.booking_id)
-            )
-            for row in self._conn.execute(stmt).mappings():
+            result = self._conn.execute(sql.FOR_CLIENTS, {"ws": workspace_id, "ids": chunk})
+            for row in result.mappings():
                 found.setdefault(row["client_id"], []).append(rows.booking_from_row(row))
         return found
 
@@ -256,36 +191,33 @@ class _Notes:
     def __init__(self, conn: Connection) -> None:
         self._conn = conn
 
-    def _owned(self, workspace_id: str, note_id: str) -> Any:
-        return (notes.c.workspace_id == workspace_id) & (notes.c.note_id == note_id)
-
     def get(self, workspace_id: str, note_id: str) -> Note:
-        stmt = select(notes).where(self._owned(workspace_id, note_id))
-        row = self._conn.execute(stmt).mappings().first()
+        params = {"b_ws": workspace_id, "b_note_id": note_id}
+        row = self._conn.execute(sql.GET_NOTE, params).mappings().first()
         if row is None:
             raise NotFoundError("note", note_id)
         return rows.note_from_row(row)
 
     def add(self, note: Note) -> None:
-        self._conn.execute(insert(notes), [rows.note_row(note)])
+        self._conn.execute(sql.INSERT_NOTE, [rows.note_row(note)])
 
     def update(self, note: Note) -> None:
-        stmt = update(notes).where(self._owned(note.workspace_id, note.id))
-        if self._conn.execute(stmt.values(rows.note_row(note))).rowcount == 0:
+        params = {"b_ws": note.workspace_id, "b_note_id": note.id}
+        stmt = sql.UPDATE_NOTE.values(rows.note_row(note))
+        if self._conn.execute(stmt, params).rowcount == 0:
             raise NotFoundError("note", note.id)
 
     def delete(self, workspace_id: str, note_id: str) -> None:
-        stmt = delete(notes).where(self._owned(workspace_id, note_id))
-        if self._conn.execute(stmt).rowcount == 0:
+        params = {"b_ws": workspace_id, "b_note_id": note_id}
+        if self._conn.execute(sql.DELETE_NOTE, params).rowcount == 0:
             raise NotFoundError("note", note_id)
 
     def for_client(self, workspace_id: str, client_id: str) -> list[Note]:
-        stmt = (
-            select(notes)
-            .where(notes.c.workspace_id == workspace_id, notes.c.client_id == client_id)
-            .order_by(notes.c.pinned.desc(), notes.c.created_at.desc(), notes.c.note_id.desc())
-        )
-        return [rows.note_from_row(r) for r in self._conn.execute(stmt).mappings()]
+        params = {"ws": workspace_id, "client_id": client_id}
+        return [
+            rows.note_from_row(r)
+            for r in self._conn.execute(sql.NOTES_OF_CLIENT, params).mappings()
+        ]
 
 
 class _UnitOfWork:

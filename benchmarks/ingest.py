@@ -1,0 +1,122 @@
+"""Ingest benchmark: booking events into the memory store and a SQLite file.
+
+Measures, in one run:
+- the ceiling: raw ``sqlite3`` ``executemany`` of the same booking rows (same table, same
+  primary key and index) into a fresh file, rows prepared beforehand;
+- ``CRM.record_many`` (batched) into the SQL store on a SQLite file, and into the memory store,
+  including the client lookup, client creation, booking folding and derived figures;
+- one unit of work per event (``CRM.record``): p50 and p95 latency over a sample.
+
+Run: ``python benchmarks/ingest.py [--events 1000000] [--single 20000]``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sqlite3
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).parent))
+
+from _events import events  # noqa: E402
+
+from clientcrm import CRM, Actor, Workspace  # noqa: E402
+from clientcrm.stores.memory import MemoryStore  # noqa: E402
+from clientcrm.stores.sql import SQLStore  # noqa: E402
+from clientcrm.stores.sql.rows import booking_row  # noqa: E402
+from clientcrm.rules.bookings import apply_event  # noqa: E402
+
+BOOKINGS_DDL = """
+CREATE TABLE crm_bookings (
+  workspace_id VARCHAR(64) NOT NULL, booking_id VARCHAR(128) NOT NULL,
+  client_id VARCHAR(128) NOT NULL, service TEXT NOT NULL, starts_at VARCHAR(26) NOT NULL,
+  location TEXT, staff TEXT, status VARCHAR(16) NOT NULL, amount_paid BIGINT NOT NULL,
+  amount_refunded BIGINT NOT NULL, refunded_in_full BOOLEAN NOT NULL,
+  first_event_at VARCHAR(26) NOT NULL, details_at VARCHAR(26) NOT NULL,
+  details_event VARCHAR(128) NOT NULL, status_at VARCHAR(26) NOT NULL,
+  status_event VARCHAR(128) NOT NULL, paid_at VARCHAR(26), paid_event VARCHAR(128),
+  refund_at VARCHAR(26), refund_event VARCHAR(128),
+  PRIMARY KEY (workspace_id, booking_id));
+CREATE INDEX ix_bookings_client ON crm_bookings (workspace_id, client_id, starts_at, booking_id);
+"""
+
+
+def _db_value(value: object) -> object:
+    if hasattr(value, "isoformat"):
+        return value.replace(tzinfo=None).isoformat(" ", "microseconds")  # type: ignore[union-attr]
+    if hasattr(value, "scaleb"):
+        return int(value.scaleb(4))  # type: ignore[union-attr]
+    return value
+
+
+def raw_ceiling(path: Path, count: int) -> float:
+    """Rows per second of a raw sqlite3 executemany of the same booking rows."""
+    rows = []
+    for n, event in enumerate(events(count)):
+        row = booking_row(apply_event(None, event, "w", f"client-{n // 20}"))
+        rows.append(tuple(_db_value(v) for v in row.values()))
+    conn = sqlite3.connect(path, isolation_level=None)
+    conn.execute("PRAGMA journal_mode=WAL")
+    conn.execute("PRAGMA synchronous=NORMAL")
+    conn.executescript(BOOKINGS_DDL)
+    marks = ",".join("?" * len(rows[0]))
+    start = time.perf_counter()
+    for i in range(0, count, 5000):
+        conn.execute("BEGIN")
+        conn.executemany(f"INSERT INTO crm_bookings VALUES ({marks})", rows[i : i + 5000])
+        conn.execute("COMMIT")
+    elapsed = time.perf_counter() - start
+    conn.close()
+    return count / elapsed
+
+
+def batched(crm: CRM, count: int) -> float:
+    """Events per second of ``record_many`` in batches of 5,000."""
+    actor = Actor.owner("w")
+    crm.save_workspace(Workspace("w", "Bench"), actor)
+    prepared = list(events(count))
+    start = time.perf_counter()
+    crm.record_many(prepared, actor, batch_size=5000)
+    return count / (time.perf_counter() - start)
+
+
+def single(crm: CRM, count: int) -> tuple[float, float]:
+    """p50 and p95 milliseconds of one ``record`` (one unit of work) per event."""
+    actor = Actor.owner("single")
+    crm.save_workspace(Workspace("single", "Bench"), actor)
+    prepared = list(events(count))
+    timings = []
+    for event in prepared:
+        start = time.perf_counter()
+        crm.record(event, actor)
+        timings.append((time.perf_counter() - start) * 1000)
+    quantiles = statistics.quantiles(timings, n=100)
+    return quantiles[49], quantiles[94]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--events", type=int, default=1_000_000)
+    parser.add_argument("--single", type=int, default=20_000)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        ceiling = raw_ceiling(folder / "raw.db", args.events)
+        print(f"ceiling: raw sqlite3 executemany       {ceiling:10,.0f} rows/s")
+        sql = SQLStore(f"sqlite:///{folder / 'crm.db'}")
+        ours = batched(CRM(sql), args.events)
+        print(f"SQLite record_many (batches of 5,000)  {ours:10,.0f} events/s  "
+              f"= {ours / ceiling:.0%} of the ceiling (target 40%)")
+        memory = batched(CRM(MemoryStore()), args.events)
+        print(f"memory record_many (batches of 5,000)  {memory:10,.0f} events/s")
+        p50, p95 = single(CRM(SQLStore(f"sqlite:///{folder / 'single.db'}")), args.single)
+        print(f"SQLite record, one unit of work each   p50 {p50:.3f} ms  p95 {p95:.3f} ms "
+              f"(target p50 <= 1 ms; {args.single:,} events)")
+
+
+if __name__ == "__main__":
+    main()

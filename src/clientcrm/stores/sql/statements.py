@@ -1,0 +1,152 @@
+"""Every fixed statement of the SQL store, built once with bind parameters.
+
+Building a statement costs more than running it on SQLite; prebuilt statements hit
+SQLAlchemy's compiled cache directly. Values always travel as bound parameters.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import Insert, Table, bindparam, delete, func, insert, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+
+from clientcrm.stores.sql.tables import (
+    bookings,
+    client_emails,
+    client_tags,
+    client_terms,
+    clients,
+    notes,
+    workspaces,
+)
+
+__all__ = [
+    "COUNT_CLIENTS",
+    "DELETE_EMAILS",
+    "DELETE_NOTE",
+    "DELETE_TAGS",
+    "DELETE_TERMS",
+    "FIND_BY_EMAILS",
+    "FOR_CLIENTS",
+    "GET_BOOKINGS",
+    "GET_CLIENT",
+    "GET_NOTE",
+    "GET_WORKSPACE",
+    "INSERT_BOOKINGS",
+    "INSERT_CLIENTS",
+    "INSERT_EMAILS",
+    "INSERT_NOTE",
+    "INSERT_TAGS",
+    "INSERT_TERMS",
+    "NOTES_OF_CLIENT",
+    "PAGE_OF_CLIENTS",
+    "UPDATE_CLIENT",
+    "UPDATE_FIGURES",
+    "UPDATE_NOTE",
+    "upsert",
+]
+
+WS = bindparam("ws")
+
+GET_WORKSPACE = select(workspaces).where(workspaces.c.workspace_id == WS)
+
+GET_CLIENT = select(clients).where(
+    clients.c.workspace_id == WS, clients.c.client_id == bindparam("client_id")
+)
+FIND_BY_EMAILS = (
+    select(client_emails.c.email.label("matched_email"), clients)
+    .join(
+        clients,
+        (clients.c.workspace_id == client_emails.c.workspace_id)
+        & (clients.c.client_id == client_emails.c.client_id),
+    )
+    .where(
+        client_emails.c.workspace_id == WS,
+        client_emails.c.email.in_(bindparam("emails", expanding=True)),
+    )
+)
+COUNT_CLIENTS = select(func.count()).select_from(clients).where(clients.c.workspace_id == WS)
+PAGE_OF_CLIENTS = (
+    select(clients)
+    .where(clients.c.workspace_id == WS, clients.c.client_id > bindparam("after"))
+    .order_by(clients.c.client_id)
+    .limit(bindparam("size"))
+)
+_THIS_CLIENT = (clients.c.workspace_id == bindparam("b_ws")) & (
+    clients.c.client_id == bindparam("b_client_id")
+)
+UPDATE_CLIENT = update(clients).where(_THIS_CLIENT)
+UPDATE_FIGURES = (
+    update(clients)
+    .where(_THIS_CLIENT)
+    .values(
+        {
+            name: bindparam(name)
+            for name in (
+                "created_at",
+                "bookings",
+                "spend",
+                "first_booking_at",
+                "last_booking_at",
+                "last_attended_at",
+                "last_activity_at",
+            )
+        }
+    )
+)
+DELETE_TAGS = delete(client_tags).where(
+    client_tags.c.workspace_id == WS, client_tags.c.client_id == bindparam("client_id")
+)
+DELETE_TERMS = delete(client_terms).where(
+    client_terms.c.workspace_id == WS, client_terms.c.client_id == bindparam("client_id")
+)
+DELETE_EMAILS = delete(client_emails).where(
+    client_emails.c.workspace_id == WS,
+    client_emails.c.email.in_(bindparam("emails", expanding=True)),
+)
+
+GET_BOOKINGS = select(bookings).where(
+    bookings.c.workspace_id == WS, bookings.c.booking_id.in_(bindparam("ids", expanding=True))
+)
+FOR_CLIENTS = (
+    select(bookings)
+    .where(
+        bookings.c.workspace_id == WS, bookings.c.client_id.in_(bindparam("ids", expanding=True))
+    )
+    .order_by(bookings.c.client_id, bookings.c.starts_at, bookings.c.booking_id)
+)
+
+_THIS_NOTE = (notes.c.workspace_id == bindparam("b_ws")) & (
+    notes.c.note_id == bindparam("b_note_id")
+)
+GET_NOTE = select(notes).where(_THIS_NOTE)
+UPDATE_NOTE = update(notes).where(_THIS_NOTE)
+DELETE_NOTE = delete(notes).where(_THIS_NOTE)
+NOTES_OF_CLIENT = (
+    select(notes)
+    .where(notes.c.workspace_id == WS, notes.c.client_id == bindparam("client_id"))
+    .order_by(notes.c.pinned.desc(), notes.c.created_at.desc(), notes.c.note_id.desc())
+)
+
+_UPSERTS: dict[tuple[str, str], Insert] = {}
+
+
+def upsert(table: Table, dialect_name: str) -> Insert | None:
+    """The dialect's insert-or-replace by primary key, or ``None`` where it has none."""
+    key = (table.name, dialect_name)
+    if key not in _UPSERTS:
+        if dialect_name not in ("sqlite", "postgresql"):
+            return None
+        dialect = sqlite if dialect_name == "sqlite" else postgresql
+        stmt = dialect.insert(table)
+        keys = [c.name for c in table.primary_key.columns]
+        changed = {c.name: stmt.excluded[c.name] for c in table.columns if c.name not in keys}
+        _UPSERTS[key] = stmt.on_conflict_do_update(index_elements=keys, set_=changed)
+    return _UPSERTS[key]
+
+
+INSERT_CLIENTS = insert(clients)
+INSERT_EMAILS = insert(client_emails)
+INSERT_TAGS = insert(client_tags)
+INSERT_TERMS = insert(client_terms)
+INSERT_BOOKINGS = insert(bookings)
+INSERT_NOTE = insert(notes)
