@@ -22,13 +22,13 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from _events import events  # noqa: E402
+from _events import events
 
-from clientcrm import CRM, Actor, Workspace  # noqa: E402
-from clientcrm.stores.memory import MemoryStore  # noqa: E402
-from clientcrm.stores.sql import SQLStore  # noqa: E402
-from clientcrm.stores.sql.rows import booking_row  # noqa: E402
-from clientcrm.rules.bookings import apply_event  # noqa: E402
+from clientcrm import CRM, Actor, Workspace
+from clientcrm.rules.bookings import apply_event
+from clientcrm.stores.memory import MemoryStore
+from clientcrm.stores.sql import SQLStore
+from clientcrm.stores.sql.rows import booking_row
 
 BOOKINGS_DDL = """
 CREATE TABLE crm_bookings (
@@ -109,13 +109,17 @@ def main() -> None:
         print(f"ceiling: raw sqlite3 executemany       {ceiling:10,.0f} rows/s")
         sql = SQLStore(f"sqlite:///{folder / 'crm.db'}")
         ours = batched(CRM(sql), args.events)
-        print(f"SQLite record_many (batches of 5,000)  {ours:10,.0f} events/s  "
-              f"= {ours / ceiling:.0%} of the ceiling (target 40%)")
+        print(
+            f"SQLite record_many (batches of 5,000)  {ours:10,.0f} events/s  "
+            f"= {ours / ceiling:.0%} of the ceiling (target 40%)"
+        )
         memory = batched(CRM(MemoryStore()), args.events)
         print(f"memory record_many (batches of 5,000)  {memory:10,.0f} events/s")
         p50, p95 = single(CRM(SQLStore(f"sqlite:///{folder / 'single.db'}")), args.single)
-        print(f"SQLite record, one unit of work each   p50 {p50:.3f} ms  p95 {p95:.3f} ms "
-              f"(target p50 <= 1 ms; {args.single:,} events)")
+        print(
+            f"SQLite record, one unit of work each   p50 {p50:.3f} ms  p95 {p95:.3f} ms "
+            f"(target p50 <= 1 ms; {args.single:,} events)"
+        )
 
 
 if __name__ == "__main__":

@@ -6,7 +6,7 @@ SQLAlchemy's compiled cache directly. Values always travel as bound parameters.
 
 from __future__ import annotations
 
-from sqlalchemy import Insert, Table, bindparam, delete, func, insert, select, update
+from sqlalchemy import BindParameter, Insert, Table, bindparam, delete, func, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from clientcrm.stores.sql.tables import (
@@ -45,7 +45,7 @@ __all__ = [
     "upsert",
 ]
 
-WS = bindparam("ws")
+WS: BindParameter[str] = bindparam("ws")
 
 GET_WORKSPACE = select(workspaces).where(workspaces.c.workspace_id == WS)
 

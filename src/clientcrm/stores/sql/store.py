@@ -18,6 +18,7 @@ from clientcrm.models.workspace import Workspace
 from clientcrm.rules.query import ClientCriteria
 from clientcrm.stores.sql import rows
 from clientcrm.stores.sql import statements as sql
+from clientcrm.stores.sql.bulk import executemany
 from clientcrm.stores.sql.migrate import upgrade
 from clientcrm.stores.sql.queries import list_clients
 from clientcrm.stores.sql.tables import bookings, workspaces
@@ -38,7 +39,7 @@ def _upsert(conn: Connection, table: Table, values: list[dict[str, Any]]) -> Non
     """Insert or replace rows by primary key, with the dialect's upsert where it has one."""
     stmt = sql.upsert(table, conn.dialect.name)
     if stmt is not None:
-        conn.execute(stmt, values)
+        executemany(conn, stmt, values)
         return
     keys = [c.name for c in table.primary_key.columns]
     for row in values:
@@ -84,7 +85,7 @@ class _Clients:
     def add(self, new: Sequence[Client]) -> None:
         if not new:
             return
-        self._conn.execute(sql.INSERT_CLIENTS, [rows.client_row(c) for c in new])
+        executemany(self._conn, sql.INSERT_CLIENTS, [rows.client_row(c) for c in new])
         self._claim([(c, {c.email, *c.aliases}) for c in new])
         self._write_tags_and_terms(new)
 
@@ -117,7 +118,7 @@ class _Clients:
             self._conn.execute(sql.INSERT_TAGS, tag_rows)
         term_rows = [row for c in written for row in rows.term_rows(c)]
         if term_rows:
-            self._conn.execute(sql.INSERT_TERMS, term_rows)
+            executemany(self._conn, sql.INSERT_TERMS, term_rows)
 
     def update(self, client: Client) -> None:
         old = self.get(client.workspace_id, client.id)
@@ -139,7 +140,7 @@ class _Clients:
         values = [
             {"b_ws": c.workspace_id, "b_client_id": c.id, **rows.figures_row(c)} for c in changed
         ]
-        self._conn.execute(sql.UPDATE_FIGURES, values)
+        executemany(self._conn, sql.UPDATE_FIGURES, values)
 
     def count(self, workspace_id: str) -> int:
         return int(self._conn.execute(sql.COUNT_CLIENTS, {"ws": workspace_id}).scalar_one())

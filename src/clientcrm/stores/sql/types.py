@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
@@ -13,6 +14,16 @@ __all__ = ["Amount", "UTCDateTime"]
 
 _SCALE = 4  # ten-thousandths: exact for every ISO 4217 minor unit (0, 2 or 3 places)
 _CENT = Decimal("0.01")
+
+
+def _sqlite_time(value: datetime) -> str:
+    if value.tzinfo is not UTC:
+        value = value.astimezone(UTC)
+    return value.isoformat(" ", "microseconds")[:26]  # without the "+00:00"
+
+
+def _minor(value: Decimal) -> int:
+    return int(value.scaleb(_SCALE))
 
 
 class UTCDateTime(TypeDecorator[datetime]):
@@ -35,10 +46,13 @@ class UTCDateTime(TypeDecorator[datetime]):
     def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | str | None:
         if value is None:
             return None
-        value = value.astimezone(UTC)
         if dialect.name == "sqlite":
-            return value.replace(tzinfo=None).isoformat(" ", "microseconds")
-        return value
+            return _sqlite_time(value)
+        return value.astimezone(UTC)
+
+    def bulk_processor(self, dialect: Dialect) -> Callable[[datetime], Any] | None:
+        """The cheapest conversion of a non-null value for the driver (bulk writes)."""
+        return _sqlite_time if dialect.name == "sqlite" else None
 
     def process_result_value(self, value: Any, dialect: Dialect) -> datetime | None:
         if value is None:
@@ -57,7 +71,11 @@ class Amount(TypeDecorator[Decimal]):
     cache_ok = True
 
     def process_bind_param(self, value: Decimal | None, dialect: Dialect) -> int | None:
-        return None if value is None else int(value.scaleb(_SCALE))
+        return None if value is None else _minor(value)
+
+    def bulk_processor(self, dialect: Dialect) -> Callable[[Decimal], int]:
+        """The cheapest conversion of a non-null value for the driver (bulk writes)."""
+        return _minor
 
     def process_result_value(self, value: Any, dialect: Dialect) -> Decimal | None:
         if value is None:
