@@ -7,6 +7,7 @@ Rules:
   on the way in.
 - Dates as ISO 8601 (``"2026-01-31"``).
 - Enums as their values; sets and frozensets as sorted lists.
+- A booking's `Version` as ``{"occurred_at": ..., "event_id": ...}``.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from cattrs.preconf.json import make_converter as _json_converter
 
 from clientcrm.errors import ValidationError
 from clientcrm.models._checks import require_aware
+from clientcrm.models.booking import Version
 
 __all__ = ["converter", "make_converter"]
 
@@ -48,6 +50,12 @@ def make_converter() -> JsonConverter:
     conv.register_unstructure_hook(date, date.isoformat)
     conv.register_structure_hook(
         date, lambda v, _: v if isinstance(v, date) else date.fromisoformat(v)
+    )
+    conv.register_unstructure_hook(
+        Version, lambda v: {"occurred_at": conv.unstructure(v.occurred_at), "event_id": v.event_id}
+    )
+    conv.register_structure_hook(
+        Version, lambda v, _: Version(_datetime(v["occurred_at"], datetime), v["event_id"])
     )
     conv.register_unstructure_hook(frozenset, lambda v: sorted(conv.unstructure(x) for x in v))
     conv.register_unstructure_hook(set, lambda v: sorted(conv.unstructure(x) for x in v))

@@ -1,0 +1,110 @@
+"""Every model round-trips through the converter to plain JSON and back."""
+
+import json
+from datetime import UTC, date, datetime
+from decimal import Decimal
+
+import attrs
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from clientcrm import ValidationError
+from clientcrm.models import (
+    Actor,
+    Booking,
+    BookingEvent,
+    Client,
+    ClientFigures,
+    ClientQuery,
+    Money,
+    Note,
+    Workspace,
+)
+from clientcrm.policies import Policies
+from clientcrm.rules.bookings import apply_event
+from clientcrm.serialization import converter
+from clientcrm.testing.strategies import booking_histories
+
+MODELS = [
+    Actor,
+    Booking,
+    BookingEvent,
+    Client,
+    ClientFigures,
+    ClientQuery,
+    Money,
+    Note,
+    Workspace,
+    Policies,
+]
+
+aware = st.datetimes(
+    min_value=datetime(1990, 1, 1), max_value=datetime(2090, 1, 1), timezones=st.just(UTC)
+)
+
+
+def roundtrip(value: object) -> object:
+    return converter.structure(json.loads(json.dumps(converter.unstructure(value))), type(value))
+
+
+@pytest.mark.parametrize("model", MODELS)
+def test_every_model_class_builds_from_its_strategy(model: type) -> None:
+    """Every model class is an attrs class the converter knows (frozen and slotted)."""
+    assert attrs.has(model)
+    assert model.__attrs_attrs__ is not None
+    assert hasattr(model, "__slots__")
+
+
+@given(history=booking_histories())
+def test_events_and_bookings_round_trip(history: list[BookingEvent]) -> None:
+    """Booking events and the bookings they fold into survive JSON unchanged."""
+    for e in history:
+        assert roundtrip(e) == e
+        assert roundtrip(apply_event(None, e, "w", "c")) == apply_event(None, e, "w", "c")
+
+
+@given(
+    client=st.builds(
+        Client,
+        id=st.text(min_size=1),
+        workspace_id=st.text(min_size=1),
+        name=st.text(),
+        email=st.emails(),
+        created_at=aware,
+        tags=st.frozensets(st.text()),
+        custom=st.dictionaries(st.text(), st.integers() | st.text() | st.none()),
+        figures=st.builds(
+            ClientFigures,
+            bookings=st.integers(0, 10_000),
+            spend=st.decimals(places=2, allow_nan=False, allow_infinity=False),
+            last_activity_at=aware,
+        ),
+    ),
+    workspace=st.builds(Workspace, id=st.just("w"), name=st.text()),
+    query=st.builds(ClientQuery, registered_from=st.none() | st.dates(min_value=date(2000, 1, 1))),
+)
+def test_clients_workspaces_queries_round_trip(
+    client: Client, workspace: Workspace, query: ClientQuery
+) -> None:
+    """Clients, workspaces and queries survive JSON unchanged."""
+    assert roundtrip(client) == client
+    assert roundtrip(workspace) == workspace
+    assert roundtrip(query) == query
+
+
+def test_documented_shapes() -> None:
+    """Money is amount-as-string plus currency; datetimes are ISO 8601 UTC; enums are values."""
+    assert converter.unstructure(Money("12.50", "EUR")) == {"amount": "12.50", "currency": "EUR"}
+    figures = ClientFigures(
+        spend=Decimal("1.10"), last_activity_at=datetime(2026, 1, 2, tzinfo=UTC)
+    )
+    data = converter.unstructure(figures)
+    assert data["last_activity_at"] == "2026-01-02T00:00:00+00:00"
+    assert converter.unstructure(ClientQuery(statuses={"lapsed"}))["statuses"] == ["lapsed"]  # type: ignore[arg-type]
+
+
+def test_naive_datetimes_are_refused_on_the_way_in() -> None:
+    """Structuring a datetime without an offset raises ValidationError."""
+    with pytest.raises(ValidationError):
+        converter.structure("2026-01-02T00:00:00", datetime)
