@@ -45,7 +45,7 @@ T = datetime(2026, 1, 1, tzinfo=UTC)
     [
         ({"email": "not-an-email"}, "email"),
         ({"email": "a@b"}, "email"),
-        ({"occurred_at": datetime(2026, 1, 1)}, "occurred_at"),  # noqa: DTZ001 - naive on purpose
+        ({"occurred_at": datetime(2026, 1, 1)}, "occurred_at"),
         ({"starts_at": "2026-01-01"}, "starts_at"),
         ({"kind": "paid"}, "amount"),
         ({"amount": Money("1", "EUR")}, "amount"),

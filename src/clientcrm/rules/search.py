@@ -23,7 +23,7 @@ def search_terms(name: str, emails: Iterable[str], phone: str | None) -> set[str
     terms = set(_WORD.findall(fold(name)))
     for email in emails:
         local, _, domain = email.partition("@")
-        terms.update((email, local, domain, *_WORD.findall(local)))
+        terms.update((email, local, domain, *_WORD.findall(local), *_WORD.findall(domain)))
     if phone:
         digits = phone.lstrip("+")
         terms.update(digits[i:] for i in range(len(digits) - 6))

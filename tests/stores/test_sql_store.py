@@ -1,0 +1,108 @@
+"""What only the SQL store promises: schema, migrations, pragmas, SQL-side listing."""
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from sqlalchemy import event, text
+
+from clientcrm import CRM, Actor, ClientQuery, StorageError, Workspace
+from clientcrm.models.booking import Booking, BookingStatus, Version
+from clientcrm.stores.sql import SQLStore
+from clientcrm.stores.sql.migrate import current_revision, head_revision
+from clientcrm.stores.sql.tables import metadata
+from clientcrm.testing.conformance import event as booking_event
+
+from datetime import UTC, datetime  # noqa: I001 - grouped with the test's own data
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Iterator[SQLStore]:
+    store = SQLStore(f"sqlite:///{tmp_path / 'crm.db'}")
+    yield store
+    store.close()
+
+
+def test_schema_version_is_recorded_and_matches_the_tables(store: SQLStore) -> None:
+    """Opening migrates to head, and the migrated schema equals the package's MetaData."""
+    assert current_revision(store.engine) == head_revision()
+    with store.engine.connect() as conn:
+        diff = compare_metadata(MigrationContext.configure(conn), metadata)
+    assert diff == []
+
+
+def test_sqlite_runs_in_wal_with_foreign_keys(store: SQLStore) -> None:
+    """Every connection has WAL, foreign keys on and a busy timeout."""
+    with store.engine.connect() as conn:
+        assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+        assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+        assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() == 5000
+
+
+def test_every_key_and_index_starts_with_the_workspace() -> None:
+    """Primary keys and indexes lead with workspace_id, so a workspace's rows sit together."""
+    for table in metadata.tables.values():
+        assert next(iter(table.primary_key.columns)).name == "workspace_id", table.name
+        for index in table.indexes:
+            assert next(iter(index.columns)).name == "workspace_id", index.name
+
+
+def test_a_file_that_is_not_a_database_is_a_storage_error(tmp_path: Path) -> None:
+    """Opening a text file raises StorageError, not a driver exception."""
+    bogus = tmp_path / "notes.txt"
+    bogus.write_text("this is not a database\n" * 100)
+    with pytest.raises(StorageError):
+        SQLStore(f"sqlite:///{bogus}")
+
+
+def test_driver_errors_become_storage_errors_and_roll_back(store: SQLStore) -> None:
+    """A constraint the database enforces surfaces as StorageError; nothing is kept."""
+    at = datetime(2026, 1, 1, tzinfo=UTC)
+    orphan = Booking(
+        id="b1",
+        workspace_id="w",
+        client_id="nobody",
+        service="Yin",
+        starts_at=at,
+        status=BookingStatus.BOOKED,
+        first_event_at=at,
+        details_version=Version(at, "e"),
+        status_version=Version(at, "e"),
+    )
+
+    def write_orphan() -> None:
+        with store.unit_of_work() as uow:
+            uow.workspaces.save(Workspace("w", "W"))
+            uow.bookings.save_many([orphan])
+            uow.commit()
+
+    with pytest.raises(StorageError):
+        write_orphan()
+    with store.engine.connect() as conn:
+        assert conn.execute(text("SELECT count(*) FROM crm_workspaces")).scalar() == 0
+
+
+def test_listing_is_one_parameterised_statement(store: SQLStore) -> None:
+    """A filtered, searched page is one SELECT with LIMIT; no value is inlined in the SQL."""
+    crm = CRM(store)
+    owner = Actor.owner("ws-a")
+    crm.save_workspace(Workspace("ws-a", "A"), owner)
+    for n in range(30):
+        crm.record(booking_event("completed", f"b{n}", email=f"person{n}@secret-domain.test"), owner)
+    seen: list[str] = []
+    listener = lambda *args: seen.append(args[2])  # noqa: E731 - (conn, cursor, statement, ...)
+    event.listen(store.engine, "before_cursor_execute", listener)
+    try:
+        page = crm.list_clients(
+            ClientQuery(search="person1", tags_any={"vip-tag"}, bookings_min=1, limit=5), owner
+        )
+        page = crm.list_clients(ClientQuery(search="secret-domain", limit=5), owner)
+    finally:
+        event.remove(store.engine, "before_cursor_execute", listener)
+    client_selects = [s for s in seen if "FROM crm_clients" in s and "crm_workspaces" not in s]
+    assert len(client_selects) == 2
+    assert all("LIMIT" in s for s in client_selects)
+    assert not any("person1" in s or "secret-domain" in s or "vip-tag" in s for s in seen)
+    assert len(page.clients) == 5

@@ -1,0 +1,54 @@
+"""The public surface is deliberate: pinned here so a change to it is a visible decision."""
+
+import importlib
+
+import pytest
+
+import clientcrm
+
+PUBLIC = {
+    "clientcrm": {
+        "CRM", "Actor", "BlockedClientError", "Booking", "BookingEvent", "BookingEventKind",
+        "BookingStatus", "CRMError", "Client", "ClientDetail", "ClientFigures", "ClientPage",
+        "ClientQuery", "DuplicateClientError", "Flag", "Money", "Note", "NotePolicy",
+        "NoteVisibility", "NotFoundError", "PaymentStatus", "Permission",
+        "PermissionDeniedError", "PlanLimitError", "Policies", "RebuildReport",
+        "RecordSummary", "Role", "SortKey", "Source", "StatusPill", "StatusPolicy",
+        "StorageError", "ValidationError", "Workspace", "__version__",
+    },
+    "clientcrm.stores.sql": {"SQLStore"},
+    "clientcrm.stores.memory": {"MemoryStore"},
+    "clientcrm.testing": {"FrozenClock"},
+    "clientcrm.testing.conformance": {
+        "AllContracts", "BookingRepositoryContract", "ClientRepositoryContract",
+        "FiguresPropertyContract", "IsolationContract", "ListQueryContract",
+        "NoteRepositoryContract", "StoreFixtures", "UnitOfWorkContract",
+        "WorkspaceRepositoryContract", "event",
+    },
+    "clientcrm.errors": {
+        "BlockedClientError", "CRMError", "DuplicateClientError", "NotFoundError",
+        "PermissionDeniedError", "PlanLimitError", "StorageError", "ValidationError",
+    },
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("module", sorted(PUBLIC))
+def test_all_is_pinned_and_importable(module: str) -> None:
+    """Each public module exports exactly the pinned names, and each name exists."""
+    mod = importlib.import_module(module)
+    assert set(mod.__all__) == PUBLIC[module]
+    for name in mod.__all__:
+        assert hasattr(mod, name), name
+
+
+def test_version_comes_from_the_installed_metadata() -> None:
+    """__version__ is the installed distribution's version."""
+    from importlib.metadata import version  # noqa: PLC0415
+
+    assert clientcrm.__version__ == version("clientcrm")
+
+
+def test_every_error_is_a_crm_error() -> None:
+    """One rooted tree: every exported error subclasses CRMError."""
+    for name in PUBLIC["clientcrm.errors"]:
+        assert issubclass(getattr(clientcrm.errors, name), clientcrm.CRMError)
