@@ -13,6 +13,7 @@ from clientcrm import (
     Role,
 )
 from clientcrm.models.query import ClientQuery
+from clientcrm.testing import FrozenClock
 from clientcrm.testing.conformance import event
 
 
@@ -34,10 +35,13 @@ def member_for(client: Client) -> Actor:
     return Actor("m1", "ws-a", Role.MEMBER, email=client.email)
 
 
-def test_private_note_is_its_authors_alone(crm: CRM, owner: Actor, kate: Client) -> None:
+def test_private_note_is_its_authors_alone(
+    crm: CRM, owner: Actor, kate: Client, clock: FrozenClock
+) -> None:
     """Another staff member with view_notes, and the owner, do not see a private note."""
     teacher = staff(Permission.VIEW_NOTES, actor_id="teacher")
     crm.add_note(kate.id, "Nervous about backbends", teacher, visibility=NoteVisibility.PRIVATE)
+    clock.advance(minutes=1)
     crm.add_note(kate.id, "Prefers the 6 pm class", teacher, visibility=NoteVisibility.TEAM)
     other = staff(Permission.VIEW_NOTES, actor_id="other")
     assert [n.text for n in crm.notes(kate.id, teacher)] == [

@@ -1,6 +1,7 @@
 """What only the SQL store promises: schema, migrations, pragmas, SQL-side listing."""
 
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -14,8 +15,6 @@ from clientcrm.stores.sql import SQLStore
 from clientcrm.stores.sql.migrate import current_revision, head_revision
 from clientcrm.stores.sql.tables import metadata
 from clientcrm.testing.conformance import event as booking_event
-
-from datetime import UTC, datetime  # noqa: I001 - grouped with the test's own data
 
 
 @pytest.fixture
@@ -90,7 +89,9 @@ def test_listing_is_one_parameterised_statement(store: SQLStore) -> None:
     owner = Actor.owner("ws-a")
     crm.save_workspace(Workspace("ws-a", "A"), owner)
     for n in range(30):
-        crm.record(booking_event("completed", f"b{n}", email=f"person{n}@secret-domain.test"), owner)
+        crm.record(
+            booking_event("completed", f"b{n}", email=f"person{n}@secret-domain.test"), owner
+        )
     seen: list[str] = []
     listener = lambda *args: seen.append(args[2])  # noqa: E731 - (conn, cursor, statement, ...)
     event.listen(store.engine, "before_cursor_execute", listener)

@@ -1,0 +1,133 @@
+"""The clientcrm command: every command works, and user mistakes are one line, exit 2."""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from clientcrm.cli.app import cli, run
+
+
+@pytest.fixture(scope="module")
+def db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("cli") / "studio.db"
+    code, out, _ = invoke(["--db", str(path), "demo", "--clients", "80"])
+    assert code == 0, out
+    return path
+
+
+def invoke(args: list[str]) -> tuple[int, str, str]:
+    """Run the command in a child process: exit code, stdout, stderr."""
+    done = subprocess.run(
+        [sys.executable, "-m", "clientcrm.cli.main", *args],
+        capture_output=True,
+        text=True,
+        env={"COLUMNS": "200", "PATH": "", "NO_COLOR": "1"},
+        check=False,
+    )
+    return done.returncode, done.stdout, done.stderr
+
+
+def clients(db: Path, *args: str) -> list[dict[str, object]]:
+    code, out, err = invoke(["--db", str(db), "clients", "--json", *args])
+    assert code == 0, err
+    return json.loads(out)["clients"]  # type: ignore[no-any-return]
+
+
+def test_demo_prints_the_table_the_summary_and_next_steps(tmp_path: Path) -> None:
+    """demo fills a fresh file and tells the user what to try next."""
+    code, out, _ = invoke(["--db", str(tmp_path / "d.db"), "demo", "--clients", "40"])
+    assert code == 0
+    for expected in ("Most recent clients", "Clients", "Lifetime spend", "Try next:"):
+        assert expected in out
+
+
+def test_demo_will_not_overwrite_without_force(db: Path) -> None:
+    """An existing file is kept unless --force."""
+    code, _, err = invoke(["--db", str(db), "demo"])
+    assert code == 2
+    assert "--force" in err
+
+
+def test_clients_filters_sorts_and_pages(db: Path) -> None:
+    """JSON output honours the status filter, the sort and the page size."""
+    lapsed = clients(db, "--status", "lapsed", "--sort", "spend", "--limit", "5")
+    assert 0 < len(lapsed) <= 5
+    assert all(c["status"] == "lapsed" for c in lapsed)
+    spends = [float(c["figures"]["spend"]) for c in lapsed]  # type: ignore[index]
+    assert spends == sorted(spends, reverse=True)
+    code, out, _ = invoke(["--db", str(db), "clients", "--limit", "3"])
+    assert code == 0
+    assert "More: --cursor" in out
+
+
+def test_show_add_note_and_tag(db: Path) -> None:
+    """A client can be added, tagged, noted and shown."""
+    base = ["--db", str(db)]
+    assert invoke([*base, "add", "--name", "Zoë Müller", "--email", "zoe@example.com"])[0] == 0
+    assert invoke([*base, "tag", "add", "zoe@example.com", "Beginner", "Injury"])[0] == 0
+    assert invoke([*base, "tag", "remove", "zoe@example.com", "Injury"])[0] == 0
+    assert invoke([*base, "note", "add", "zoe@example.com", "Knee surgery in May", "--pin"])[0] == 0
+    code, out, _ = invoke([*base, "note", "list", "zoe@example.com", "--json"])
+    assert code == 0
+    assert [n["text"] for n in json.loads(out)] == ["Knee surgery in May"]
+    code, out, _ = invoke([*base, "show", "zoe@example.com", "--json"])
+    assert code == 0
+    detail = json.loads(out)
+    assert detail["client"]["tags"] == ["Beginner"]
+    assert detail["status"] == "new"
+    assert [c["email"] for c in clients(db, "--tag", "Beginner", "--search", "zoe")] == [
+        "zoe@example.com"
+    ]
+    code, out, _ = invoke([*base, "show", "zoe@example.com"])
+    assert "Zoë Müller" in out
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["show", "nobody@example.com"], "client not found"),
+        (["clients", "--status", "sleepy"], "Invalid value"),
+        (["clients", "--min-bookings", "5", "--max-bookings", "1"], "bookings_min"),
+        (["clients", "--cursor", "garbage"], "cursor"),
+        (["add", "--name", "X", "--email", "not-an-email"], "email"),
+        (["note", "add", "nobody@example.com", "hi"], "client not found"),
+    ],
+)
+def test_user_mistakes_are_one_line_and_exit_2(db: Path, args: list[str], message: str) -> None:
+    """Each mistake prints one clear line on stderr, no traceback, and exits 2."""
+    code, _, err = invoke(["--db", str(db), *args])
+    assert code == 2
+    assert message in err
+    assert "Traceback" not in err
+
+
+def test_unreadable_or_missing_databases_are_one_line(tmp_path: Path) -> None:
+    """A missing file and a file that is not a database each get one line and exit 2."""
+    code, _, err = invoke(["--db", str(tmp_path / "missing.db"), "clients"])
+    assert (code, "no database" in err) == (2, True)
+    junk = tmp_path / "junk.db"
+    junk.write_bytes(b"\x00garbage" * 1000)
+    code, _, err = invoke(["--db", str(junk), "clients"])
+    assert code == 2
+    assert "database problem" in err
+    assert "Traceback" not in err
+
+
+def test_every_command_is_documented() -> None:
+    """docs/cli.md has a section for every command and subcommand."""
+    doc = (Path(__file__).parents[2] / "docs" / "cli.md").read_text()
+    for name, command in cli.commands.items():
+        assert f"clientcrm {name}" in doc, name
+        for sub in getattr(command, "commands", {}):
+            assert f"clientcrm {name} {sub}" in doc, f"{name} {sub}"
+
+
+def test_run_exits_2_on_usage_errors(capsys: pytest.CaptureFixture[str]) -> None:
+    """run() itself turns click's usage errors into exit status 2."""
+    with pytest.raises(SystemExit) as done:
+        run(["clients", "--no-such-option"])
+    assert done.value.code == 2
+    assert "No such option" in capsys.readouterr().err
