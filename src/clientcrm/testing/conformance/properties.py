@@ -19,7 +19,7 @@ from clientcrm.service.crm import CRM
 from clientcrm.testing.conformance.base import StoreFixtures
 from clientcrm.testing.strategies import booking_histories
 
-__all__ = ["FiguresPropertyContract"]
+__all__ = ["FiguresPropertyContract", "observable_state"]
 
 _workspaces = itertools.count()
 # One store serves many examples; each example gets a fresh workspace in it, so the
@@ -43,7 +43,7 @@ def _fresh(crm: CRM) -> Actor:
     return actor
 
 
-def _state(crm: CRM, actor: Actor) -> dict[str, tuple[object, ...]]:
+def observable_state(crm: CRM, actor: Actor) -> dict[str, tuple[object, ...]]:
     """Everything observable about the workspace, keyed by email (ids differ between runs)."""
     state: dict[str, tuple[object, ...]] = {}
     for client in crm.iter_clients(ClientQuery(sort=SortKey.NAME, include_inactive=True), actor):
@@ -103,7 +103,7 @@ class FiguresPropertyContract(StoreFixtures):
         batch_size = data.draw(st.integers(1, 10))
         for _ in range(2):
             crm.record_many(data.draw(st.permutations(history)), second, batch_size=batch_size)
-        assert _state(crm, first) == _state(crm, second)
+        assert observable_state(crm, first) == observable_state(crm, second)
 
     def test_out_of_order_arrival_keeps_the_latest_status(self, crm: CRM, owner: Actor) -> None:
         """A cancellation that happened after the completion wins even if it arrives first."""

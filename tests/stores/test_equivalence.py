@@ -1,0 +1,63 @@
+"""The memory store and the SQL store give identical answers to the same history."""
+
+import itertools
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+
+from clientcrm import CRM, Actor, ClientQuery, SortKey, StatusPill, Workspace
+from clientcrm.models.events import BookingEvent
+from clientcrm.stores.memory import MemoryStore
+from clientcrm.stores.sql import SQLStore
+from clientcrm.testing import FrozenClock
+from clientcrm.testing.conformance.properties import observable_state
+from clientcrm.testing.strategies import EPOCH, booking_histories
+
+_workspaces = itertools.count()
+
+
+def _ids() -> Callable[[], str]:
+    counter = itertools.count()
+    return lambda: f"c{next(counter):08d}"
+
+
+@pytest.fixture(scope="module")
+def crms(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[CRM, CRM]]:
+    clock = FrozenClock(EPOCH.replace(year=EPOCH.year + 1))
+    sql = SQLStore(f"sqlite:///{tmp_path_factory.mktemp('eq') / 'crm.db'}")
+    # The same id sequence on both sides, so ties in a sort break the same way.
+    yield (
+        CRM(MemoryStore(), clock=clock, ids=_ids()),
+        CRM(sql, clock=clock, ids=_ids()),
+    )
+    sql.close()
+
+
+QUERIES = [
+    ClientQuery(sort=sort, limit=3) for sort in SortKey
+] + [
+    ClientQuery(statuses={pill}) for pill in StatusPill
+] + [ClientQuery(growing=True), ClientQuery(search="ana"), ClientQuery(inactive_days_min=200)]
+
+
+@settings(
+    max_examples=60,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(history=booking_histories())
+def test_both_stores_agree(crms: tuple[CRM, CRM], history: list[BookingEvent]) -> None:
+    """Figures, details and every list query's pages are the same on both stores."""
+    ws = f"eq-{next(_workspaces)}"
+    actor = Actor.owner(ws)
+    answers = []
+    for crm in crms:
+        crm.save_workspace(Workspace(ws, ws, timezone="Asia/Kolkata"), actor)
+        crm.record_many(history, actor, batch_size=4)
+        pages = [
+            [(c.email, c.figures) for c in crm.iter_clients(query, actor)] for query in QUERIES
+        ]
+        answers.append((observable_state(crm, actor), pages))
+    assert answers[0] == answers[1]
