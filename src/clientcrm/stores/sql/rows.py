@@ -103,6 +103,13 @@ def term_rows(client: Client) -> list[dict[str, Any]]:
     ]
 
 
+_NONE: frozenset[str] = frozenset()
+
+
+def _labels(text: str) -> frozenset[str]:
+    return _NONE if text == "[]" else frozenset(json.loads(text))
+
+
 def client_from_row(row: Row) -> Client:
     """The client a row holds."""
     return Client(
@@ -113,12 +120,12 @@ def client_from_row(row: Row) -> Client:
         created_at=row["created_at"],
         source=Source(row["source"]),
         phone=row["phone"],
-        aliases=frozenset(json.loads(row["aliases"])),
+        aliases=_labels(row["aliases"]),
         language=row["language"],
         avatar_url=row["avatar_url"],
-        tags=frozenset(json.loads(row["tags"])),
+        tags=_labels(row["tags"]),
         flags=frozenset(flag for flag, column in FLAG_COLUMNS.items() if row[column]),
-        custom=json.loads(row["custom"]),
+        custom={} if row["custom"] == "{}" else json.loads(row["custom"]),
         figures=ClientFigures(
             bookings=row["bookings"],
             spend=row["spend"],
