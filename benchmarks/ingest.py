@@ -14,15 +14,12 @@ from __future__ import annotations
 
 import argparse
 import sqlite3
-import statistics
-import sys
 import tempfile
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).parent))
-
 from _events import events
+from _timing import each_ms, p50_p95
 
 from clientcrm import CRM, Actor, Workspace
 from clientcrm.rules.bookings import apply_event
@@ -89,13 +86,7 @@ def single(crm: CRM, count: int) -> tuple[float, float]:
     actor = Actor.owner("single")
     crm.save_workspace(Workspace("single", "Bench"), actor)
     prepared = list(events(count))
-    timings = []
-    for event in prepared:
-        start = time.perf_counter()
-        crm.record(event, actor)
-        timings.append((time.perf_counter() - start) * 1000)
-    quantiles = statistics.quantiles(timings, n=100)
-    return quantiles[49], quantiles[94]
+    return p50_p95(each_ms(lambda e=e: crm.record(e, actor) for e in prepared))
 
 
 def main() -> None:

@@ -14,13 +14,14 @@ from __future__ import annotations
 import argparse
 import random
 import sqlite3
-import statistics
 import tempfile
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
+
+from _timing import each_ms, p50_p95
 
 from clientcrm import CRM, Actor, Client, ClientFigures, ClientQuery, StatusPill, Workspace
 from clientcrm.rules.status import days_ago_cutoff
@@ -72,13 +73,7 @@ def populate(store: SQLStore, count: int) -> None:
 def timed(call: Callable[[], object], runs: int) -> tuple[float, float]:
     """p50 and p95 in milliseconds."""
     call()
-    samples = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        call()
-        samples.append((time.perf_counter() - start) * 1000)
-    q = statistics.quantiles(samples, n=100)
-    return q[49], q[94]
+    return p50_p95(each_ms(call for _ in range(runs)))
 
 
 def main() -> None:
@@ -111,9 +106,7 @@ def main() -> None:
     )
     last = first_page.clients[-1]
     after = last.figures.last_activity_at.isoformat(" ", "microseconds")[:26]  # type: ignore[union-attr]
-    next_sql = list_sql.replace(
-        "ORDER BY", "AND (last_activity_at, client_id) < (?, ?) ORDER BY"
-    )
+    next_sql = list_sql.replace("ORDER BY", "AND (last_activity_at, client_id) < (?, ?) ORDER BY")
     search_sql = (
         "SELECT * FROM crm_clients WHERE workspace_id = ? AND flag_inactive = 0 "
         "AND client_id IN (SELECT client_id FROM crm_client_terms WHERE workspace_id = ? "

@@ -2,7 +2,6 @@
 
 import itertools
 from collections.abc import Callable, Iterator
-from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -35,11 +34,11 @@ def crms(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[CRM, CRM]]:
     sql.close()
 
 
-QUERIES = [
-    ClientQuery(sort=sort, limit=3) for sort in SortKey
-] + [
-    ClientQuery(statuses={pill}) for pill in StatusPill
-] + [ClientQuery(growing=True), ClientQuery(search="ana"), ClientQuery(inactive_days_min=200)]
+QUERIES = (
+    [ClientQuery(sort=sort, limit=3) for sort in SortKey]
+    + [ClientQuery(statuses={pill}) for pill in StatusPill]
+    + [ClientQuery(growing=True), ClientQuery(search="ana"), ClientQuery(inactive_days_min=200)]
+)
 
 
 @settings(

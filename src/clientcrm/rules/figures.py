@@ -76,10 +76,10 @@ def compute_figures(bookings: Iterable[Booking], created_at: datetime) -> Client
 
 
 def _last_event_at(booking: Booking) -> datetime:
-    versions = (booking.details_version, booking.status_version, booking.paid_version)
-    latest = max(v.occurred_at for v in versions if v is not None)
-    if booking.refund_version is not None:
-        latest = max(latest, booking.refund_version.occurred_at)
+    latest = booking.details_version[0]
+    for version in (booking.status_version, booking.paid_version, booking.refund_version):
+        if version is not None and version[0] > latest:
+            latest = version[0]
     return latest
 
 

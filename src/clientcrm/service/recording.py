@@ -98,13 +98,14 @@ class Batch:
             )
         after = apply_event(before, event, self.workspace.id, client.id)
         since = min(working.since, event.occurred_at)
-        if after == before and since == working.since:
+        unchanged = before is not None and after == before
+        if unchanged and since == working.since:
             return
         self.changed_events += 1
         working.since = since
         working.moved = True
         self.bookings[after.id] = self.changed[after.id] = after
-        if after != before and not working.recompute:
+        if not unchanged and not working.recompute:
             figures = update_figures(working.figures, before, after)
             if figures is None:
                 working.recompute = True

@@ -28,17 +28,19 @@ class _Plan:
     positional: bool
     conversions: tuple[tuple[int, Callable[[Any], Any]], ...]
 
-    def params(self, row: Mapping[str, Any], seen: dict[Any, Any]) -> list[Any]:
-        """The row's driver values; ``seen`` remembers conversions (one moment fills several
-        columns of a row, and rows of one batch share moments)."""
+    def params(
+        self, row: Mapping[str, Any], seen: dict[Callable[[Any], Any], dict[Any, Any]]
+    ) -> list[Any]:
+        """The row's driver values; ``seen`` remembers each converter's results (one moment
+        fills several columns of a row, and rows of one batch share moments)."""
         values = list(itemgetter(*self.names)(row))
         for index, convert in self.conversions:
             value = values[index]
             if value is not None:
-                key = (convert, value)
-                converted = seen.get(key)
+                memo = seen[convert]
+                converted = memo.get(value)
                 if converted is None:
-                    converted = seen[key] = convert(value)
+                    converted = memo[value] = convert(value)
                 values[index] = converted
         return values
 
@@ -74,7 +76,7 @@ def executemany(conn: Connection, stmt: UpdateBase, rows: Sequence[Mapping[str, 
     if not rows:
         return
     plan = _plan(stmt, conn.dialect)
-    seen: dict[Any, Any] = {}
+    seen: dict[Callable[[Any], Any], dict[Any, Any]] = {c: {} for _, c in plan.conversions}
     if plan.positional:
         conn.exec_driver_sql(plan.sql, [tuple(plan.params(row, seen)) for row in rows])
     else:

@@ -137,19 +137,14 @@ def client_from_row(row: Row) -> Client:
     )
 
 
-def _version_columns(prefix: str, version: Version | None) -> dict[str, Any]:
-    if version is None:
-        return {f"{prefix}_at": None, f"{prefix}_event": None}
-    return {f"{prefix}_at": version.occurred_at, f"{prefix}_event": version.event_id}
-
-
 def _version(row: Row, prefix: str) -> Version | None:
     at = row[f"{prefix}_at"]
     return None if at is None else Version(at, row[f"{prefix}_event"])
 
 
 def booking_row(booking: Booking) -> dict[str, Any]:
-    """The row of a booking."""
+    """The row of a booking (built flat: this runs once per event during ingest)."""
+    paid, refund = booking.paid_version, booking.refund_version
     return {
         "workspace_id": booking.workspace_id,
         "booking_id": booking.id,
@@ -163,10 +158,14 @@ def booking_row(booking: Booking) -> dict[str, Any]:
         "amount_refunded": booking.amount_refunded,
         "refunded_in_full": booking.refunded_in_full,
         "first_event_at": booking.first_event_at,
-        **_version_columns("details", booking.details_version),
-        **_version_columns("status", booking.status_version),
-        **_version_columns("paid", booking.paid_version),
-        **_version_columns("refund", booking.refund_version),
+        "details_at": booking.details_version[0],
+        "details_event": booking.details_version[1],
+        "status_at": booking.status_version[0],
+        "status_event": booking.status_version[1],
+        "paid_at": paid[0] if paid else None,
+        "paid_event": paid[1] if paid else None,
+        "refund_at": refund[0] if refund else None,
+        "refund_event": refund[1] if refund else None,
     }
 
 

@@ -321,5 +321,8 @@ class SQLStore:
         return _UnitOfWork(self.engine)
 
     def close(self) -> None:
-        """Close every pooled connection."""
+        """Close every pooled connection (on SQLite, after refreshing planner statistics)."""
+        if self.engine.dialect.name == "sqlite":
+            with self.engine.begin() as conn:
+                conn.exec_driver_sql("PRAGMA optimize")
         self.engine.dispose()

@@ -1,0 +1,31 @@
+"""The benchmark scripts run end to end at a tiny size, so they never rot.
+
+The real figures come from running them at full size (see benchmarks/README.md).
+"""
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).parents[1]
+
+
+@pytest.mark.parametrize(
+    ("script", "args", "expected"),
+    [
+        ("ingest.py", ["--events", "3000", "--single", "300"], "of the ceiling"),
+        ("list_query.py", ["--clients", "3000", "--runs", "20"], "raw sqlite3"),
+    ],
+)
+def test_benchmark_script_runs(script: str, args: list[str], expected: str) -> None:
+    """Each benchmark prints its figures beside its ceiling."""
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "benchmarks" / script), *args],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert expected in done.stdout
