@@ -1,21 +1,32 @@
-"""The client list query compiled to one SQL statement (SPEC section 10)."""
+"""The client list query compiled to one SQL statement (SPEC section 10).
+
+A statement is built once per *shape* of query (which filters are present, how many tags and
+words, the sort) with every value a bind parameter, and memoised: repeated list calls reuse
+the statement object and SQLAlchemy's compiled form, and only the parameters change.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import lru_cache
+from typing import Any
+
+import attrs
 from sqlalchemy import (
+    BindParameter,
     ColumnElement,
     Select,
     and_,
+    bindparam,
     exists,
     false,
-    literal,
     or_,
     select,
     true,
     tuple_,
 )
 
-from clientcrm.models.client import StatusPill
+from clientcrm.models.client import Flag, StatusPill
 from clientcrm.models.query import SortKey
 from clientcrm.rules.query import ClientCriteria
 from clientcrm.stores.sql.rows import FLAG_COLUMNS
@@ -30,82 +41,135 @@ _SORT_COLUMN = {
     SortKey.NAME: clients.c.name_key,
 }
 _TOP = "\U0010ffff"  # the highest code point: every string starting with p sorts below p + _TOP
+_Compare = Callable[[ColumnElement[Any], BindParameter[Any]], ColumnElement[bool]]
+_AT_LEAST: _Compare = lambda column, value: column >= value  # noqa: E731
+_AT_MOST: _Compare = lambda column, value: column <= value  # noqa: E731
+_BELOW: _Compare = lambda column, value: column < value  # noqa: E731
+_RANGES: dict[str, tuple[ColumnElement[Any], _Compare]] = {
+    "bookings_min": (clients.c.bookings, _AT_LEAST),
+    "bookings_max": (clients.c.bookings, _AT_MOST),
+    "spend_min": (clients.c.spend, _AT_LEAST),
+    "spend_max": (clients.c.spend, _AT_MOST),
+    "activity_before": (clients.c.last_activity_at, _BELOW),
+    "activity_from": (clients.c.last_activity_at, _AT_LEAST),
+    "created_from": (clients.c.created_at, _AT_LEAST),
+    "created_before": (clients.c.created_at, _BELOW),
+}
 
 
-def _pill(status: StatusPill, c: ClientCriteria) -> ColumnElement[bool]:
+@attrs.frozen
+class _Shape:
+    """Everything about a query that changes its SQL text (and nothing that does not)."""
+
+    sort: SortKey
+    after: bool
+    ranges: tuple[str, ...]
+    statuses: tuple[StatusPill, ...]
+    flags: tuple[Flag, ...]
+    exclude_inactive: bool
+    tags_any: bool
+    tags_all: int
+    words: int
+    client_ids: bool | None
+
+
+def _param(name: str, column: ColumnElement[Any]) -> BindParameter[Any]:
+    return bindparam(name, type_=column.type)
+
+
+def _pill(status: StatusPill) -> ColumnElement[bool]:
     # A pill holds a large share of clients: "bookings + 0" keeps the planner from choosing
     # the bookings index for it and sorting every match, so the sort's index drives the page.
-    bookings, last = clients.c.bookings + 0, clients.c.last_booking_at
+    bookings = clients.c.bookings + 0
+    last = clients.c.last_booking_at
+    recent = last >= _param("lapsed_before", last)
+    regular_min = bindparam("regular_min", type_=clients.c.bookings.type)
     if status is StatusPill.NEW:
         return bookings == 0
     if status is StatusPill.LAPSED:
-        return and_(bookings > 0, last < c.lapsed_before)
-    recent = last >= c.lapsed_before
+        return and_(bookings > 0, last < _param("lapsed_before", last))
     if status is StatusPill.REGULAR:
-        return and_(bookings >= c.regular_min, recent)
-    return and_(bookings > 0, bookings < c.regular_min, recent)
+        return and_(bookings >= regular_min, recent)
+    return and_(bookings > 0, bookings < regular_min, recent)
 
 
-def _has_tag(workspace_id: str, tags: frozenset[str]) -> ColumnElement[bool]:
+def _has_tag(tags: ColumnElement[bool]) -> ColumnElement[bool]:
     return exists().where(
-        client_tags.c.workspace_id == workspace_id,
+        client_tags.c.workspace_id == bindparam("ws"),
         client_tags.c.client_id == clients.c.client_id,
-        client_tags.c.tag.in_(sorted(tags)),
+        tags,
     )
 
 
-def _has_term(workspace_id: str, word: str) -> ColumnElement[bool]:
+def _has_term(n: int) -> ColumnElement[bool]:
     found = select(client_terms.c.client_id).where(
-        client_terms.c.workspace_id == workspace_id,
-        client_terms.c.term >= word,
-        client_terms.c.term < word + _TOP,
+        client_terms.c.workspace_id == bindparam("ws"),
+        client_terms.c.term >= bindparam(f"word_{n}"),
+        client_terms.c.term < bindparam(f"word_{n}_end"),
     )
     return clients.c.client_id.in_(found)
 
 
-def _filters(workspace_id: str, c: ClientCriteria) -> list[ColumnElement[bool]]:
+@lru_cache(maxsize=256)
+def _statement(shape: _Shape) -> Select[Any]:
     col = clients.c
-    where: list[ColumnElement[bool]] = [col.workspace_id == workspace_id]
-    if c.client_ids is not None:
-        where.append(col.client_id.in_(sorted(c.client_ids)) if c.client_ids else false())
-    if c.exclude_inactive:
-        where.append(col.flag_inactive == false())
-    where += [clients.c[FLAG_COLUMNS[flag]] == true() for flag in sorted(c.flags)]
-    if c.statuses and c.lapsed_before is not None:
-        where.append(or_(*(_pill(status, c) for status in sorted(c.statuses))))
-    bounds = (
-        (col.bookings, c.bookings_min, c.bookings_max),
-        (col.spend, c.spend_min, c.spend_max),
-    )
-    for column, low, high in bounds:
-        if low is not None:
-            where.append(column >= low)
-        if high is not None:
-            where.append(column <= high)
-    if c.activity_before is not None:
-        where.append(col.last_activity_at < c.activity_before)
-    if c.activity_from is not None:
-        where.append(col.last_activity_at >= c.activity_from)
-    if c.created_from is not None:
-        where.append(col.created_at >= c.created_from)
-    if c.created_before is not None:
-        where.append(col.created_at < c.created_before)
-    if c.tags_any:
-        where.append(_has_tag(workspace_id, c.tags_any))
-    where += [_has_tag(workspace_id, frozenset({tag})) for tag in sorted(c.tags_all)]
-    where += [_has_term(workspace_id, word) for word in c.words]
-    return where
-
-
-def list_clients(workspace_id: str, c: ClientCriteria) -> Select[tuple[object, ...]]:
-    """The one statement that returns a page of clients for ``c``."""
-    key = _SORT_COLUMN[c.sort]
-    where = _filters(workspace_id, c)
-    position = tuple_(key, clients.c.client_id)
-    if c.after is not None:
-        mark = tuple_(
-            literal(c.after.value, key.type), literal(c.after.client_id, clients.c.client_id.type)
+    where: list[ColumnElement[bool]] = [col.workspace_id == bindparam("ws")]
+    if shape.client_ids is not None:
+        where.append(
+            col.client_id.in_(bindparam("client_ids", expanding=True))
+            if shape.client_ids
+            else false()
         )
-        where.append(position < mark if c.descending else position > mark)
-    order = (key.desc(), clients.c.client_id.desc()) if c.descending else (key, clients.c.client_id)
-    return select(clients).where(*where).order_by(*order).limit(c.limit)
+    if shape.exclude_inactive:
+        where.append(col.flag_inactive == false())
+    where += [clients.c[FLAG_COLUMNS[flag]] == true() for flag in shape.flags]
+    if shape.statuses:
+        where.append(or_(*(_pill(status) for status in shape.statuses)))
+    for name in shape.ranges:
+        column, compare = _RANGES[name]
+        where.append(compare(column, _param(name, column)))
+    if shape.tags_any:
+        where.append(_has_tag(client_tags.c.tag.in_(bindparam("tags_any", expanding=True))))
+    where += [_has_tag(client_tags.c.tag == bindparam(f"tag_{n}")) for n in range(shape.tags_all)]
+    where += [_has_term(n) for n in range(shape.words)]
+    key = _SORT_COLUMN[shape.sort]
+    descending = shape.sort is not SortKey.NAME
+    if shape.after:
+        position = tuple_(key, col.client_id)
+        mark = tuple_(_param("after_value", key), _param("after_id", col.client_id))
+        where.append(position < mark if descending else position > mark)
+    order = (key.desc(), col.client_id.desc()) if descending else (key, col.client_id)
+    return select(clients).where(*where).order_by(*order).limit(bindparam("limit"))
+
+
+def list_clients(workspace_id: str, c: ClientCriteria) -> tuple[Select[Any], dict[str, Any]]:
+    """The statement that returns a page of clients for ``c``, and its parameters."""
+    ranges = tuple(name for name in _RANGES if getattr(c, name) is not None)
+    statuses = tuple(sorted(c.statuses)) if c.lapsed_before is not None else ()
+    tags_all = sorted(c.tags_all)
+    shape = _Shape(
+        sort=c.sort,
+        after=c.after is not None,
+        ranges=ranges,
+        statuses=statuses,
+        flags=tuple(sorted(c.flags)),
+        exclude_inactive=c.exclude_inactive,
+        tags_any=bool(c.tags_any),
+        tags_all=len(tags_all),
+        words=len(c.words),
+        client_ids=None if c.client_ids is None else bool(c.client_ids),
+    )
+    params: dict[str, Any] = {"ws": workspace_id, "limit": c.limit}
+    params.update((name, getattr(c, name)) for name in ranges)
+    if statuses:
+        params.update(lapsed_before=c.lapsed_before, regular_min=c.regular_min)
+    if c.client_ids:
+        params["client_ids"] = sorted(c.client_ids)
+    if c.tags_any:
+        params["tags_any"] = sorted(c.tags_any)
+    params.update((f"tag_{n}", tag) for n, tag in enumerate(tags_all))
+    for n, word in enumerate(c.words):
+        params[f"word_{n}"], params[f"word_{n}_end"] = word, word + _TOP
+    if c.after is not None:
+        params.update(after_value=c.after.value, after_id=c.after.client_id)
+    return _statement(shape), params

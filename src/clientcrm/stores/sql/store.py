@@ -146,7 +146,8 @@ class _Clients:
         return int(self._conn.execute(sql.COUNT_CLIENTS, {"ws": workspace_id}).scalar_one())
 
     def list(self, workspace_id: str, criteria: ClientCriteria) -> list[Client]:
-        result = self._conn.execute(list_clients(workspace_id, criteria)).mappings()
+        statement, params = list_clients(workspace_id, criteria)
+        result = self._conn.execute(statement, params).mappings()
         return [rows.client_from_row(row) for row in result]
 
     def iter_workspace(self, workspace_id: str) -> Iterator[Client]:

@@ -22,6 +22,10 @@ def _sqlite_time(value: datetime) -> str:
     return value.isoformat(" ", "microseconds")[:26]  # without the "+00:00"
 
 
+def _read_sqlite_time(value: str | None) -> datetime | None:
+    return None if value is None else datetime.fromisoformat(value + "+00:00")
+
+
 def _minor(value: Decimal) -> int:
     return int(value.scaleb(_SCALE))
 
@@ -54,11 +58,18 @@ class UTCDateTime(TypeDecorator[datetime]):
         """The cheapest conversion of a non-null value for the driver (bulk writes)."""
         return _sqlite_time if dialect.name == "sqlite" else None
 
+    def result_processor(
+        self, dialect: Dialect, coltype: object
+    ) -> Callable[[Any], datetime | None] | None:
+        if dialect.name == "sqlite":
+            return _read_sqlite_time  # one call per value: this runs for every listed row
+        return super().result_processor(dialect, coltype)
+
     def process_result_value(self, value: Any, dialect: Dialect) -> datetime | None:
         if value is None:
             return None
         if isinstance(value, str):
-            return datetime.fromisoformat(value).replace(tzinfo=UTC)
+            return _read_sqlite_time(value)
         if value.tzinfo is None:
             return value.replace(tzinfo=UTC)  # type: ignore[no-any-return]
         return value.astimezone(UTC)  # type: ignore[no-any-return]
