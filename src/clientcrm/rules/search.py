@@ -10,6 +10,7 @@ __all__ = ["fold", "query_words", "search_terms"]
 
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)
 _PHONE_QUERY = re.compile(r"^\+?[\d\s().-]{3,}$")
+_EDGES = "\"'()[]{}<>,;:!?*.-_"
 
 
 def fold(text: str) -> str:
@@ -18,12 +19,23 @@ def fold(text: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
 
 
+def _words(text: str) -> set[str]:
+    """Whitespace words with their outer punctuation trimmed, and the letter runs inside them."""
+    words = set()
+    for token in fold(text).split():
+        word = token.strip(_EDGES)
+        if word:
+            words.add(word)
+            words.update(_WORD.findall(word))
+    return words
+
+
 def search_terms(name: str, emails: Iterable[str], phone: str | None) -> set[str]:
     """Return the terms a client is found by: name words, emails and their parts, phone digits."""
-    terms = set(_WORD.findall(fold(name)))
+    terms = _words(name)
     for email in emails:
         local, _, domain = email.partition("@")
-        terms.update((email, local, domain, *_WORD.findall(local), *_WORD.findall(domain)))
+        terms.update((email, local, domain, *_WORD.findall(local)))
     if phone:
         digits = phone.lstrip("+")
         terms.update(digits[i:] for i in range(len(digits) - 6))
@@ -34,14 +46,13 @@ def search_terms(name: str, emails: Iterable[str], phone: str | None) -> set[str
 def query_words(search: str) -> tuple[str, ...]:
     """Split a search into the prefixes that must each match a term.
 
-    A phone-like search (digits, spaces, ``+``, ``-``, parentheses) becomes one run of digits,
-    matched against the number's trailing digits so national forms find international ones.
+    Words are split on whitespace only, so ``kate.smith@gm`` or ``müller-lóp`` stay whole and
+    match an email or a hyphenated name from its start. A phone-like search (digits, spaces,
+    ``+``, ``-``, parentheses) becomes one run of digits, matched against the number's trailing
+    digits so national forms find international ones.
     """
     text = search.strip()
     if _PHONE_QUERY.match(text):
         digits = re.sub(r"\D", "", text).lstrip("0")
         return (digits,) if digits else ()
-    folded = fold(text)
-    if "@" in folded:
-        return tuple(folded.split())
-    return tuple(_WORD.findall(folded))
+    return tuple(w for w in (t.strip(_EDGES) for t in fold(text).split()) if w)
