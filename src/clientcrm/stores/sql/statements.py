@@ -25,8 +25,10 @@ __all__ = [
     "DELETE_NOTE",
     "DELETE_TAGS",
     "DELETE_TERMS",
+    "FIND_BY_EMAIL",
     "FIND_BY_EMAILS",
     "FOR_CLIENTS",
+    "GET_BOOKING",
     "GET_BOOKINGS",
     "GET_CLIENT",
     "GET_NOTE",
@@ -52,17 +54,18 @@ GET_WORKSPACE = select(workspaces).where(workspaces.c.workspace_id == WS)
 GET_CLIENT = select(clients).where(
     clients.c.workspace_id == WS, clients.c.client_id == bindparam("client_id")
 )
-FIND_BY_EMAILS = (
-    select(client_emails.c.email.label("matched_email"), clients)
-    .join(
-        clients,
-        (clients.c.workspace_id == client_emails.c.workspace_id)
-        & (clients.c.client_id == client_emails.c.client_id),
-    )
-    .where(
-        client_emails.c.workspace_id == WS,
-        client_emails.c.email.in_(bindparam("emails", expanding=True)),
-    )
+_BY_EMAIL = select(client_emails.c.email.label("matched_email"), clients).join(
+    clients,
+    (clients.c.workspace_id == client_emails.c.workspace_id)
+    & (clients.c.client_id == client_emails.c.client_id),
+)
+# One key is by far the most common lookup; "= :key" spares the IN list's per-call expansion.
+FIND_BY_EMAIL = _BY_EMAIL.where(
+    client_emails.c.workspace_id == WS, client_emails.c.email == bindparam("email")
+)
+FIND_BY_EMAILS = _BY_EMAIL.where(
+    client_emails.c.workspace_id == WS,
+    client_emails.c.email.in_(bindparam("emails", expanding=True)),
 )
 COUNT_CLIENTS = select(func.count()).select_from(clients).where(clients.c.workspace_id == WS)
 PAGE_OF_CLIENTS = (
@@ -104,6 +107,9 @@ DELETE_EMAILS = delete(client_emails).where(
     client_emails.c.email.in_(bindparam("emails", expanding=True)),
 )
 
+GET_BOOKING = select(bookings).where(
+    bookings.c.workspace_id == WS, bookings.c.booking_id == bindparam("id")
+)
 GET_BOOKINGS = select(bookings).where(
     bookings.c.workspace_id == WS, bookings.c.booking_id.in_(bindparam("ids", expanding=True))
 )

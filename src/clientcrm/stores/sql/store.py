@@ -75,9 +75,13 @@ class _Clients:
     def find_by_emails(self, workspace_id: str, emails: Collection[str]) -> dict[str, Client]:
         found: dict[str, Client] = {}
         for chunk in _chunks(emails):
-            params = {"ws": workspace_id, "emails": chunk}
+            params: dict[str, object]
+            if len(chunk) == 1:
+                stmt, params = sql.FIND_BY_EMAIL, {"ws": workspace_id, "email": chunk[0]}
+            else:
+                stmt, params = sql.FIND_BY_EMAILS, {"ws": workspace_id, "emails": chunk}
             by_id: dict[str, Client] = {}
-            for row in self._conn.execute(sql.FIND_BY_EMAILS, params).mappings():
+            for row in self._conn.execute(stmt, params).mappings():
                 client = by_id.get(row["client_id"]) or rows.client_from_row(row)
                 by_id[client.id] = found[row["matched_email"]] = client
         return found
@@ -169,7 +173,10 @@ class _Bookings:
     def get_many(self, workspace_id: str, booking_ids: Collection[str]) -> dict[str, Booking]:
         found = {}
         for chunk in _chunks(booking_ids):
-            result = self._conn.execute(sql.GET_BOOKINGS, {"ws": workspace_id, "ids": chunk})
+            if len(chunk) == 1:
+                result = self._conn.execute(sql.GET_BOOKING, {"ws": workspace_id, "id": chunk[0]})
+            else:
+                result = self._conn.execute(sql.GET_BOOKINGS, {"ws": workspace_id, "ids": chunk})
             for row in result.mappings():
                 found[row["booking_id"]] = rows.booking_from_row(row)
         return found
@@ -231,11 +238,17 @@ class _UnitOfWork:
     def __init__(self, engine: Engine) -> None:
         self._engine = engine
         self._conn: Connection | None = None
+        self._explicit_begin = engine.dialect.name == "sqlite"
+
+    def _begin(self, conn: Connection) -> None:
+        conn.begin()
+        if self._explicit_begin:
+            conn.exec_driver_sql("BEGIN")
 
     def __enter__(self) -> Self:
         try:
             conn = self._conn = self._engine.connect()
-            conn.begin()
+            self._begin(conn)
         except SQLAlchemyError as error:
             raise StorageError(f"cannot open the database: {error}") from error
         self.workspaces = _Workspaces(conn)
@@ -264,30 +277,28 @@ class _UnitOfWork:
         assert self._conn is not None, "commit outside the unit of work"
         try:
             self._conn.commit()
-            self._conn.begin()
+            self._begin(self._conn)
         except SQLAlchemyError as error:
             raise StorageError(f"the database refused the commit: {error}") from error
 
     def rollback(self) -> None:
         assert self._conn is not None, "rollback outside the unit of work"
         self._conn.rollback()
-        self._conn.begin()
+        self._begin(self._conn)
 
 
 def _sqlite_pragmas(engine: Engine, busy_timeout_ms: int) -> None:
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _: Any) -> None:
-        dbapi_connection.isolation_level = None  # SQLAlchemy, not pysqlite, begins transactions
+        # The unit of work, not pysqlite, begins transactions (pysqlite would begin only
+        # before a write, leaving a unit of work's reads outside its transaction).
+        dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.execute(f"PRAGMA busy_timeout={int(busy_timeout_ms)}")
         cursor.close()
-
-    @event.listens_for(engine, "begin")
-    def _on_begin(conn: Connection) -> None:
-        conn.exec_driver_sql("BEGIN")
 
 
 class SQLStore:
