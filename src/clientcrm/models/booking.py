@@ -96,4 +96,6 @@ class Booking:
     @property
     def net_paid(self) -> Decimal:
         """What the workspace keeps: paid minus refunded, never below zero."""
+        if not self.amount_refunded:
+            return self.amount_paid
         return max(self.amount_paid - self.amount_refunded, Decimal(0))

@@ -41,10 +41,6 @@ def is_pending(booking: Booking, now: datetime) -> bool:
     return booking.status is BookingStatus.BOOKED and booking.starts_at > now
 
 
-def _spend(booking: Booking) -> Decimal:
-    return booking.net_paid if counts(booking) else Decimal(0)
-
-
 def _latest(a: datetime | None, b: datetime | None) -> datetime | None:
     if a is None:
         return b
@@ -92,24 +88,31 @@ def update_figures(
     forward cheaply; when the booking that held one of them stops holding it, the answer
     needs the other bookings, and ``None`` says so: recompute with `compute_figures`.
     """
-    was, now_counts = before is not None and counts(before), counts(after)
-    old_spend = _spend(before) if before is not None else Decimal(0)
+    now_counts = counts(after)
+    spend = figures.spend + after.net_paid if now_counts else figures.spend
+    bookings = figures.bookings + now_counts
+    if before is not None:
+        was = counts(before)
+        if _loses_extreme(figures, before, after, was=was, now=now_counts):
+            return None
+        if was:
+            spend -= before.net_paid
+            bookings -= 1
     first, last = figures.first_booking_at, figures.last_booking_at
     attended = figures.last_attended_at
-    if before is not None and _loses_extreme(figures, before, after, was=was, now=now_counts):
-        return None
+    starts_at = after.starts_at
     if now_counts:
-        first = _earliest(first, after.starts_at)
-        last = _latest(last, after.starts_at)
-    if after.status is BookingStatus.COMPLETED:
-        attended = _latest(attended, after.starts_at)
+        first = starts_at if first is None or starts_at < first else first
+        last = starts_at if last is None or starts_at > last else last
+    if after.status is BookingStatus.COMPLETED and (attended is None or starts_at > attended):
+        attended = starts_at
     return ClientFigures(
-        bookings=figures.bookings + int(now_counts) - int(was),
-        spend=figures.spend + _spend(after) - old_spend,
-        first_booking_at=first,
-        last_booking_at=last,
-        last_attended_at=attended,
-        last_activity_at=_latest(figures.last_activity_at, _last_event_at(after)),
+        bookings,
+        spend,
+        first,
+        last,
+        attended,
+        _latest(figures.last_activity_at, _last_event_at(after)),
     )
 
 
