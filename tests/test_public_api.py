@@ -1,6 +1,7 @@
 """The public surface is deliberate: pinned here so a change to it is a visible decision."""
 
 import importlib
+from importlib.metadata import version
 
 import pytest
 
@@ -43,8 +44,6 @@ def test_all_is_pinned_and_importable(module: str) -> None:
 
 def test_version_comes_from_the_installed_metadata() -> None:
     """__version__ is the installed distribution's version."""
-    from importlib.metadata import version  # noqa: PLC0415
-
     assert clientcrm.__version__ == version("clientcrm")
 
 

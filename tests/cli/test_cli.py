@@ -4,6 +4,7 @@ import json
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -30,10 +31,11 @@ def invoke(args: list[str]) -> tuple[int, str, str]:
     return done.returncode, done.stdout, done.stderr
 
 
-def clients(db: Path, *args: str) -> list[dict[str, object]]:
+def clients(db: Path, *args: str) -> list[dict[str, Any]]:
     code, out, err = invoke(["--db", str(db), "clients", "--json", *args])
     assert code == 0, err
-    return json.loads(out)["clients"]  # type: ignore[no-any-return]
+    rows: list[dict[str, Any]] = json.loads(out)["clients"]
+    return rows
 
 
 def test_demo_prints_the_table_the_summary_and_next_steps(tmp_path: Path) -> None:
@@ -56,7 +58,7 @@ def test_clients_filters_sorts_and_pages(db: Path) -> None:
     lapsed = clients(db, "--status", "lapsed", "--sort", "spend", "--limit", "5")
     assert 0 < len(lapsed) <= 5
     assert all(c["status"] == "lapsed" for c in lapsed)
-    spends = [float(c["figures"]["spend"]) for c in lapsed]  # type: ignore[index]
+    spends = [float(c["figures"]["spend"]) for c in lapsed]
     assert spends == sorted(spends, reverse=True)
     code, out, _ = invoke(["--db", str(db), "clients", "--limit", "3"])
     assert code == 0

@@ -2,6 +2,7 @@
 
 from datetime import timedelta
 
+import attrs
 import pytest
 
 from clientcrm import (
@@ -148,8 +149,6 @@ def test_events_reach_subscribers_after_commit_only(crm: CRM, owner: Actor) -> N
 
 def test_rebuild_repairs_figures_that_drifted(crm: CRM, owner: Actor) -> None:
     """Figures corrupted behind the CRM's back are found and repaired by rebuild."""
-    import attrs  # noqa: PLC0415
-
     kate = crm.record(event("completed", "b1"), owner)
     with crm.store.unit_of_work() as uow:
         broken = attrs.evolve(kate, figures=attrs.evolve(kate.figures, bookings=7))

@@ -11,8 +11,10 @@ from clientcrm import (
     Permission,
     PermissionDeniedError,
     Role,
+    Workspace,
 )
 from clientcrm.models.query import ClientQuery
+from clientcrm.policies import NotePolicy, Policies
 from clientcrm.testing import FrozenClock
 from clientcrm.testing.conformance import event
 
@@ -100,9 +102,6 @@ def test_staff_need_named_permissions(crm: CRM, kate: Client) -> None:
 
 def test_only_the_author_edits_or_deletes(crm: CRM, owner: Actor, kate: Client) -> None:
     """Edit and delete are the author's; an owner may delete team notes only by policy."""
-    from clientcrm import Workspace  # noqa: PLC0415
-    from clientcrm.policies import NotePolicy, Policies  # noqa: PLC0415
-
     teacher = staff(Permission.VIEW_NOTES, actor_id="teacher")
     note = crm.add_note(kate.id, "Knee", teacher, visibility=NoteVisibility.TEAM)
     with pytest.raises(PermissionDeniedError):

@@ -2,6 +2,7 @@
 
 from datetime import UTC, datetime
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -73,8 +74,6 @@ def test_bad_booking_events_are_refused(changes: dict[str, object], field: str) 
 
 def test_emails_are_normalised_and_times_made_utc() -> None:
     """Emails are trimmed and lower-cased; aware datetimes are stored in UTC."""
-    from zoneinfo import ZoneInfo  # noqa: PLC0415
-
     local = datetime(2026, 1, 1, 9, tzinfo=ZoneInfo("Europe/Berlin"))
     e = BookingEvent("booked", "e", "b", local, "  Kate@Example.COM ", "Yin", local)
     assert e.email == "kate@example.com"

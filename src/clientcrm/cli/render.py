@@ -36,16 +36,8 @@ def clients_table(
 ) -> Table:
     """The clients list: name, email, pill, bookings, spend, last attended, tags."""
     table = Table(title=title, header_style="bold")
-    for name, justify in (
-        ("Name", "left"),
-        ("Email", "left"),
-        ("Status", "left"),
-        ("Bookings", "right"),
-        ("Spend", "right"),
-        ("Last attended", "left"),
-        ("Tags", "left"),
-    ):
-        table.add_column(name, justify=justify)  # type: ignore[arg-type]
+    for name in ("Name", "Email", "Status", "Bookings", "Spend", "Last attended", "Tags"):
+        table.add_column(name, justify="right" if name in ("Bookings", "Spend") else "left")
     policy, tz = workspace.policies.status, workspace.tz
     for client in clients:
         pill = status_pill(client.figures, now, tz, policy).value

@@ -14,7 +14,7 @@ from operator import itemgetter
 from typing import Any
 
 import attrs
-from sqlalchemy import Connection, Dialect
+from sqlalchemy import Boolean, Connection, Dialect
 from sqlalchemy.sql.dml import UpdateBase
 from sqlalchemy.types import TypeEngine
 
@@ -49,12 +49,14 @@ _PLANS: dict[tuple[int, str], _Plan] = {}
 
 
 def _processor(type_: TypeEngine[Any], dialect: Dialect) -> Callable[[Any], Any] | None:
-    fast = getattr(type_, "bulk_processor", None)
+    fast = getattr(type_, "bulk_processor", None)  # our column types offer a cheaper one
     if fast is not None:
-        return fast(dialect)  # type: ignore[no-any-return]
-    if type_._type_affinity is not None and type_._type_affinity.__name__ == "Boolean":
+        converter: Callable[[Any], Any] | None = fast(dialect)
+        return converter
+    if isinstance(type_, Boolean):
         return None  # both drivers take Python booleans as they are
-    return type_.bind_processor(dialect)
+    processor: Callable[[Any], Any] | None = type_.bind_processor(dialect)
+    return processor
 
 
 def _plan(stmt: UpdateBase, dialect: Dialect) -> _Plan:

@@ -42,18 +42,29 @@ _SORT_COLUMN = {
 }
 _TOP = "\U0010ffff"  # the highest code point: every string starting with p sorts below p + _TOP
 _Compare = Callable[[ColumnElement[Any], BindParameter[Any]], ColumnElement[bool]]
-_AT_LEAST: _Compare = lambda column, value: column >= value  # noqa: E731
-_AT_MOST: _Compare = lambda column, value: column <= value  # noqa: E731
-_BELOW: _Compare = lambda column, value: column < value  # noqa: E731
+
+
+def _at_least(column: ColumnElement[Any], value: BindParameter[Any]) -> ColumnElement[bool]:
+    return column >= value
+
+
+def _at_most(column: ColumnElement[Any], value: BindParameter[Any]) -> ColumnElement[bool]:
+    return column <= value
+
+
+def _below(column: ColumnElement[Any], value: BindParameter[Any]) -> ColumnElement[bool]:
+    return column < value
+
+
 _RANGES: dict[str, tuple[ColumnElement[Any], _Compare]] = {
-    "bookings_min": (clients.c.bookings, _AT_LEAST),
-    "bookings_max": (clients.c.bookings, _AT_MOST),
-    "spend_min": (clients.c.spend, _AT_LEAST),
-    "spend_max": (clients.c.spend, _AT_MOST),
-    "activity_before": (clients.c.last_activity_at, _BELOW),
-    "activity_from": (clients.c.last_activity_at, _AT_LEAST),
-    "created_from": (clients.c.created_at, _AT_LEAST),
-    "created_before": (clients.c.created_at, _BELOW),
+    "bookings_min": (clients.c.bookings, _at_least),
+    "bookings_max": (clients.c.bookings, _at_most),
+    "spend_min": (clients.c.spend, _at_least),
+    "spend_max": (clients.c.spend, _at_most),
+    "activity_before": (clients.c.last_activity_at, _below),
+    "activity_from": (clients.c.last_activity_at, _at_least),
+    "created_from": (clients.c.created_at, _at_least),
+    "created_before": (clients.c.created_at, _below),
 }
 
 

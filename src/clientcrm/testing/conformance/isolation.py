@@ -10,6 +10,7 @@ import pytest
 from clientcrm.errors import CRMError
 from clientcrm.models.actor import Actor
 from clientcrm.models.client import Client, Flag
+from clientcrm.models.note import NoteVisibility
 from clientcrm.models.query import ClientQuery
 from clientcrm.models.workspace import Workspace
 from clientcrm.service.crm import CRM
@@ -44,7 +45,7 @@ class IsolationContract(StoreFixtures):
     def planted(self, crm: CRM, owner: Actor, kate: Client) -> tuple[Client, str]:
         """Kate, tagged, with a team note, in ws-a."""
         crm.tag(kate.id, ["Injury"], owner)
-        note = crm.add_note(kate.id, "Knee surgery in May", owner, visibility="team")  # type: ignore[arg-type]
+        note = crm.add_note(kate.id, "Knee surgery in May", owner, visibility=NoteVisibility.TEAM)
         return crm.get_client(kate.id, owner), note.id
 
     @pytest.mark.parametrize("method", sorted(CALLS))

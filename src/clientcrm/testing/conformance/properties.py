@@ -16,7 +16,7 @@ from clientcrm.models.query import ClientQuery, SortKey
 from clientcrm.models.workspace import Workspace
 from clientcrm.rules.figures import compute_figures
 from clientcrm.service.crm import CRM
-from clientcrm.testing.conformance.base import StoreFixtures
+from clientcrm.testing.conformance.base import StoreFixtures, event
 from clientcrm.testing.strategies import booking_histories
 
 __all__ = ["FiguresPropertyContract", "observable_state"]
@@ -107,8 +107,6 @@ class FiguresPropertyContract(StoreFixtures):
 
     def test_out_of_order_arrival_keeps_the_latest_status(self, crm: CRM, owner: Actor) -> None:
         """A cancellation that happened after the completion wins even if it arrives first."""
-        from clientcrm.testing.conformance.base import event  # noqa: PLC0415
-
         t1, t2 = datetime(2026, 1, 10, tzinfo=UTC), datetime(2026, 1, 12, tzinfo=UTC)
         crm.record(event("cancelled", "b1", at=t2), owner)
         client = crm.record(event("completed", "b1", at=t1), owner)
