@@ -133,3 +133,13 @@ def test_run_exits_2_on_usage_errors(capsys: pytest.CaptureFixture[str]) -> None
         run(["clients", "--no-such-option"])
     assert done.value.code == 2
     assert "No such option" in capsys.readouterr().err
+
+
+def test_a_missing_extra_prints_the_install_line() -> None:
+    """Without click installed, the command says which extra to install and exits 1."""
+    probe = "import sys; sys.modules['click'] = None; from clientcrm.cli.main import main; main()"
+    done = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=False
+    )
+    assert done.returncode == 1
+    assert 'pip install "clientcrm[cli]"' in done.stderr
