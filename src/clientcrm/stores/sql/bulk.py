@@ -18,7 +18,7 @@ from sqlalchemy import Boolean, Connection, Dialect
 from sqlalchemy.sql.dml import UpdateBase
 from sqlalchemy.types import TypeEngine
 
-__all__ = ["executemany"]
+__all__ = ["executemany", "executemany_values"]
 
 
 @attrs.frozen
@@ -29,11 +29,10 @@ class _Plan:
     conversions: tuple[tuple[int, Callable[[Any], Any]], ...]
 
     def params(
-        self, row: Mapping[str, Any], seen: dict[Callable[[Any], Any], dict[Any, Any]]
+        self, values: list[Any], seen: dict[Callable[[Any], Any], dict[Any, Any]]
     ) -> list[Any]:
-        """The row's driver values; ``seen`` remembers each converter's results (one moment
-        fills several columns of a row, and rows of one batch share moments)."""
-        values = list(itemgetter(*self.names)(row))
+        """Convert a row's values, in bind order, for the driver; ``seen`` remembers each
+        converter's results (one moment fills several columns, and rows share moments)."""
         for index, convert in self.conversions:
             value = values[index]
             if value is not None:
@@ -75,8 +74,26 @@ def _plan(stmt: UpdateBase, dialect: Dialect) -> _Plan:
 
 def executemany(conn: Connection, stmt: UpdateBase, rows: Sequence[Mapping[str, Any]]) -> None:
     """Run ``stmt`` once per row of ``rows`` (dicts keyed by bind name) in one driver call."""
+    if rows:
+        pick = itemgetter(*_plan(stmt, conn.dialect).names)
+        _run(conn, stmt, [list(pick(row)) for row in rows])
+
+
+def executemany_values(
+    conn: Connection, stmt: UpdateBase, names: tuple[str, ...], rows: Sequence[Sequence[Any]]
+) -> None:
+    """Like `executemany`, for rows given as sequences of values in the order of ``names``."""
     if not rows:
         return
+    order = _plan(stmt, conn.dialect).names
+    if order == names:
+        _run(conn, stmt, [list(row) for row in rows])
+    else:
+        pick = itemgetter(*(names.index(name) for name in order))
+        _run(conn, stmt, [list(pick(row)) for row in rows])
+
+
+def _run(conn: Connection, stmt: UpdateBase, rows: list[list[Any]]) -> None:
     plan = _plan(stmt, conn.dialect)
     seen: dict[Callable[[Any], Any], dict[Any, Any]] = {c: {} for _, c in plan.conversions}
     if plan.positional:

@@ -16,9 +16,11 @@ from clientcrm.rules.search import fold, search_terms
 from clientcrm.serialization import converter
 
 __all__ = [
+    "BOOKING_COLUMNS",
     "FLAG_COLUMNS",
     "booking_from_row",
     "booking_row",
+    "booking_values",
     "client_from_row",
     "client_row",
     "figures_row",
@@ -142,31 +144,56 @@ def _version(row: Row, prefix: str) -> Version | None:
     return None if at is None else Version(at, row[f"{prefix}_event"])
 
 
-def booking_row(booking: Booking) -> dict[str, Any]:
-    """The row of a booking (built flat: this runs once per event during ingest)."""
+BOOKING_COLUMNS = (
+    "workspace_id",
+    "booking_id",
+    "client_id",
+    "service",
+    "starts_at",
+    "location",
+    "staff",
+    "status",
+    "amount_paid",
+    "amount_refunded",
+    "refunded_in_full",
+    "first_event_at",
+    "details_at",
+    "details_event",
+    "status_at",
+    "status_event",
+    "paid_at",
+    "paid_event",
+    "refund_at",
+    "refund_event",
+)
+
+
+def booking_values(booking: Booking) -> tuple[Any, ...]:
+    """A booking's column values in `BOOKING_COLUMNS` order (once per event during ingest)."""
     paid, refund = booking.paid_version, booking.refund_version
-    return {
-        "workspace_id": booking.workspace_id,
-        "booking_id": booking.id,
-        "client_id": booking.client_id,
-        "service": booking.service,
-        "starts_at": booking.starts_at,
-        "location": booking.location,
-        "staff": booking.staff,
-        "status": booking.status.value,
-        "amount_paid": booking.amount_paid,
-        "amount_refunded": booking.amount_refunded,
-        "refunded_in_full": booking.refunded_in_full,
-        "first_event_at": booking.first_event_at,
-        "details_at": booking.details_version[0],
-        "details_event": booking.details_version[1],
-        "status_at": booking.status_version[0],
-        "status_event": booking.status_version[1],
-        "paid_at": paid[0] if paid else None,
-        "paid_event": paid[1] if paid else None,
-        "refund_at": refund[0] if refund else None,
-        "refund_event": refund[1] if refund else None,
-    }
+    return (
+        booking.workspace_id,
+        booking.id,
+        booking.client_id,
+        booking.service,
+        booking.starts_at,
+        booking.location,
+        booking.staff,
+        booking.status.value,
+        booking.amount_paid,
+        booking.amount_refunded,
+        booking.refunded_in_full,
+        booking.first_event_at,
+        *booking.details_version,
+        *booking.status_version,
+        *(paid or (None, None)),
+        *(refund or (None, None)),
+    )
+
+
+def booking_row(booking: Booking) -> dict[str, Any]:
+    """The row of a booking, keyed by column."""
+    return dict(zip(BOOKING_COLUMNS, booking_values(booking), strict=True))
 
 
 def booking_from_row(row: Row) -> Booking:

@@ -18,7 +18,7 @@ from clientcrm.models.workspace import Workspace
 from clientcrm.rules.query import ClientCriteria
 from clientcrm.stores.sql import rows
 from clientcrm.stores.sql import statements as sql
-from clientcrm.stores.sql.bulk import executemany
+from clientcrm.stores.sql.bulk import executemany, executemany_values
 from clientcrm.stores.sql.migrate import upgrade
 from clientcrm.stores.sql.queries import list_clients
 from clientcrm.stores.sql.tables import bookings, workspaces
@@ -182,8 +182,14 @@ class _Bookings:
         return found
 
     def save_many(self, changed: Sequence[Booking]) -> None:
-        if changed:
+        if not changed:
+            return
+        stmt = sql.upsert(bookings, self._conn.dialect.name)
+        if stmt is None:
             _upsert(self._conn, bookings, [rows.booking_row(b) for b in changed])
+        else:
+            values = [rows.booking_values(b) for b in changed]
+            executemany_values(self._conn, stmt, rows.BOOKING_COLUMNS, values)
 
     def for_clients(
         self, workspace_id: str, client_ids: Collection[str]
