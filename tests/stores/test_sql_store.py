@@ -9,10 +9,11 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import event, text
 
-from clientcrm import CRM, Actor, ClientQuery, StorageError, Workspace
+from clientcrm import CRM, Actor, Client, ClientQuery, StorageError, Workspace
 from clientcrm.models.booking import Booking, BookingStatus, Version
 from clientcrm.stores.sql import SQLStore
 from clientcrm.stores.sql.migrate import current_revision, head_revision
+from clientcrm.stores.sql.rows import FIGURE_COLUMNS, figures_row
 from clientcrm.stores.sql.tables import metadata
 from clientcrm.testing.conformance import event as booking_event
 
@@ -93,7 +94,10 @@ def test_listing_is_one_parameterised_statement(store: SQLStore) -> None:
             booking_event("completed", f"b{n}", email=f"person{n}@secret-domain.test"), owner
         )
     seen: list[str] = []
-    listener = lambda *args: seen.append(args[2])  # noqa: E731 - (conn, cursor, statement, ...)
+
+    def listener(conn: object, cursor: object, statement: str, *rest: object) -> None:
+        seen.append(statement)
+
     event.listen(store.engine, "before_cursor_execute", listener)
     try:
         page = crm.list_clients(
@@ -107,3 +111,9 @@ def test_listing_is_one_parameterised_statement(store: SQLStore) -> None:
     assert all("LIMIT" in s for s in client_selects)
     assert not any("person1" in s or "secret-domain" in s or "vip-tag" in s for s in seen)
     assert len(page.clients) == 5
+
+
+def test_figure_columns_match_what_the_figures_row_writes() -> None:
+    """The figures update statement binds exactly the columns the row builder fills."""
+    client = Client("c", "w", "A", "a@example.com", datetime(2026, 1, 1, tzinfo=UTC))
+    assert tuple(figures_row(client)) == FIGURE_COLUMNS

@@ -13,7 +13,7 @@ from clientcrm.models.money import minor_units
 @pytest.mark.parametrize(
     ("make", "field"),
     [
-        (lambda: Money(0.1, "EUR"), "amount"),  # type: ignore[arg-type]
+        (lambda: Money(0.1, "EUR"), "amount"),  # type: ignore[arg-type]  # a float, on purpose
         (lambda: Money("12.345", "EUR"), "amount"),
         (lambda: Money("1.5", "JPY"), "amount"),
         (lambda: Money("NaN", "EUR"), "amount"),
@@ -33,7 +33,7 @@ from clientcrm.models.money import minor_units
 def test_bad_values_name_their_field(make: object, field: str) -> None:
     """Each bad value raises ValidationError (a ValueError) naming the field."""
     with pytest.raises(ValidationError) as caught:
-        make()  # type: ignore[operator]
+        make()  # type: ignore[operator]  # the table's callables are typed as object
     assert caught.value.field == field
     assert isinstance(caught.value, ValueError)
 
@@ -68,7 +68,7 @@ def test_bad_booking_events_are_refused(changes: dict[str, object], field: str) 
         **changes,
     }
     with pytest.raises(ValidationError) as caught:
-        BookingEvent(**fields)  # type: ignore[arg-type]
+        BookingEvent(**fields)  # type: ignore[arg-type]  # wrong types are the point
     assert caught.value.field == field
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from clientcrm.cli.context import App, pass_app
+from clientcrm.models.client import Client
 
 __all__ = ["COMMANDS"]
 
@@ -20,8 +21,7 @@ def tag_group() -> None:
 @pass_app
 def add_tags(app: App, email: str, tags: tuple[str, ...]) -> None:
     """Add TAGS to the client with EMAIL."""
-    client = app.crm().tag(app.client(email).id, tags, app.actor)
-    app.console.print(f"Tags of {client.email}: {', '.join(sorted(client.tags))}")
+    _report(app, app.crm().tag(app.client(email).id, tags, app.actor))
 
 
 @tag_group.command("remove")
@@ -30,7 +30,10 @@ def add_tags(app: App, email: str, tags: tuple[str, ...]) -> None:
 @pass_app
 def remove_tags(app: App, email: str, tags: tuple[str, ...]) -> None:
     """Remove TAGS from the client with EMAIL."""
-    client = app.crm().untag(app.client(email).id, tags, app.actor)
+    _report(app, app.crm().untag(app.client(email).id, tags, app.actor))
+
+
+def _report(app: App, client: Client) -> None:
     app.console.print(f"Tags of {client.email}: {', '.join(sorted(client.tags)) or '(none)'}")
 
 

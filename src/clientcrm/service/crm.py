@@ -188,8 +188,8 @@ class CRM:
                 custom=dict(custom or {}),
                 source=source,
                 created_at=now,
+                figures=compute_figures((), now),
             )
-            client = attrs.evolve(client, figures=compute_figures((), now))
             existing = uow.clients.find_by_emails(workspace.id, [client.email])
             if existing:
                 raise DuplicateClientError(client.email, existing[client.email].id)

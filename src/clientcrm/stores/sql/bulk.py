@@ -75,8 +75,9 @@ def _plan(stmt: UpdateBase, dialect: Dialect) -> _Plan:
 def executemany(conn: Connection, stmt: UpdateBase, rows: Sequence[Mapping[str, Any]]) -> None:
     """Run ``stmt`` once per row of ``rows`` (dicts keyed by bind name) in one driver call."""
     if rows:
-        pick = itemgetter(*_plan(stmt, conn.dialect).names)
-        _run(conn, stmt, [list(pick(row)) for row in rows])
+        plan = _plan(stmt, conn.dialect)
+        pick = itemgetter(*plan.names)
+        _run(conn, plan, [list(pick(row)) for row in rows])
 
 
 def executemany_values(
@@ -85,16 +86,15 @@ def executemany_values(
     """Like `executemany`, for rows given as sequences of values in the order of ``names``."""
     if not rows:
         return
-    order = _plan(stmt, conn.dialect).names
-    if order == names:
-        _run(conn, stmt, [list(row) for row in rows])
-    else:
-        pick = itemgetter(*(names.index(name) for name in order))
-        _run(conn, stmt, [list(pick(row)) for row in rows])
-
-
-def _run(conn: Connection, stmt: UpdateBase, rows: list[list[Any]]) -> None:
     plan = _plan(stmt, conn.dialect)
+    if plan.names == names:
+        _run(conn, plan, [list(row) for row in rows])
+    else:
+        pick = itemgetter(*(names.index(name) for name in plan.names))
+        _run(conn, plan, [list(pick(row)) for row in rows])
+
+
+def _run(conn: Connection, plan: _Plan, rows: list[list[Any]]) -> None:
     seen: dict[Callable[[Any], Any], dict[Any, Any]] = {c: {} for _, c in plan.conversions}
     if plan.positional:
         conn.exec_driver_sql(plan.sql, [tuple(plan.params(row, seen)) for row in rows])

@@ -17,6 +17,7 @@ from clientcrm.serialization import converter
 
 __all__ = [
     "BOOKING_COLUMNS",
+    "FIGURE_COLUMNS",
     "FLAG_COLUMNS",
     "booking_from_row",
     "booking_row",
@@ -60,6 +61,18 @@ def workspace_from_row(row: Row) -> Workspace:
         client_limit=row["client_limit"],
         policies=converter.structure(json.loads(row["policies"]), Policies),
     )
+
+
+FIGURE_COLUMNS = (
+    "created_at",
+    "bookings",
+    "spend",
+    "first_booking_at",
+    "last_booking_at",
+    "last_attended_at",
+    "last_activity_at",
+)
+"""The columns `figures_row` fills: what `ClientRepository.update_figures` writes."""
 
 
 def figures_row(client: Client) -> dict[str, Any]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from sqlalchemy import BindParameter, Insert, Table, bindparam, delete, func, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
+from clientcrm.stores.sql.rows import FIGURE_COLUMNS
 from clientcrm.stores.sql.tables import (
     bookings,
     client_emails,
@@ -79,22 +80,7 @@ _THIS_CLIENT = (clients.c.workspace_id == bindparam("b_ws")) & (
 )
 UPDATE_CLIENT = update(clients).where(_THIS_CLIENT)
 UPDATE_FIGURES = (
-    update(clients)
-    .where(_THIS_CLIENT)
-    .values(
-        {
-            name: bindparam(name)
-            for name in (
-                "created_at",
-                "bookings",
-                "spend",
-                "first_booking_at",
-                "last_booking_at",
-                "last_attended_at",
-                "last_activity_at",
-            )
-        }
-    )
+    update(clients).where(_THIS_CLIENT).values({name: bindparam(name) for name in FIGURE_COLUMNS})
 )
 DELETE_TAGS = delete(client_tags).where(
     client_tags.c.workspace_id == WS, client_tags.c.client_id == bindparam("client_id")
