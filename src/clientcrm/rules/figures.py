@@ -13,6 +13,7 @@ from clientcrm.models.booking import Booking, BookingStatus
 from clientcrm.models.client import ClientFigures
 
 __all__ = [
+    "FigureTally",
     "QuickStats",
     "compute_figures",
     "counts",
@@ -88,36 +89,80 @@ def update_figures(
     forward cheaply; when the booking that held one of them stops holding it, the answer
     needs the other bookings, and ``None`` says so: recompute with `compute_figures`.
     """
-    now_counts = counts(after)
-    spend = figures.spend + after.net_paid if now_counts else figures.spend
-    bookings = figures.bookings + now_counts
-    if before is not None:
-        was = counts(before)
-        if _loses_extreme(figures, before, after, was=was, now=now_counts):
-            return None
-        if was:
-            spend -= before.net_paid
-            bookings -= 1
-    first, last = figures.first_booking_at, figures.last_booking_at
-    attended = figures.last_attended_at
-    starts_at = after.starts_at
-    if now_counts:
-        first = starts_at if first is None or starts_at < first else first
-        last = starts_at if last is None or starts_at > last else last
-    if after.status is BookingStatus.COMPLETED and (attended is None or starts_at > attended):
-        attended = starts_at
-    return ClientFigures(
-        bookings,
-        spend,
-        first,
-        last,
-        attended,
-        _latest(figures.last_activity_at, _last_event_at(after)),
-    )
+    tally = FigureTally.of(figures)
+    return tally.figures() if tally.move(before, after) else None
+
+
+@attrs.define
+class FigureTally:
+    """A client's figures while many booking changes move them (a batch of ingest).
+
+    The working form of `ClientFigures`: `move` applies one change in place, and `figures`
+    freezes the result once, however many changes there were.
+    """
+
+    bookings: int
+    spend: Decimal
+    first_booking_at: datetime | None
+    last_booking_at: datetime | None
+    last_attended_at: datetime | None
+    last_activity_at: datetime | None
+
+    @classmethod
+    def of(cls, figures: ClientFigures) -> FigureTally:
+        """Start from a client's materialised figures."""
+        return cls(
+            figures.bookings,
+            figures.spend,
+            figures.first_booking_at,
+            figures.last_booking_at,
+            figures.last_attended_at,
+            figures.last_activity_at,
+        )
+
+    def figures(self) -> ClientFigures:
+        """The figures as they stand."""
+        return ClientFigures(
+            self.bookings,
+            self.spend,
+            self.first_booking_at,
+            self.last_booking_at,
+            self.last_attended_at,
+            self.last_activity_at,
+        )
+
+    def move(self, before: Booking | None, after: Booking) -> bool:
+        """Apply one booking's change from ``before`` to ``after`` (see `update_figures`).
+
+        Returns ``False``, changing nothing, when the answer needs the other bookings.
+        """
+        now_counts = counts(after)
+        if before is not None:
+            was = counts(before)
+            if _loses_extreme(self, before, after, was=was, now=now_counts):
+                return False
+            if was:
+                self.spend -= before.net_paid
+                self.bookings -= 1
+        starts_at = after.starts_at
+        if now_counts:
+            self.spend += after.net_paid
+            self.bookings += 1
+            first, last = self.first_booking_at, self.last_booking_at
+            if first is None or starts_at < first:
+                self.first_booking_at = starts_at
+            if last is None or starts_at > last:
+                self.last_booking_at = starts_at
+        if after.status is BookingStatus.COMPLETED:
+            attended = self.last_attended_at
+            if attended is None or starts_at > attended:
+                self.last_attended_at = starts_at
+        self.last_activity_at = _latest(self.last_activity_at, _last_event_at(after))
+        return True
 
 
 def _loses_extreme(
-    figures: ClientFigures, before: Booking, after: Booking, *, was: bool, now: bool
+    figures: ClientFigures | FigureTally, before: Booking, after: Booking, *, was: bool, now: bool
 ) -> bool:
     """Whether ``before`` held an earliest/latest date that ``after`` no longer holds."""
     moved = after.starts_at != before.starts_at

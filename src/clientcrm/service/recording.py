@@ -19,7 +19,7 @@ from clientcrm.models.events import BookingEvent, BookingRecorded, ClientCreated
 from clientcrm.models.workspace import Workspace
 from clientcrm.ports import UnitOfWork
 from clientcrm.rules.bookings import apply_event
-from clientcrm.rules.figures import compute_figures, update_figures
+from clientcrm.rules.figures import FigureTally, compute_figures
 
 __all__ = ["Batch"]
 
@@ -29,16 +29,23 @@ class _Working:
     """A client being changed by the batch; the record is rebuilt once, at the end."""
 
     client: Client
-    figures: ClientFigures
+    tally: FigureTally
     since: datetime
     new: bool
+    blocked: bool
     moved: bool = False
     recompute: bool = False
 
+    @classmethod
+    def of(cls, client: Client, *, new: bool) -> _Working:
+        blocked = Flag.BLOCKED in client.flags
+        return cls(client, FigureTally.of(client.figures), client.created_at, new, blocked)
+
     def result(self) -> Client:
-        if self.figures is self.client.figures and self.since == self.client.created_at:
+        figures = self.tally.figures()
+        if figures == self.client.figures and self.since == self.client.created_at:
             return self.client
-        return attrs.evolve(self.client, created_at=self.since, figures=self.figures)
+        return attrs.evolve(self.client, created_at=self.since, figures=figures)
 
 
 @attrs.define
@@ -68,10 +75,9 @@ class Batch:
         known = self.uow.clients.find_by_emails(ws, {e.email for e in events})
         shared: dict[str, _Working] = {}
         for email, client in known.items():
-            working = shared.setdefault(
-                client.id, _Working(client, client.figures, client.created_at, new=False)
-            )
-            self.by_email[email] = working
+            if client.id not in shared:
+                shared[client.id] = _Working.of(client, new=False)
+            self.by_email[email] = shared[client.id]
         self.bookings = self.uow.bookings.get_many(ws, {e.booking_id for e in events})
         for event in events:
             self._apply(event, collect=collect)
@@ -90,7 +96,7 @@ class Batch:
         working = self.by_email.get(event.email) or self._create(event, collect=collect)
         client = working.client
         before = self.bookings.get(event.booking_id)
-        if before is None and Flag.BLOCKED in client.flags:
+        if before is None and working.blocked:
             raise BlockedClientError(client.id)
         if before is not None and before.client_id != client.id:
             raise ValidationError(
@@ -106,11 +112,7 @@ class Batch:
         working.moved = True
         self.bookings[after.id] = self.changed[after.id] = after
         if not unchanged and not working.recompute:
-            figures = update_figures(working.figures, before, after)
-            if figures is None:
-                working.recompute = True
-            else:
-                working.figures = figures
+            working.recompute = not working.tally.move(before, after)
         if collect:
             self.events.append(
                 BookingRecorded(
@@ -125,7 +127,6 @@ class Batch:
                 self._client_count = self.uow.clients.count(self.workspace.id)
             if self._client_count + self.created >= limit:
                 raise PlanLimitError(limit)
-        figures = ClientFigures(last_activity_at=event.occurred_at)
         client = Client(
             id=self.new_id(),
             workspace_id=self.workspace.id,
@@ -135,12 +136,10 @@ class Batch:
             language=event.language,
             source=Source.BOOKING,
             created_at=event.occurred_at,
-            figures=figures,
+            figures=ClientFigures(last_activity_at=event.occurred_at),
         )
         self.created += 1
-        working = self.by_email[client.email] = _Working(
-            client, figures, client.created_at, new=True
-        )
+        working = self.by_email[client.email] = _Working.of(client, new=True)
         if collect:
             self.events.append(
                 ClientCreated(self.workspace.id, client.id, event.occurred_at, client.email)
@@ -160,7 +159,8 @@ class Batch:
             ids = [w.client.id for w in recompute]
             history = uow.bookings.for_clients(self.workspace.id, ids)
             for working in recompute:
-                working.figures = compute_figures(history.get(working.client.id, []), working.since)
+                figures = compute_figures(history.get(working.client.id, []), working.since)
+                working.tally = FigureTally.of(figures)
         moved = [w.result() for w in everyone if (w.moved and not w.new) or w.recompute]
         if moved:
             uow.clients.update_figures(moved)

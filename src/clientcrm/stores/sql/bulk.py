@@ -9,7 +9,7 @@ parameterised: values never enter the SQL text.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from operator import itemgetter
 from typing import Any
 
@@ -28,20 +28,32 @@ class _Plan:
     positional: bool
     conversions: tuple[tuple[int, Callable[[Any], Any]], ...]
 
-    def params(
-        self, values: list[Any], seen: dict[Callable[[Any], Any], dict[Any, Any]]
-    ) -> list[Any]:
-        """Convert a row's values, in bind order, for the driver; ``seen`` remembers each
-        converter's results (one moment fills several columns, and rows share moments)."""
+    def params(self, rows: Sequence[Sequence[Any]]) -> list[tuple[Any, ...]]:
+        """Convert rows of values, in bind order, for the driver.
+
+        Column by column: each converter remembers its results, since one moment fills
+        several columns and rows share moments, so most values cost one dictionary lookup.
+        """
+        columns: list[Iterable[Any]] = list(zip(*rows, strict=True))
+        memos: dict[Callable[[Any], Any], _Memo] = {}
         for index, convert in self.conversions:
-            value = values[index]
-            if value is not None:
-                memo = seen[convert]
-                converted = memo.get(value)
-                if converted is None:
-                    converted = memo[value] = convert(value)
-                values[index] = converted
-        return values
+            memo = memos.get(convert) or memos.setdefault(convert, _Memo(convert))
+            columns[index] = map(memo.__getitem__, columns[index])
+        return list(zip(*columns, strict=True))
+
+
+class _Memo(dict[Any, Any]):
+    """Converted values by original; ``None`` stays ``None``."""
+
+    __slots__ = ("_convert",)
+
+    def __init__(self, convert: Callable[[Any], Any]) -> None:
+        super().__init__({None: None})
+        self._convert = convert
+
+    def __missing__(self, value: Any) -> Any:
+        converted = self[value] = self._convert(value)
+        return converted
 
 
 _PLANS: dict[tuple[int, str], _Plan] = {}
@@ -76,8 +88,7 @@ def executemany(conn: Connection, stmt: UpdateBase, rows: Sequence[Mapping[str, 
     """Run ``stmt`` once per row of ``rows`` (dicts keyed by bind name) in one driver call."""
     if rows:
         plan = _plan(stmt, conn.dialect)
-        pick = itemgetter(*plan.names)
-        _run(conn, plan, [list(pick(row)) for row in rows])
+        _run(conn, plan, list(map(itemgetter(*plan.names), rows)))
 
 
 def executemany_values(
@@ -87,19 +98,14 @@ def executemany_values(
     if not rows:
         return
     plan = _plan(stmt, conn.dialect)
-    if plan.names == names:
-        _run(conn, plan, [list(row) for row in rows])
-    else:
-        pick = itemgetter(*(names.index(name) for name in plan.names))
-        _run(conn, plan, [list(pick(row)) for row in rows])
+    if plan.names != names:
+        rows = list(map(itemgetter(*(names.index(name) for name in plan.names)), rows))
+    _run(conn, plan, rows)
 
 
-def _run(conn: Connection, plan: _Plan, rows: list[list[Any]]) -> None:
-    seen: dict[Callable[[Any], Any], dict[Any, Any]] = {c: {} for _, c in plan.conversions}
+def _run(conn: Connection, plan: _Plan, rows: Sequence[Sequence[Any]]) -> None:
+    params = plan.params(rows)
     if plan.positional:
-        conn.exec_driver_sql(plan.sql, [tuple(plan.params(row, seen)) for row in rows])
+        conn.exec_driver_sql(plan.sql, params)
     else:
-        names = plan.names
-        conn.exec_driver_sql(
-            plan.sql, [dict(zip(names, plan.params(row, seen), strict=True)) for row in rows]
-        )
+        conn.exec_driver_sql(plan.sql, [dict(zip(plan.names, row, strict=True)) for row in params])
