@@ -107,12 +107,12 @@ def main() -> None:
     last = first_page.clients[-1]
     after = last.figures.last_activity_at.isoformat(" ", "microseconds")[:26]  # type: ignore[union-attr]
     next_sql = list_sql.replace("ORDER BY", "AND (last_activity_at, client_id) < (?, ?) ORDER BY")
+    ordinal = raw.execute("SELECT ordinal FROM crm_workspaces WHERE workspace_id = ?", (WS,))
+    low = ordinal.fetchone()[0] << 32
     search_sql = (
         "SELECT * FROM crm_clients WHERE workspace_id = ? AND flag_inactive = 0 "
-        "AND client_id IN (SELECT client_id FROM crm_client_terms WHERE workspace_id = ? "
-        "AND term >= 'kate' AND term < 'kate\U0010ffff') "
-        "AND client_id IN (SELECT client_id FROM crm_client_terms WHERE workspace_id = ? "
-        "AND term >= 'smi' AND term < 'smi\U0010ffff') "
+        "AND search_key IN (SELECT rowid FROM crm_client_search "
+        'WHERE crm_client_search MATCH \'"kate"* AND "smi"*\' AND rowid BETWEEN ? AND ?) '
         "ORDER BY last_activity_at DESC, client_id DESC LIMIT 51"
     )
     cases = [
@@ -131,7 +131,7 @@ def main() -> None:
         (
             "name/email search",
             lambda: crm.list_clients(search, actor),
-            lambda: raw.execute(search_sql, (WS, WS, WS)).fetchall(),
+            lambda: raw.execute(search_sql, (WS, low, low + 2**32 - 1)).fetchall(),
             None,
         ),
     ]

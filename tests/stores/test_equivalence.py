@@ -2,14 +2,16 @@
 
 import itertools
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 
 import pytest
 from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from clientcrm import CRM, Actor, ClientQuery, SortKey, StatusPill, Workspace
 from clientcrm.models.events import BookingEvent
 from clientcrm.stores.memory import MemoryStore
-from clientcrm.stores.sql import SQLStore
+from clientcrm.stores.sql import SQLStore, search
 from clientcrm.testing import FrozenClock
 from clientcrm.testing.conformance.properties import observable_state
 from clientcrm.testing.strategies import EPOCH, booking_histories
@@ -60,3 +62,65 @@ def test_both_stores_agree(crms: tuple[CRM, CRM], history: list[BookingEvent]) -
         ]
         answers.append((observable_state(crm, actor), pages))
     assert answers[0] == answers[1]
+
+
+_NAME_CHARACTERS = st.characters(
+    categories=("L", "M", "N", "P", "S", "Zs"), include_characters="'-./@_", max_codepoint=0x2FFF
+)
+_names = st.text(_NAME_CHARACTERS, min_size=1, max_size=20).filter(str.strip)
+
+
+@st.composite
+def _people_and_searches(draw: st.DrawFn) -> tuple[list[str], list[str]]:
+    """Names, and searches made of their words' prefixes, cased or not, and of free text."""
+    names = draw(st.lists(_names, min_size=1, max_size=8))
+    searches = []
+    for _ in range(draw(st.integers(1, 6))):
+        words = draw(st.sampled_from(names)).split() or ["x"]
+        picked = draw(st.lists(st.sampled_from(words), min_size=1, max_size=2))
+        prefixes = [word[: draw(st.integers(1, len(word)))] for word in picked]
+        searches.append(" ".join(p.upper() if draw(st.booleans()) else p for p in prefixes))
+    searches += draw(st.lists(_names, max_size=2))
+    return names, searches
+
+
+@settings(
+    max_examples=80,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(case=_people_and_searches(), few_matches=st.booleans())
+def test_search_agrees_on_both_stores_and_both_plans(
+    crms: tuple[CRM, CRM],
+    case: tuple[list[str], list[str]],
+    few_matches: bool,
+) -> None:
+    """Any names and searches find the same clients in memory and in SQL, whichever plan
+    SQLite chooses (looking matches up by key, or walking the sort's index)."""
+    names, searches = case
+    ws = f"search-{next(_workspaces)}"
+    actor = Actor.owner(ws)
+    found = []
+    for crm in crms:
+        crm.save_workspace(Workspace(ws, ws), actor)
+        for n, name in enumerate(names):
+            crm.add_client(actor, name=name, email=f"p{n}@example.com")
+        with _plan(few_matches=few_matches):
+            found.append(
+                [
+                    [c.email for c in crm.iter_clients(ClientQuery(search=s), actor)]
+                    for s in searches
+                ]
+            )
+    assert found[0] == found[1]
+
+
+@contextmanager
+def _plan(*, few_matches: bool) -> Iterator[None]:
+    """Make SQLite treat every search as matching few clients, or many."""
+    before = search.FEW_MATCHES
+    search.FEW_MATCHES = 10**9 if few_matches else 0
+    try:
+        yield
+    finally:
+        search.FEW_MATCHES = before

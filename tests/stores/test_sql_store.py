@@ -7,14 +7,14 @@ from pathlib import Path
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import event, text
+from sqlalchemy import Engine, create_engine, event, text
 
 from clientcrm import CRM, Actor, Client, ClientQuery, StorageError, Workspace
 from clientcrm.models.booking import Booking, BookingStatus, Version
 from clientcrm.stores.sql import SQLStore
 from clientcrm.stores.sql.migrate import current_revision, head_revision
 from clientcrm.stores.sql.rows import FIGURE_COLUMNS, figures_row
-from clientcrm.stores.sql.tables import metadata
+from clientcrm.stores.sql.tables import include_name, metadata
 from clientcrm.testing.conformance import event as booking_event
 
 
@@ -25,12 +25,25 @@ def store(tmp_path: Path) -> Iterator[SQLStore]:
     store.close()
 
 
+def _sqlite_schema(engine: Engine) -> set[tuple[str, str]]:
+    with engine.connect() as conn:
+        found = conn.exec_driver_sql("SELECT name, sql FROM sqlite_master WHERE sql IS NOT NULL")
+        return {(name, " ".join(sql.split())) for name, sql in found}
+
+
 def test_schema_version_is_recorded_and_matches_the_tables(store: SQLStore) -> None:
     """Opening migrates to head, and the migrated schema equals the package's MetaData."""
     assert current_revision(store.engine) == head_revision()
     with store.engine.connect() as conn:
-        diff = compare_metadata(MigrationContext.configure(conn), metadata)
+        context = MigrationContext.configure(conn, opts={"include_name": include_name})
+        diff = compare_metadata(context, metadata)
     assert diff == []
+    created = create_engine("sqlite://")
+    metadata.create_all(created)
+    migrated = {entry for entry in _sqlite_schema(store.engine) if entry[0] != "alembic_version"}
+    search_index = {entry for entry in migrated if "crm_client_search" in entry[1]}
+    assert len(search_index) >= 4  # the FTS5 table, its shadow tables and three triggers
+    assert search_index <= _sqlite_schema(created)
 
 
 def test_sqlite_runs_in_wal_with_foreign_keys(store: SQLStore) -> None:

@@ -1,8 +1,9 @@
 """The client list query compiled to one SQL statement (SPEC section 10).
 
 A statement is built once per *shape* of query (which filters are present, how many tags and
-words, the sort) with every value a bind parameter, and memoised: repeated list calls reuse
-the statement object and SQLAlchemy's compiled form, and only the parameters change.
+words, the sort, the engine's search plan) with every value a bind parameter, and memoised:
+repeated list calls reuse the statement object and SQLAlchemy's compiled form, and only the
+parameters change. Searches take their parameters from `clientcrm.stores.sql.search`.
 """
 
 from __future__ import annotations
@@ -30,7 +31,8 @@ from clientcrm.models.client import Flag, StatusPill
 from clientcrm.models.query import SortKey
 from clientcrm.rules.query import ClientCriteria
 from clientcrm.stores.sql.rows import FLAG_COLUMNS
-from clientcrm.stores.sql.tables import client_tags, client_terms, clients
+from clientcrm.stores.sql.search import has_words
+from clientcrm.stores.sql.tables import client_tags, clients
 
 __all__ = ["list_clients"]
 
@@ -40,7 +42,6 @@ _SORT_COLUMN = {
     SortKey.BOOKINGS: clients.c.bookings,
     SortKey.NAME: clients.c.name_key,
 }
-_TOP = "\U0010ffff"  # the highest code point: every string starting with p sorts below p + _TOP
 _Compare = Callable[[ColumnElement[Any], BindParameter[Any]], ColumnElement[bool]]
 
 
@@ -81,6 +82,8 @@ class _Shape:
     tags_any: bool
     tags_all: int
     words: int
+    search_dialect: str | None
+    few_matches: bool
     client_ids: bool | None
 
 
@@ -112,15 +115,6 @@ def _has_tag(tags: ColumnElement[bool]) -> ColumnElement[bool]:
     )
 
 
-def _has_term(n: int) -> ColumnElement[bool]:
-    found = select(client_terms.c.client_id).where(
-        client_terms.c.workspace_id == bindparam("ws"),
-        client_terms.c.term >= bindparam(f"word_{n}"),
-        client_terms.c.term < bindparam(f"word_{n}_end"),
-    )
-    return clients.c.client_id.in_(found)
-
-
 @lru_cache(maxsize=256)
 def _statement(shape: _Shape) -> Select[Any]:
     col = clients.c
@@ -142,7 +136,8 @@ def _statement(shape: _Shape) -> Select[Any]:
     if shape.tags_any:
         where.append(_has_tag(client_tags.c.tag.in_(bindparam("tags_any", expanding=True))))
     where += [_has_tag(client_tags.c.tag == bindparam(f"tag_{n}")) for n in range(shape.tags_all)]
-    where += [_has_term(n) for n in range(shape.words)]
+    if shape.search_dialect is not None:
+        where.append(has_words(shape.search_dialect, shape.words, few=shape.few_matches))
     key = _SORT_COLUMN[shape.sort]
     descending = shape.sort is not SortKey.NAME
     if shape.after:
@@ -153,8 +148,14 @@ def _statement(shape: _Shape) -> Select[Any]:
     return select(clients).where(*where).order_by(*order).limit(bindparam("limit"))
 
 
-def list_clients(workspace_id: str, c: ClientCriteria) -> tuple[Select[Any], dict[str, Any]]:
-    """The statement that returns a page of clients for ``c``, and its parameters."""
+def list_clients(
+    workspace_id: str, c: ClientCriteria, *, dialect: str, few_matches: bool
+) -> tuple[Select[Any], dict[str, Any]]:
+    """The statement that returns a page of clients for ``c``, and its parameters.
+
+    A search's own parameters (`clientcrm.stores.sql.search.search_params`) are added by the
+    caller; ``few_matches`` chooses its plan.
+    """
     ranges = tuple(name for name in _RANGES if getattr(c, name) is not None)
     statuses = tuple(sorted(c.statuses)) if c.lapsed_before is not None else ()
     tags_all = sorted(c.tags_all)
@@ -168,6 +169,8 @@ def list_clients(workspace_id: str, c: ClientCriteria) -> tuple[Select[Any], dic
         tags_any=bool(c.tags_any),
         tags_all=len(tags_all),
         words=len(c.words),
+        search_dialect=dialect if c.words else None,
+        few_matches=few_matches and bool(c.words),
         client_ids=None if c.client_ids is None else bool(c.client_ids),
     )
     params: dict[str, Any] = {"ws": workspace_id, "limit": c.limit}
@@ -179,8 +182,6 @@ def list_clients(workspace_id: str, c: ClientCriteria) -> tuple[Select[Any], dic
     if c.tags_any:
         params["tags_any"] = sorted(c.tags_any)
     params.update((f"tag_{n}", tag) for n, tag in enumerate(tags_all))
-    for n, word in enumerate(c.words):
-        params[f"word_{n}"], params[f"word_{n}_end"] = word, word + _TOP
     if c.after is not None:
         params.update(after_value=c.after.value, after_id=c.after.client_id)
     return _statement(shape), params

@@ -12,8 +12,9 @@ from clientcrm.models.client import Client, ClientFigures, Flag, Source
 from clientcrm.models.note import Note, NoteVisibility
 from clientcrm.models.workspace import Workspace
 from clientcrm.policies import Policies
-from clientcrm.rules.search import fold, search_terms
+from clientcrm.rules.search import fold
 from clientcrm.serialization import converter
+from clientcrm.stores.sql.search import search_text
 
 __all__ = [
     "BOOKING_COLUMNS",
@@ -27,7 +28,6 @@ __all__ = [
     "figures_row",
     "note_from_row",
     "note_row",
-    "term_rows",
     "workspace_from_row",
     "workspace_row",
 ]
@@ -90,7 +90,7 @@ def figures_row(client: Client) -> dict[str, Any]:
 
 
 def client_row(client: Client) -> dict[str, Any]:
-    """The row of a client (its emails, tags and terms go to their own tables too)."""
+    """The row of a client, but for its ``search_key`` (its emails and tags have tables too)."""
     return {
         "workspace_id": client.workspace_id,
         "client_id": client.id,
@@ -106,16 +106,8 @@ def client_row(client: Client) -> dict[str, Any]:
         **{column: flag in client.flags for flag, column in FLAG_COLUMNS.items()},
         "custom": json.dumps(client.custom),
         **figures_row(client),
+        "search_text": search_text(client.name, {client.email, *client.aliases}, client.phone),
     }
-
-
-def term_rows(client: Client) -> list[dict[str, Any]]:
-    """The search terms of a client, one row each."""
-    terms = search_terms(client.name, {client.email, *client.aliases}, client.phone)
-    return [
-        {"workspace_id": client.workspace_id, "client_id": client.id, "term": term}
-        for term in terms
-    ]
 
 
 _NONE: frozenset[str] = frozenset()

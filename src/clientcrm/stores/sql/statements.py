@@ -14,7 +14,6 @@ from clientcrm.stores.sql.tables import (
     bookings,
     client_emails,
     client_tags,
-    client_terms,
     clients,
     notes,
     workspaces,
@@ -25,7 +24,6 @@ __all__ = [
     "DELETE_EMAILS",
     "DELETE_NOTE",
     "DELETE_TAGS",
-    "DELETE_TERMS",
     "FIND_BY_EMAIL",
     "FIND_BY_EMAILS",
     "FOR_CLIENTS",
@@ -39,18 +37,32 @@ __all__ = [
     "INSERT_EMAILS",
     "INSERT_NOTE",
     "INSERT_TAGS",
-    "INSERT_TERMS",
+    "INSERT_WORKSPACE",
+    "ISSUE_CLIENT_KEYS",
     "NOTES_OF_CLIENT",
     "PAGE_OF_CLIENTS",
     "UPDATE_CLIENT",
     "UPDATE_FIGURES",
     "UPDATE_NOTE",
+    "UPDATE_WORKSPACE",
     "upsert",
 ]
 
 WS: BindParameter[str] = bindparam("ws")
 
 GET_WORKSPACE = select(workspaces).where(workspaces.c.workspace_id == WS)
+UPDATE_WORKSPACE = update(workspaces).where(workspaces.c.workspace_id == bindparam("b_ws"))
+# A new workspace takes the next ordinal: the high bits of its clients' search keys.
+INSERT_WORKSPACE = insert(workspaces).values(
+    ordinal=select(func.coalesce(func.max(workspaces.c.ordinal), 0) + 1).scalar_subquery(),
+    client_keys=0,
+)
+ISSUE_CLIENT_KEYS = (
+    update(workspaces)
+    .where(workspaces.c.workspace_id == WS)
+    .values(client_keys=workspaces.c.client_keys + bindparam("count"))
+    .returning(workspaces.c.ordinal, workspaces.c.client_keys)
+)
 
 GET_CLIENT = select(clients).where(
     clients.c.workspace_id == WS, clients.c.client_id == bindparam("client_id")
@@ -84,9 +96,6 @@ UPDATE_FIGURES = (
 )
 DELETE_TAGS = delete(client_tags).where(
     client_tags.c.workspace_id == WS, client_tags.c.client_id == bindparam("client_id")
-)
-DELETE_TERMS = delete(client_terms).where(
-    client_terms.c.workspace_id == WS, client_terms.c.client_id == bindparam("client_id")
 )
 DELETE_EMAILS = delete(client_emails).where(
     client_emails.c.workspace_id == WS,
@@ -139,6 +148,5 @@ def upsert(table: Table, dialect_name: str) -> Insert | None:
 INSERT_CLIENTS = insert(clients)
 INSERT_EMAILS = insert(client_emails)
 INSERT_TAGS = insert(client_tags)
-INSERT_TERMS = insert(client_terms)
 INSERT_BOOKINGS = insert(bookings)
 INSERT_NOTE = insert(notes)

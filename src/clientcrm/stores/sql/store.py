@@ -16,12 +16,12 @@ from clientcrm.models.client import Client
 from clientcrm.models.note import Note
 from clientcrm.models.workspace import Workspace
 from clientcrm.rules.query import ClientCriteria
-from clientcrm.stores.sql import rows
+from clientcrm.stores.sql import rows, search
 from clientcrm.stores.sql import statements as sql
 from clientcrm.stores.sql.bulk import executemany, executemany_values
 from clientcrm.stores.sql.migrate import upgrade
 from clientcrm.stores.sql.queries import list_clients
-from clientcrm.stores.sql.tables import bookings, workspaces
+from clientcrm.stores.sql.tables import bookings
 
 __all__ = ["SQLStore"]
 
@@ -33,6 +33,13 @@ def _chunks(items: Collection[str]) -> Iterator[list[str]]:
     iterator = iter(sorted(items))
     while chunk := list(islice(iterator, _CHUNK)):
         yield chunk
+
+
+def _by_workspace(values: list[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
+    groups: dict[str, list[dict[str, Any]]] = {}
+    for row in values:
+        groups.setdefault(row["workspace_id"], []).append(row)
+    return groups
 
 
 def _upsert(conn: Connection, table: Table, values: list[dict[str, Any]]) -> None:
@@ -58,7 +65,9 @@ class _Workspaces:
         return rows.workspace_from_row(row)
 
     def save(self, workspace: Workspace) -> None:
-        _upsert(self._conn, workspaces, [rows.workspace_row(workspace)])
+        row = rows.workspace_row(workspace)
+        if self._conn.execute(sql.UPDATE_WORKSPACE, {"b_ws": workspace.id, **row}).rowcount == 0:
+            self._conn.execute(sql.INSERT_WORKSPACE, row)
 
 
 class _Clients:
@@ -89,9 +98,18 @@ class _Clients:
     def add(self, new: Sequence[Client]) -> None:
         if not new:
             return
-        executemany(self._conn, sql.INSERT_CLIENTS, [rows.client_row(c) for c in new])
+        values = [rows.client_row(c) for c in new]
+        for workspace_id, row_group in _by_workspace(values).items():
+            params = {"ws": workspace_id, "count": len(row_group)}
+            issued = self._conn.execute(sql.ISSUE_CLIENT_KEYS, params).one_or_none()
+            if issued is None:
+                raise NotFoundError("workspace", workspace_id)
+            first = search.first_key(issued.ordinal, issued.client_keys - len(row_group))
+            for offset, row in enumerate(row_group):
+                row["search_key"] = first + offset
+        executemany(self._conn, sql.INSERT_CLIENTS, values)
         self._claim([(c, {c.email, *c.aliases}) for c in new])
-        self._write_tags_and_terms(new)
+        self._write_tags(new)
 
     def _claim(self, claims: list[tuple[Client, set[str]]]) -> None:
         values = [
@@ -112,7 +130,7 @@ class _Clients:
                         raise DuplicateClientError(email, holder.id) from None
             raise
 
-    def _write_tags_and_terms(self, written: Sequence[Client]) -> None:
+    def _write_tags(self, written: Sequence[Client]) -> None:
         tag_rows = [
             {"workspace_id": c.workspace_id, "client_id": c.id, "tag": tag}
             for c in written
@@ -120,9 +138,6 @@ class _Clients:
         ]
         if tag_rows:
             self._conn.execute(sql.INSERT_TAGS, tag_rows)
-        term_rows = [row for c in written for row in rows.term_rows(c)]
-        if term_rows:
-            executemany(self._conn, sql.INSERT_TERMS, term_rows)
 
     def update(self, client: Client) -> None:
         old = self.get(client.workspace_id, client.id)
@@ -130,13 +145,12 @@ class _Clients:
         self._conn.execute(
             sql.UPDATE_CLIENT.values(rows.client_row(client)), {"b_ws": ws, "b_client_id": cid}
         )
-        for stmt in (sql.DELETE_TAGS, sql.DELETE_TERMS):
-            self._conn.execute(stmt, {"ws": ws, "client_id": cid})
+        self._conn.execute(sql.DELETE_TAGS, {"ws": ws, "client_id": cid})
         gone = {old.email, *old.aliases} - {client.email, *client.aliases}
         if gone:
             self._conn.execute(sql.DELETE_EMAILS, {"ws": ws, "emails": sorted(gone)})
         self._claim([(client, {client.email, *client.aliases} - {old.email, *old.aliases})])
-        self._write_tags_and_terms([client])
+        self._write_tags([client])
 
     def update_figures(self, changed: Sequence[Client]) -> None:
         if not changed:
@@ -150,8 +164,18 @@ class _Clients:
         return int(self._conn.execute(sql.COUNT_CLIENTS, {"ws": workspace_id}).scalar_one())
 
     def list(self, workspace_id: str, criteria: ClientCriteria) -> list[Client]:
-        statement, params = list_clients(workspace_id, criteria)
-        result = self._conn.execute(statement, params).mappings()
+        conn, few_matches = self._conn, False
+        search_params: dict[str, object] = {}
+        if criteria.words:
+            search_params = search.search_params(conn, workspace_id, criteria.words)
+            found = search.count_matches(conn, search_params)
+            if found == 0:
+                return []
+            few_matches = found is not None and found <= search.FEW_MATCHES
+        statement, params = list_clients(
+            workspace_id, criteria, dialect=conn.dialect.name, few_matches=few_matches
+        )
+        result = conn.execute(statement, params | search_params).mappings()
         return [rows.client_from_row(row) for row in result]
 
     def iter_workspace(self, workspace_id: str) -> Iterator[Client]:

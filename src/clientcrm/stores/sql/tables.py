@@ -7,6 +7,8 @@ together and a deployment can be distributed by workspace.
 from __future__ import annotations
 
 from sqlalchemy import (
+    DDL,
+    BigInteger,
     Boolean,
     Column,
     ForeignKeyConstraint,
@@ -16,16 +18,18 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    event,
 )
 
 from clientcrm.stores.sql.types import Amount, UTCDateTime
 
 __all__ = [
+    "SQLITE_SEARCH_INDEX",
     "bookings",
     "client_emails",
     "client_tags",
-    "client_terms",
     "clients",
+    "include_name",
     "metadata",
     "notes",
     "workspaces",
@@ -52,6 +56,8 @@ workspaces = Table(
     Column("phone_region", String(2)),
     Column("client_limit", Integer),
     Column("policies", Text, nullable=False),
+    Column("ordinal", Integer, nullable=False),  # the workspace's number in this database
+    Column("client_keys", BigInteger, nullable=False),  # search keys issued so far
 )
 
 clients = Table(
@@ -79,12 +85,15 @@ clients = Table(
     Column("last_booking_at", UTCDateTime),
     Column("last_attended_at", UTCDateTime),
     Column("last_activity_at", UTCDateTime, nullable=False),
+    Column("search_key", BigInteger, nullable=False),
+    Column("search_text", Text, nullable=False),
     ForeignKeyConstraint(["workspace_id"], ["crm_workspaces.workspace_id"]),
     Index(None, "workspace_id", "last_activity_at", "client_id"),
     Index(None, "workspace_id", "spend", "client_id"),
     Index(None, "workspace_id", "bookings", "client_id"),
     Index(None, "workspace_id", "name_key", "client_id"),
     Index(None, "workspace_id", "created_at"),
+    Index(None, "workspace_id", "search_key", unique=True),
 )
 
 
@@ -112,16 +121,6 @@ client_tags = Table(
     Column("tag", String(64), primary_key=True),
     _client_fk(),
     Index(None, "workspace_id", "tag", "client_id"),
-)
-
-client_terms = Table(
-    "crm_client_terms",
-    metadata,
-    Column("workspace_id", String(64), primary_key=True),
-    Column("term", String(254), primary_key=True),
-    Column("client_id", ID, primary_key=True),
-    _client_fk(),
-    Index(None, "workspace_id", "client_id"),
 )
 
 bookings = Table(
@@ -166,3 +165,57 @@ notes = Table(
     _client_fk(),
     Index(None, "workspace_id", "client_id", "created_at"),
 )
+
+SQLITE_SEARCH_INDEX = (
+    """
+    CREATE VIRTUAL TABLE crm_client_search USING fts5(
+        search_text, content='crm_clients', content_rowid='search_key',
+        tokenize="unicode61 remove_diacritics 0 categories 'L* M* N* P* S* C*'",
+        prefix='2 3 4', detail=none, columnsize=0)
+    """,
+    """
+    CREATE TRIGGER crm_clients_search_insert AFTER INSERT ON crm_clients BEGIN
+        INSERT INTO crm_client_search (rowid, search_text)
+        VALUES (new.search_key, new.search_text);
+    END
+    """,
+    """
+    CREATE TRIGGER crm_clients_search_delete AFTER DELETE ON crm_clients BEGIN
+        INSERT INTO crm_client_search (crm_client_search, rowid, search_text)
+        VALUES ('delete', old.search_key, old.search_text);
+    END
+    """,
+    """
+    CREATE TRIGGER crm_clients_search_update AFTER UPDATE OF search_key, search_text
+    ON crm_clients BEGIN
+        INSERT INTO crm_client_search (crm_client_search, rowid, search_text)
+        VALUES ('delete', old.search_key, old.search_text);
+        INSERT INTO crm_client_search (rowid, search_text)
+        VALUES (new.search_key, new.search_text);
+    END
+    """,
+)
+"""SQLite's search index over ``crm_clients.search_text`` (see `clientcrm.stores.sql.search`).
+
+An FTS5 index whose rowid is the client's ``search_key``: a whitespace-only tokenizer (every
+Unicode category but separators makes tokens) so each search term is one token, prefix
+indexes for short words, and triggers that keep it in step with ``crm_clients``.
+"""
+
+for _ddl in SQLITE_SEARCH_INDEX:
+    event.listen(clients, "after_create", DDL(_ddl).execute_if(dialect="sqlite"))  # type: ignore[no-untyped-call]
+event.listen(
+    clients,
+    "before_drop",
+    DDL("DROP TABLE IF EXISTS crm_client_search").execute_if(dialect="sqlite"),  # type: ignore[no-untyped-call]
+)
+
+
+def include_name(name: str | None, type_: str, parent_names: object) -> bool:
+    """An Alembic ``include_name`` hook that leaves SQLite's search index out of autogenerate.
+
+    The index and its shadow tables are made by `SQLITE_SEARCH_INDEX`, not by the `MetaData`;
+    pass this to ``context.configure`` so a migration never proposes to drop them.
+    """
+    del parent_names  # part of Alembic's signature
+    return not (type_ == "table" and (name or "").startswith("crm_client_search"))

@@ -1,4 +1,4 @@
-"""The first schema: workspaces, clients (emails, tags, search terms), bookings, notes.
+"""The first schema: workspaces, clients (emails, tags, search index), bookings, notes.
 
 Revision ID: 0001
 Revises: (none)
@@ -11,6 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 import clientcrm.stores.sql.types
+from clientcrm.stores.sql.tables import SQLITE_SEARCH_INDEX
 
 revision = "0001"
 down_revision = None
@@ -28,6 +29,8 @@ def upgrade() -> None:
         sa.Column("phone_region", sa.String(length=2), nullable=True),
         sa.Column("client_limit", sa.Integer(), nullable=True),
         sa.Column("policies", sa.Text(), nullable=False),
+        sa.Column("ordinal", sa.Integer(), nullable=False),
+        sa.Column("client_keys", sa.BigInteger(), nullable=False),
         sa.PrimaryKeyConstraint("workspace_id", name=op.f("pk_crm_workspaces")),
     )
     op.create_table(
@@ -66,6 +69,8 @@ def upgrade() -> None:
             clientcrm.stores.sql.types.UTCDateTime(timezone=True),
             nullable=False,
         ),
+        sa.Column("search_key", sa.BigInteger(), nullable=False),
+        sa.Column("search_text", sa.Text(), nullable=False),
         sa.ForeignKeyConstraint(
             ["workspace_id"],
             ["crm_workspaces.workspace_id"],
@@ -93,6 +98,11 @@ def upgrade() -> None:
             batch_op.f("ix_crm_clients_workspace_id_name_key_client_id"),
             ["workspace_id", "name_key", "client_id"],
             unique=False,
+        )
+        batch_op.create_index(
+            batch_op.f("ix_crm_clients_workspace_id_search_key"),
+            ["workspace_id", "search_key"],
+            unique=True,
         )
         batch_op.create_index(
             batch_op.f("ix_crm_clients_workspace_id_spend_client_id"),
@@ -187,27 +197,6 @@ def upgrade() -> None:
         )
 
     op.create_table(
-        "crm_client_terms",
-        sa.Column("workspace_id", sa.String(length=64), nullable=False),
-        sa.Column("term", sa.String(length=254), nullable=False),
-        sa.Column("client_id", sa.String(length=128), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["workspace_id", "client_id"],
-            ["crm_clients.workspace_id", "crm_clients.client_id"],
-            name=op.f("fk_crm_client_terms_crm_clients"),
-        ),
-        sa.PrimaryKeyConstraint(
-            "workspace_id", "term", "client_id", name=op.f("pk_crm_client_terms")
-        ),
-    )
-    with op.batch_alter_table("crm_client_terms", schema=None) as batch_op:
-        batch_op.create_index(
-            batch_op.f("ix_crm_client_terms_workspace_id_client_id"),
-            ["workspace_id", "client_id"],
-            unique=False,
-        )
-
-    op.create_table(
         "crm_notes",
         sa.Column("workspace_id", sa.String(length=64), nullable=False),
         sa.Column("note_id", sa.String(length=128), nullable=False),
@@ -236,16 +225,18 @@ def upgrade() -> None:
             unique=False,
         )
 
+    if op.get_context().dialect.name == "sqlite":
+        for statement in SQLITE_SEARCH_INDEX:
+            op.execute(statement)
+
 
 def downgrade() -> None:
+    if op.get_context().dialect.name == "sqlite":
+        op.execute("DROP TABLE crm_client_search")
     with op.batch_alter_table("crm_notes", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_crm_notes_workspace_id_client_id_created_at"))
 
     op.drop_table("crm_notes")
-    with op.batch_alter_table("crm_client_terms", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_crm_client_terms_workspace_id_client_id"))
-
-    op.drop_table("crm_client_terms")
     with op.batch_alter_table("crm_client_tags", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_crm_client_tags_workspace_id_tag_client_id"))
 
@@ -262,6 +253,7 @@ def downgrade() -> None:
     op.drop_table("crm_bookings")
     with op.batch_alter_table("crm_clients", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_crm_clients_workspace_id_spend_client_id"))
+        batch_op.drop_index(batch_op.f("ix_crm_clients_workspace_id_search_key"))
         batch_op.drop_index(batch_op.f("ix_crm_clients_workspace_id_name_key_client_id"))
         batch_op.drop_index(batch_op.f("ix_crm_clients_workspace_id_last_activity_at_client_id"))
         batch_op.drop_index(batch_op.f("ix_crm_clients_workspace_id_created_at"))
