@@ -86,6 +86,14 @@ class BookingRepository(Protocol):
         """Map each given booking id that exists in the workspace to its booking."""
         ...
 
+    def add_many(self, bookings: Sequence[Booking]) -> None:
+        """Insert these new bookings; raise `StorageError` if one already exists.
+
+        The cheap path of ingest: the caller has just found that they do not exist, and a
+        concurrent writer that added one meanwhile makes the unit of work fail, not vanish.
+        """
+        ...
+
     def save_many(self, bookings: Sequence[Booking]) -> None:
         """Insert or replace these bookings, keyed by (workspace_id, id)."""
         ...

@@ -130,3 +130,28 @@ def test_figure_columns_match_what_the_figures_row_writes() -> None:
     """The figures update statement binds exactly the columns the row builder fills."""
     client = Client("c", "w", "A", "a@example.com", datetime(2026, 1, 1, tzinfo=UTC))
     assert tuple(figures_row(client)) == FIGURE_COLUMNS
+
+
+def test_the_search_index_follows_adds_edits_and_deletes(store: SQLStore) -> None:
+    """SQLite's search index agrees with the client rows however they change, including
+    rows another writer deletes; searches see new names and not old ones."""
+    crm = CRM(store)
+    owner = Actor.owner("ws-a")
+    crm.save_workspace(Workspace("ws-a", "A"), owner)
+    kate = crm.add_client(owner, name="Kate Smith", email="kate@example.com")
+    crm.add_client(owner, name="Kit Smithers", email="kit@example.com")
+    crm.edit_client(kate.id, owner, name="Kate Jones", email="kj@example.com")
+
+    def found(text: str) -> list[str]:
+        return [c.email for c in crm.iter_clients(ClientQuery(search=text), owner)]
+
+    assert found("smith") == ["kit@example.com"]
+    assert found("jon") == found("kj@") == ["kj@example.com"]
+    assert found("kate@") == []
+    with store.engine.begin() as conn:
+        for table in ("crm_client_emails", "crm_clients"):
+            conn.exec_driver_sql(f"DELETE FROM {table} WHERE email = 'kit@example.com'")
+        conn.exec_driver_sql(
+            "INSERT INTO crm_client_search (crm_client_search, rank) VALUES ('integrity-check', 1)"
+        )
+    assert found("smith") == []

@@ -57,6 +57,7 @@ class Batch:
     new_id: Callable[[], str]
     by_email: dict[str, _Working] = attrs.Factory(dict)
     bookings: dict[str, Booking] = attrs.Factory(dict)
+    stored: set[str] = attrs.Factory(set)
     changed: dict[str, Booking] = attrs.Factory(dict)
     events: list[DomainEvent] = attrs.Factory(list)
     changed_events: int = 0
@@ -79,6 +80,7 @@ class Batch:
                 shared[client.id] = _Working.of(client, new=False)
             self.by_email[email] = shared[client.id]
         self.bookings = self.uow.bookings.get_many(ws, {e.booking_id for e in events})
+        self.stored = set(self.bookings)
         for event in events:
             self._apply(event, collect=collect)
         self._write()
@@ -152,8 +154,11 @@ class Batch:
         new = [w for w in everyone if w.new]
         if new:
             uow.clients.add([w.result() for w in new])
-        if self.changed:
-            uow.bookings.save_many(list(self.changed.values()))
+        added = [b for b in self.changed.values() if b.id not in self.stored]
+        if added:
+            uow.bookings.add_many(added)
+        if len(added) < len(self.changed):
+            uow.bookings.save_many([b for b in self.changed.values() if b.id in self.stored])
         recompute = [w for w in everyone if w.recompute]
         if recompute:
             ids = [w.client.id for w in recompute]

@@ -14,7 +14,7 @@ from typing import Any, Self
 
 from attrs import evolve
 
-from clientcrm.errors import DuplicateClientError, NotFoundError
+from clientcrm.errors import DuplicateClientError, NotFoundError, StorageError
 from clientcrm.models.booking import Booking
 from clientcrm.models.client import Client
 from clientcrm.models.note import Note
@@ -152,6 +152,12 @@ class _Bookings:
     def get_many(self, workspace_id: str, booking_ids: Collection[str]) -> dict[str, Booking]:
         table = self._t.bookings
         return {b: table[workspace_id, b] for b in booking_ids if (workspace_id, b) in table}
+
+    def add_many(self, bookings: Sequence[Booking]) -> None:
+        for booking in bookings:
+            if (booking.workspace_id, booking.id) in self._t.bookings:
+                raise StorageError(f"booking {booking.id} already exists")
+        self.save_many(bookings)
 
     def save_many(self, bookings: Sequence[Booking]) -> None:
         for booking in bookings:

@@ -1,7 +1,7 @@
-"""Many rows through one compiled statement, straight to the driver's ``executemany``.
+"""Many rows through one compiled statement, straight to the driver.
 
 SQLAlchemy's generic per-row parameter handling costs more than SQLite's insert itself; for
-the bulk writes of ingest the statement is compiled once per dialect, each row's values are
+the bulk work of ingest the statement is compiled once per dialect, each row's values are
 taken in bind order in one C call, and only the columns that need it are converted, by the
 column type's ``bulk_processor`` (or its SQLAlchemy bind processor). The statement is still
 parameterised: values never enter the SQL text.
@@ -16,9 +16,10 @@ from typing import Any
 import attrs
 from sqlalchemy import Boolean, Connection, Dialect
 from sqlalchemy.sql.dml import UpdateBase
+from sqlalchemy.sql.selectable import Select
 from sqlalchemy.types import TypeEngine
 
-__all__ = ["executemany", "executemany_values"]
+__all__ = ["executemany", "executemany_values", "first_column"]
 
 
 @attrs.frozen
@@ -70,7 +71,7 @@ def _processor(type_: TypeEngine[Any], dialect: Dialect) -> Callable[[Any], Any]
     return processor
 
 
-def _plan(stmt: UpdateBase, dialect: Dialect) -> _Plan:
+def _plan(stmt: UpdateBase | Select[Any], dialect: Dialect) -> _Plan:
     key = (id(stmt), dialect.name)
     if key not in _PLANS:
         compiled = stmt.compile(dialect=dialect)
@@ -109,3 +110,14 @@ def _run(conn: Connection, plan: _Plan, rows: Sequence[Sequence[Any]]) -> None:
         conn.exec_driver_sql(plan.sql, params)
     else:
         conn.exec_driver_sql(plan.sql, [dict(zip(plan.names, row, strict=True)) for row in params])
+
+
+def first_column(
+    conn: Connection, stmt: Select[tuple[Any]], params: Mapping[str, Any]
+) -> list[Any]:
+    """The first column of what ``stmt`` selects, as the driver returns it (no conversion:
+    for text columns), for ``params`` keyed by bind name."""
+    plan = _plan(stmt, conn.dialect)
+    (values,) = plan.params([itemgetter(*plan.names)(params)])
+    driver_params = values if plan.positional else dict(zip(plan.names, values, strict=True))
+    return list(conn.exec_driver_sql(plan.sql, driver_params).scalars())

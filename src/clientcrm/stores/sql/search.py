@@ -15,6 +15,7 @@ each client against the matches; one that matches few, by looking the matches up
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from typing import Any
 
 from sqlalchemy import (
     BigInteger,
@@ -24,12 +25,14 @@ from sqlalchemy import (
     bindparam,
     column,
     func,
+    insert,
     literal_column,
     select,
     table,
 )
 
 from clientcrm.rules.search import search_terms
+from clientcrm.stores.sql.bulk import executemany
 from clientcrm.stores.sql.tables import clients, workspaces
 
 __all__ = [
@@ -37,6 +40,7 @@ __all__ = [
     "count_matches",
     "first_key",
     "has_words",
+    "index_new",
     "key_range",
     "search_params",
     "search_text",
@@ -47,7 +51,8 @@ KEY_BITS = 32
 FEW_MATCHES = 5000
 """Up to this many matches, a search looks its matches up by key."""
 
-_fts = table("crm_client_search", column("rowid", BigInteger))
+_fts = table("crm_client_search", column("rowid", BigInteger), column("search_text"))
+_INDEX = insert(_fts)
 _MATCHING_KEYS = select(_fts.c.rowid).where(
     literal_column(_fts.name).op("MATCH")(bindparam("match")),
     _fts.c.rowid.between(bindparam("key_low"), bindparam("key_high")),
@@ -88,6 +93,13 @@ def search_params(conn: Connection, workspace_id: str, words: Sequence[str]) -> 
         low, high = key_range(conn, workspace_id)
         return {"match": _match_expression(words), "key_low": low, "key_high": high}
     return {f"word_{n}": _like_pattern(word) for n, word in enumerate(words)}
+
+
+def index_new(conn: Connection, client_rows: Sequence[dict[str, Any]]) -> None:
+    """Add new clients' rows to SQLite's search index (other engines need nothing)."""
+    if conn.dialect.name == "sqlite":
+        entries = [{"rowid": r["search_key"], "search_text": r["search_text"]} for r in client_rows]
+        executemany(conn, _INDEX, entries)
 
 
 def count_matches(conn: Connection, params: dict[str, object]) -> int | None:

@@ -20,6 +20,7 @@ from clientcrm.stores.sql.tables import (
 )
 
 __all__ = [
+    "BOOKING_IDS",
     "COUNT_CLIENTS",
     "DELETE_EMAILS",
     "DELETE_NOTE",
@@ -39,6 +40,8 @@ __all__ = [
     "INSERT_TAGS",
     "INSERT_WORKSPACE",
     "ISSUE_CLIENT_KEYS",
+    "KEYS",
+    "KEYS_PER_STATEMENT",
     "NOTES_OF_CLIENT",
     "PAGE_OF_CLIENTS",
     "UPDATE_CLIENT",
@@ -104,6 +107,13 @@ DELETE_EMAILS = delete(client_emails).where(
 
 GET_BOOKING = select(bookings).where(
     bookings.c.workspace_id == WS, bookings.c.booking_id == bindparam("id")
+)
+KEYS_PER_STATEMENT = 500
+"""Keys per ``IN (...)`` list: far below every engine's parameter limit."""
+KEYS: list[BindParameter[str]] = [bindparam(f"key_{n}") for n in range(KEYS_PER_STATEMENT)]
+"""A fixed list of binds, so the statement compiles once; short lists repeat their last key."""
+BOOKING_IDS = select(bookings.c.booking_id).where(
+    bookings.c.workspace_id == WS, bookings.c.booking_id.in_(KEYS)
 )
 GET_BOOKINGS = select(bookings).where(
     bookings.c.workspace_id == WS, bookings.c.booking_id.in_(bindparam("ids", expanding=True))

@@ -174,12 +174,6 @@ SQLITE_SEARCH_INDEX = (
         prefix='2 3 4', detail=none, columnsize=0)
     """,
     """
-    CREATE TRIGGER crm_clients_search_insert AFTER INSERT ON crm_clients BEGIN
-        INSERT INTO crm_client_search (rowid, search_text)
-        VALUES (new.search_key, new.search_text);
-    END
-    """,
-    """
     CREATE TRIGGER crm_clients_search_delete AFTER DELETE ON crm_clients BEGIN
         INSERT INTO crm_client_search (crm_client_search, rowid, search_text)
         VALUES ('delete', old.search_key, old.search_text);
@@ -198,8 +192,10 @@ SQLITE_SEARCH_INDEX = (
 """SQLite's search index over ``crm_clients.search_text`` (see `clientcrm.stores.sql.search`).
 
 An FTS5 index whose rowid is the client's ``search_key``: a whitespace-only tokenizer (every
-Unicode category but separators makes tokens) so each search term is one token, prefix
-indexes for short words, and triggers that keep it in step with ``crm_clients``.
+Unicode category but separators makes tokens) so each search term is one token, and prefix
+indexes for short words. Triggers keep it in step with updates and deletes of ``crm_clients``
+by anyone; new clients are indexed by the store, all of a unit of work's in one statement (a
+trigger's per-row statement would make FTS5 write its pending terms out on every row).
 """
 
 for _ddl in SQLITE_SEARCH_INDEX:

@@ -9,7 +9,7 @@ from typing import Any
 import attrs
 import pytest
 
-from clientcrm.errors import NotFoundError
+from clientcrm.errors import NotFoundError, StorageError
 from clientcrm.models.booking import Booking, BookingStatus, Version
 from clientcrm.models.client import Client, ClientFigures, Flag
 from clientcrm.models.note import Note, NoteVisibility
@@ -181,6 +181,23 @@ class BookingRepositoryContract(StoreFixtures):
             uow.bookings.save_many([cancelled])
             assert uow.bookings.get_many("a", ["b1", "missing"]) == {"b1": cancelled}
             assert uow.bookings.get_many("b", ["b1"]) == {}
+
+    def test_add_many_refuses_a_booking_that_exists(self, store: Store) -> None:
+        """`add_many` inserts new bookings; one that exists raises `StorageError`, and the
+        unit of work keeps nothing of it."""
+        with store.unit_of_work() as uow:
+            _setup(uow)
+            uow.clients.add([_client("c1")])
+            uow.bookings.add_many([_booking("b1", "c1"), _booking("b2", "c1")])
+            uow.commit()
+        cancelled = attrs.evolve(_booking("b1", "c1"), status=BookingStatus.CANCELLED)
+        with pytest.raises(StorageError), store.unit_of_work() as uow:
+            uow.bookings.add_many([_booking("b3", "c1"), cancelled])
+        with store.unit_of_work() as uow:
+            assert uow.bookings.get_many("a", ["b1", "b2", "b3"]) == {
+                "b1": _booking("b1", "c1"),
+                "b2": _booking("b2", "c1"),
+            }
 
     def test_history_is_oldest_first(self, store: Store) -> None:
         """`for_clients` lists each client's bookings by start, then id."""
