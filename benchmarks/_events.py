@@ -11,9 +11,10 @@ START = datetime(2024, 1, 1, 8, 0, tzinfo=UTC)
 BOOKINGS_PER_CLIENT = 20
 
 
-def events(count: int) -> Iterator[BookingEvent]:
-    """``count`` completed-booking events; client ``n // 20`` books booking ``n``."""
-    for n in range(count):
+def events(count: int, start: int = 0) -> Iterator[BookingEvent]:
+    """``count`` completed-booking events from the ``start``-th; client ``n // 20`` books
+    booking ``n``."""
+    for n in range(start, start + count):
         client = n // BOOKINGS_PER_CLIENT
         at = START + timedelta(minutes=37 * n)
         yield BookingEvent(

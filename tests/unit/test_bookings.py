@@ -3,6 +3,7 @@
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
+import attrs
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -74,3 +75,23 @@ def test_equal_times_are_ordered_by_event_id() -> None:
     a = event("cancelled", "b", at=T, event_id="e-1")
     b = event("completed", "b", at=T, event_id="e-2")
     assert fold([a, b])["b"].status is fold([b, a])["b"].status is BookingStatus.COMPLETED
+
+
+def test_every_detail_lands_in_its_own_field() -> None:
+    """The fold builds bookings positionally (ingest's hottest call): each of the event's
+    details, the ids and the versions must come out in the field that names it."""
+    booked = event("booked", "b1", email="a@example.com", at=T, starts_at=T + timedelta(days=1))
+    booked = attrs.evolve(booked, service="Yin", location="Room 2", staff="Mara")
+    paid = event("paid", "b1", email="a@example.com", at=T + timedelta(hours=1), amount="20")
+    first = apply_event(None, booked, "ws", "client")
+    assert (first.id, first.workspace_id, first.client_id) == ("b1", "ws", "client")
+    assert (first.service, first.location, first.staff) == ("Yin", "Room 2", "Mara")
+    assert first.starts_at == T + timedelta(days=1)
+    assert first.details_version == first.status_version == (T, booked.event_id)
+    booking = apply_event(first, paid, "ws", "client")
+    assert booking.first_event_at == T
+    assert booking.status_version == (T, booked.event_id)
+    assert booking.paid_version == (T + timedelta(hours=1), paid.event_id)
+    assert (booking.amount_paid, booking.amount_refunded) == (Decimal(20), Decimal(0))
+    assert booking.refund_version is None
+    assert booking.refunded_in_full is False

@@ -63,23 +63,24 @@ def apply_event(
         refunded, refund_version = amount, version
     if in_full:
         refunded = paid
+    # Positional, in field order: the hottest constructor of ingest.
     return Booking(
-        id=event.booking_id,
-        workspace_id=workspace_id,
-        client_id=client_id,
-        service=details.service,
-        starts_at=details.starts_at,
-        status=status,
-        first_event_at=first_event_at,
-        details_version=version if details_newer else booking.details_version,
-        status_version=status_version,
-        location=details.location,
-        staff=details.staff,
-        amount_paid=paid,
-        amount_refunded=refunded,
-        refunded_in_full=in_full,
-        paid_version=paid_version,
-        refund_version=refund_version,
+        event.booking_id,
+        workspace_id,
+        client_id,
+        details.service,
+        details.starts_at,
+        status,
+        first_event_at,
+        version if details_newer else booking.details_version,
+        status_version,
+        details.location,
+        details.staff,
+        paid,
+        refunded,
+        in_full,
+        paid_version,
+        refund_version,
     )
 
 

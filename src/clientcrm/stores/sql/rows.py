@@ -97,20 +97,24 @@ def client_row(client: Client) -> dict[str, Any]:
         "name": client.name,
         "name_key": fold(client.name),
         "email": client.email,
-        "aliases": json.dumps(sorted(client.aliases)),
+        "aliases": _labels_text(client.aliases),
         "phone": client.phone,
         "language": client.language,
         "avatar_url": client.avatar_url,
-        "tags": json.dumps(sorted(client.tags)),
+        "tags": _labels_text(client.tags),
         "source": client.source.value,
         **{column: flag in client.flags for flag, column in FLAG_COLUMNS.items()},
-        "custom": json.dumps(client.custom),
+        "custom": json.dumps(client.custom) if client.custom else "{}",
         **figures_row(client),
         "search_text": search_text(client.name, {client.email, *client.aliases}, client.phone),
     }
 
 
 _NONE: frozenset[str] = frozenset()
+
+
+def _labels_text(labels: frozenset[str]) -> str:
+    return json.dumps(sorted(labels)) if labels else "[]"
 
 
 def _labels(text: str) -> frozenset[str]:
@@ -173,6 +177,9 @@ BOOKING_COLUMNS = (
 )
 
 
+_STATUS_TEXT = {status: status.value for status in BookingStatus}
+
+
 def booking_values(booking: Booking) -> tuple[Any, ...]:
     """A booking's column values in `BOOKING_COLUMNS` order (once per event during ingest)."""
     paid, refund = booking.paid_version, booking.refund_version
@@ -184,7 +191,7 @@ def booking_values(booking: Booking) -> tuple[Any, ...]:
         booking.starts_at,
         booking.location,
         booking.staff,
-        booking.status.value,
+        _STATUS_TEXT[booking.status],
         booking.amount_paid,
         booking.amount_refunded,
         booking.refunded_in_full,
