@@ -14,7 +14,7 @@ from clientcrm.stores.memory import MemoryStore
 from clientcrm.stores.sql import SQLStore, search
 from clientcrm.testing import FrozenClock
 from clientcrm.testing.conformance.properties import observable_state
-from clientcrm.testing.strategies import EPOCH, booking_histories
+from clientcrm.testing.strategies import EPOCH, booking_histories, names_and_searches
 
 _workspaces = itertools.count()
 
@@ -64,32 +64,12 @@ def test_both_stores_agree(crms: tuple[CRM, CRM], history: list[BookingEvent]) -
     assert answers[0] == answers[1]
 
 
-_NAME_CHARACTERS = st.characters(
-    categories=("L", "M", "N", "P", "S", "Zs"), include_characters="'-./@_", max_codepoint=0x2FFF
-)
-_names = st.text(_NAME_CHARACTERS, min_size=1, max_size=20).filter(str.strip)
-
-
-@st.composite
-def _people_and_searches(draw: st.DrawFn) -> tuple[list[str], list[str]]:
-    """Names, and searches made of their words' prefixes, cased or not, and of free text."""
-    names = draw(st.lists(_names, min_size=1, max_size=8))
-    searches = []
-    for _ in range(draw(st.integers(1, 6))):
-        words = draw(st.sampled_from(names)).split() or ["x"]
-        picked = draw(st.lists(st.sampled_from(words), min_size=1, max_size=2))
-        prefixes = [word[: draw(st.integers(1, len(word)))] for word in picked]
-        searches.append(" ".join(p.upper() if draw(st.booleans()) else p for p in prefixes))
-    searches += draw(st.lists(_names, max_size=2))
-    return names, searches
-
-
 @settings(
     max_examples=80,
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
-@given(case=_people_and_searches(), few_matches=st.booleans())
+@given(case=names_and_searches(), few_matches=st.booleans())
 def test_search_agrees_on_both_stores_and_both_plans(
     crms: tuple[CRM, CRM],
     case: tuple[list[str], list[str]],

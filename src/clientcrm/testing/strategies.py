@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from clientcrm.models.events import BookingEvent, BookingEventKind
 from clientcrm.models.money import Money
 
-__all__ = ["EPOCH", "booking_histories", "money"]
+__all__ = ["EPOCH", "booking_histories", "money", "names_and_searches"]
 
 EPOCH = datetime(2025, 1, 1, tzinfo=UTC)
 """The start of generated time; histories span the year after it."""
@@ -65,3 +65,24 @@ def booking_histories(
     events = [e for n in range(count) for e in draw(_booking_events(f"b{n}", currency))]
     repeats = draw(st.lists(st.sampled_from(events), max_size=3)) if events else []
     return draw(st.permutations(events + repeats))
+
+
+_NAME_CHARACTERS = st.characters(
+    categories=("L", "M", "N", "P", "S", "Zs"), include_characters="'-./@_", max_codepoint=0x2FFF
+)
+_names = st.text(_NAME_CHARACTERS, min_size=1, max_size=20).filter(str.strip)
+
+
+@st.composite
+def names_and_searches(draw: st.DrawFn) -> tuple[list[str], list[str]]:
+    """Client names (letters, marks, digits, punctuation, symbols, spaces), and searches made
+    of prefixes of their words, in any case, and of free text."""
+    names = draw(st.lists(_names, min_size=1, max_size=8))
+    searches = []
+    for _ in range(draw(st.integers(1, 6))):
+        words = draw(st.sampled_from(names)).split() or ["x"]
+        picked = draw(st.lists(st.sampled_from(words), min_size=1, max_size=2))
+        prefixes = [word[: draw(st.integers(1, len(word)))] for word in picked]
+        searches.append(" ".join(p.upper() if draw(st.booleans()) else p for p in prefixes))
+    searches += draw(st.lists(_names, max_size=2))
+    return names, searches

@@ -349,11 +349,35 @@ def _sqlite_pragmas(engine: Engine, busy_timeout_ms: int) -> None:
         cursor.close()
 
 
+def _use_schema(engine: Engine, schema: str) -> None:
+    """Put ``schema`` first on every connection's search path, making it if missing."""
+    if engine.dialect.name != "postgresql":
+        dialect = engine.dialect.name
+        msg = f"schema={schema!r}: schemas are a PostgreSQL option, not one of {dialect}"
+        raise StorageError(msg)
+    quoted = engine.dialect.identifier_preparer.quote(schema)
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _: Any) -> None:
+        with dbapi_connection.cursor() as cursor:
+            cursor.execute(f"SET search_path TO {quoted}, public")
+        dbapi_connection.commit()
+
+    try:
+        with engine.begin() as conn:
+            conn.exec_driver_sql(f"CREATE SCHEMA IF NOT EXISTS {quoted}")
+    except SQLAlchemyError as error:
+        raise StorageError(f"cannot make the schema {schema!r}: {error}") from error
+
+
 class SQLStore:
     """The store on an SQL database through SQLAlchemy 2 Core.
 
     Args:
-        url: a SQLAlchemy URL (``"sqlite:///clientcrm.db"``) or an `Engine`.
+        url: a SQLAlchemy URL (``"sqlite:///clientcrm.db"``,
+            ``"postgresql+psycopg://user@host/db"``) or an `Engine`.
+        schema: on PostgreSQL, the schema that holds clientcrm's tables (made if missing);
+            the default is the connection's ``search_path``.
         migrate: bring the schema up to date on open (clientcrm's Alembic migrations).
         busy_timeout_ms: how long SQLite waits for another writer before failing.
 
@@ -362,7 +386,12 @@ class SQLStore:
     """
 
     def __init__(
-        self, url: str | Engine, *, migrate: bool = True, busy_timeout_ms: int = 5000
+        self,
+        url: str | Engine,
+        *,
+        schema: str | None = None,
+        migrate: bool = True,
+        busy_timeout_ms: int = 5000,
     ) -> None:
         try:
             self.engine = url if isinstance(url, Engine) else create_engine(url)
@@ -370,6 +399,8 @@ class SQLStore:
             raise StorageError(f"cannot open {url!r}: {error}") from error
         if self.engine.dialect.name == "sqlite":
             _sqlite_pragmas(self.engine, busy_timeout_ms)
+        if schema is not None:
+            _use_schema(self.engine, schema)
         if migrate:
             try:
                 upgrade(self.engine)

@@ -11,6 +11,7 @@ from sqlalchemy import (
     BigInteger,
     Boolean,
     Column,
+    Connection,
     ForeignKeyConstraint,
     Index,
     Integer,
@@ -20,15 +21,18 @@ from sqlalchemy import (
     Text,
     event,
 )
+from sqlalchemy.exc import DBAPIError
 
 from clientcrm.stores.sql.types import Amount, UTCDateTime
 
 __all__ = [
+    "POSTGRES_SEARCH_INDEX",
     "SQLITE_SEARCH_INDEX",
     "bookings",
     "client_emails",
     "client_tags",
     "clients",
+    "create_postgres_search_index",
     "include_name",
     "metadata",
     "notes",
@@ -207,11 +211,50 @@ event.listen(
 )
 
 
-def include_name(name: str | None, type_: str, parent_names: object) -> bool:
-    """An Alembic ``include_name`` hook that leaves SQLite's search index out of autogenerate.
+POSTGRES_SEARCH_INDEX = "ix_crm_clients_workspace_id_search_text"
+"""PostgreSQL's search index: trigrams of ``search_text`` (pg_trgm), led by ``workspace_id``
+(btree_gin), so ``search_text LIKE '% word%'`` is answered from the index."""
 
-    The index and its shadow tables are made by `SQLITE_SEARCH_INDEX`, not by the `MetaData`;
-    pass this to ``context.configure`` so a migration never proposes to drop them.
+
+def create_postgres_search_index(connection: Connection) -> bool:
+    """Make PostgreSQL's search index where pg_trgm and btree_gin can be had.
+
+    The extensions go to the ``public`` schema, so schemas of clientcrm come and go without
+    taking them along. Without them (not installed, or no right to create them) search still
+    works, by reading the workspace's rows; returns whether the index exists.
+    """
+    try:
+        with connection.begin_nested():
+            for extension in ("pg_trgm", "btree_gin"):
+                connection.exec_driver_sql(
+                    f"CREATE EXTENSION IF NOT EXISTS {extension} SCHEMA public"
+                )
+            connection.exec_driver_sql(
+                f"CREATE INDEX IF NOT EXISTS {POSTGRES_SEARCH_INDEX} ON crm_clients "
+                "USING gin (workspace_id, search_text public.gin_trgm_ops)"
+            )
+    except DBAPIError:
+        return False
+    return True
+
+
+def _after_create_clients(target: Table, connection: Connection, **kw: object) -> None:
+    del target, kw  # part of SQLAlchemy's signature
+    if connection.dialect.name == "postgresql":
+        create_postgres_search_index(connection)
+
+
+event.listen(clients, "after_create", _after_create_clients)
+
+
+def include_name(name: str | None, type_: str, parent_names: object) -> bool:
+    """An Alembic ``include_name`` hook that leaves the search indexes out of autogenerate.
+
+    SQLite's FTS5 index and its shadow tables (`SQLITE_SEARCH_INDEX`) and PostgreSQL's trigram
+    index (`create_postgres_search_index`) are not in the `MetaData`; pass this to
+    ``context.configure`` so a migration never proposes to drop them.
     """
     del parent_names  # part of Alembic's signature
-    return not (type_ == "table" and (name or "").startswith("crm_client_search"))
+    if type_ == "table":
+        return not (name or "").startswith("crm_client_search")
+    return not (type_ == "index" and name == POSTGRES_SEARCH_INDEX)

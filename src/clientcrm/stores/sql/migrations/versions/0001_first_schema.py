@@ -11,7 +11,11 @@ import sqlalchemy as sa
 from alembic import op
 
 import clientcrm.stores.sql.types
-from clientcrm.stores.sql.tables import SQLITE_SEARCH_INDEX
+from clientcrm.stores.sql.tables import (
+    POSTGRES_SEARCH_INDEX,
+    SQLITE_SEARCH_INDEX,
+    create_postgres_search_index,
+)
 
 revision = "0001"
 down_revision = None
@@ -225,14 +229,20 @@ def upgrade() -> None:
             unique=False,
         )
 
-    if op.get_context().dialect.name == "sqlite":
+    dialect = op.get_context().dialect.name
+    if dialect == "sqlite":
         for statement in SQLITE_SEARCH_INDEX:
             op.execute(statement)
+    elif dialect == "postgresql":
+        create_postgres_search_index(op.get_bind())
 
 
 def downgrade() -> None:
-    if op.get_context().dialect.name == "sqlite":
+    dialect = op.get_context().dialect.name
+    if dialect == "sqlite":
         op.execute("DROP TABLE crm_client_search")
+    elif dialect == "postgresql":
+        op.execute(f"DROP INDEX IF EXISTS {POSTGRES_SEARCH_INDEX}")
     with op.batch_alter_table("crm_notes", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_crm_notes_workspace_id_client_id_created_at"))
 
