@@ -11,8 +11,8 @@ PUBLIC = {
     "clientcrm": {
         "CRM", "Actor", "BlockedClientError", "Booking", "BookingEvent", "BookingEventKind",
         "BookingStatus", "CRMError", "Client", "ClientDetail", "ClientFigures", "ClientPage",
-        "ClientQuery", "DuplicateClientError", "Flag", "Money", "Note", "NotePolicy",
-        "NoteVisibility", "NotFoundError", "PaymentStatus", "Permission",
+        "ClientQuery", "ConflictError", "DuplicateClientError", "Flag", "Money", "Note",
+        "NotePolicy", "NoteVisibility", "NotFoundError", "PaymentStatus", "Permission",
         "PermissionDeniedError", "PlanLimitError", "Policies", "RebuildReport",
         "RecordSummary", "Role", "SortKey", "Source", "StatusPill", "StatusPolicy",
         "StorageError", "ValidationError", "Workspace", "__version__",
@@ -27,7 +27,7 @@ PUBLIC = {
         "WorkspaceRepositoryContract", "event",
     },
     "clientcrm.errors": {
-        "BlockedClientError", "CRMError", "DuplicateClientError", "NotFoundError",
+        "BlockedClientError", "CRMError", "ConflictError", "DuplicateClientError", "NotFoundError",
         "PermissionDeniedError", "PlanLimitError", "StorageError", "ValidationError",
     },
 }  # fmt: skip

@@ -14,6 +14,7 @@ from importlib.metadata import PackageNotFoundError, version
 
 from clientcrm.errors import (
     BlockedClientError,
+    ConflictError,
     CRMError,
     DuplicateClientError,
     NotFoundError,
@@ -66,6 +67,7 @@ __all__ = [
     "ClientFigures",
     "ClientPage",
     "ClientQuery",
+    "ConflictError",
     "DuplicateClientError",
     "Flag",
     "Money",

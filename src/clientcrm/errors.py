@@ -10,6 +10,7 @@ Every failure a caller can act on is a subclass of :class:`CRMError`::
     ├── PlanLimitError                       the workspace's client limit is reached
     ├── BlockedClientError                   a BLOCKED client cannot take new bookings
     └── StorageError                         the store failed; the unit of work rolled back
+        └── ConflictError                    a concurrent writer got there first; retry
 
 An operation that raises any of these has changed nothing.
 """
@@ -19,6 +20,7 @@ from __future__ import annotations
 __all__ = [
     "BlockedClientError",
     "CRMError",
+    "ConflictError",
     "DuplicateClientError",
     "NotFoundError",
     "PermissionDeniedError",
@@ -95,3 +97,10 @@ class BlockedClientError(CRMError):
 
 class StorageError(CRMError):
     """The store failed; the unit of work was rolled back and nothing changed."""
+
+
+class ConflictError(StorageError):
+    """A concurrent writer changed the same data first; retrying the operation is safe.
+
+    `CRM` retries its own units of work a few times before letting this through.
+    """

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import random
 import time
 import uuid
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -13,6 +14,7 @@ import attrs
 
 from clientcrm.clock import Clock, system_clock
 from clientcrm.errors import (
+    ConflictError,
     DuplicateClientError,
     NotFoundError,
     PermissionDeniedError,
@@ -40,6 +42,9 @@ __all__ = ["CRM"]
 
 MAX_NAME = 200
 _UNSET: Any = object()
+_ATTEMPTS = 8
+"""Units of work a batch of events gets when concurrent writers conflict with it."""
+_BACKOFF_S = 0.005
 
 
 def _new_id() -> str:
@@ -134,10 +139,18 @@ class CRM:
 
     def _record(self, events: Sequence[BookingEvent], actor: Actor) -> Batch:
         self._may_record(events, actor)
-        with self.store.unit_of_work() as uow:
-            batch = Batch(uow, uow.workspaces.get(actor.workspace_id), self._ids)
-            batch.run(events, collect=self._bus.active)
-            uow.commit()
+        for attempt in range(1, _ATTEMPTS + 1):
+            try:
+                with self.store.unit_of_work() as uow:
+                    batch = Batch(uow, uow.workspaces.get(actor.workspace_id), self._ids)
+                    batch.run(events, collect=self._bus.active)
+                    uow.commit()
+                break
+            except ConflictError:
+                if attempt == _ATTEMPTS:
+                    raise
+                # Concurrent writers touched the same clients: back off a jittered while.
+                time.sleep(random.uniform(0, _BACKOFF_S * 2**attempt))
         self._bus.publish(batch.events)
         return batch
 

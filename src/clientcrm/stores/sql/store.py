@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Collection, Iterator, Sequence
 from itertools import islice
 from types import TracebackType
@@ -10,7 +11,7 @@ from typing import Any, Self
 from sqlalchemy import Connection, Engine, Table, create_engine, delete, event, insert
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
-from clientcrm.errors import DuplicateClientError, NotFoundError, StorageError
+from clientcrm.errors import ConflictError, DuplicateClientError, NotFoundError, StorageError
 from clientcrm.models.booking import Booking
 from clientcrm.models.client import Client
 from clientcrm.models.note import Note
@@ -287,6 +288,9 @@ class _UnitOfWork:
         self._engine = engine
         self._conn: Connection | None = None
         self._explicit_begin = engine.dialect.name == "sqlite"
+        # Each unit of work reads one snapshot, and a concurrent change to what it read and
+        # writes fails it (then `ConflictError`, and the caller retries) instead of being lost.
+        self._isolation = "REPEATABLE READ" if engine.dialect.name == "postgresql" else None
 
     def _begin(self, conn: Connection) -> None:
         conn.begin()
@@ -296,9 +300,11 @@ class _UnitOfWork:
     def __enter__(self) -> Self:
         try:
             conn = self._conn = self._engine.connect()
+            if self._isolation is not None:
+                conn.execution_options(isolation_level=self._isolation)
             self._begin(conn)
         except SQLAlchemyError as error:
-            raise StorageError(f"cannot open the database: {error}") from error
+            raise _storage_error("cannot open the database", error) from error
         self.workspaces = _Workspaces(conn)
         self.clients = _Clients(conn)
         self.bookings = _Bookings(conn)
@@ -319,7 +325,7 @@ class _UnitOfWork:
         finally:
             conn.close()
         if isinstance(exc, SQLAlchemyError):
-            raise StorageError(f"the database refused the work: {exc}") from exc
+            raise _storage_error("the database refused the work", exc) from exc
 
     def commit(self) -> None:
         assert self._conn is not None, "commit outside the unit of work"
@@ -327,12 +333,25 @@ class _UnitOfWork:
             self._conn.commit()
             self._begin(self._conn)
         except SQLAlchemyError as error:
-            raise StorageError(f"the database refused the commit: {error}") from error
+            raise _storage_error("the database refused the commit", error) from error
 
     def rollback(self) -> None:
         assert self._conn is not None, "rollback outside the unit of work"
         self._conn.rollback()
         self._begin(self._conn)
+
+
+_CONFLICT_STATES = frozenset({"40001", "40P01", "23505"})
+"""PostgreSQL's serialization failure, deadlock and unique violation: a concurrent writer."""
+
+
+def _storage_error(doing: str, error: SQLAlchemyError) -> StorageError:
+    """The error for a database failure: `ConflictError` when a concurrent writer caused it
+    (retrying is safe), `StorageError` otherwise."""
+    cause = getattr(error, "orig", None)
+    busy = (getattr(cause, "sqlite_errorcode", 0) & 0xFF) == sqlite3.SQLITE_BUSY
+    conflict = busy or getattr(cause, "sqlstate", None) in _CONFLICT_STATES
+    return (ConflictError if conflict else StorageError)(f"{doing}: {error}")
 
 
 def _sqlite_pragmas(engine: Engine, busy_timeout_ms: int) -> None:
