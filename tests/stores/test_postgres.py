@@ -1,6 +1,8 @@
 """The SQL store on a real PostgreSQL server runs the whole conformance kit."""
 
+import random
 import uuid
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -8,12 +10,18 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from hypothesis import HealthCheck, given, settings
 
-from clientcrm import CRM, Actor, ClientQuery, StorageError, Workspace
+from clientcrm import CRM, Actor, Client, ClientQuery, StorageError, Workspace
+from clientcrm.rules.query import resolve
 from clientcrm.stores.memory import MemoryStore
 from clientcrm.stores.sql import SQLStore
+from clientcrm.stores.sql.queries import list_clients
+from clientcrm.stores.sql.search import search_params
 from clientcrm.stores.sql.tables import POSTGRES_SEARCH_INDEX, include_name, metadata
 from clientcrm.testing.conformance import AllContracts
+from clientcrm.testing.generators import FIRST, LAST
 from clientcrm.testing.strategies import names_and_searches
+
+NOW = datetime(2026, 6, 1, 12, tzinfo=UTC)
 
 
 class TestPostgresStore(AllContracts):
@@ -71,3 +79,49 @@ def test_search_agrees_with_the_memory_store(
         queries = [ClientQuery(search=text) for text in searches]
         found.append([sorted(c.email for c in crm.iter_clients(q, actor)) for q in queries])
     assert found[0] == found[1]
+
+
+def _plan(store: SQLStore, query: ClientQuery, workspace: str) -> str:
+    """PostgreSQL's plan for the page statement `list_clients` runs for ``query``."""
+    studio = Workspace(workspace, "W")
+    criteria = resolve(query, now=NOW, tz=studio.tz, policy=studio.policies.status, extra=1)
+    with store.engine.connect() as conn:
+        search = search_params(conn, workspace, criteria.words) if criteria.words else {}
+        statement, params = list_clients(
+            workspace, criteria, dialect="postgresql", few_matches=False
+        )
+        compiled = statement.compile(dialect=conn.dialect)
+        values = compiled.construct_params(params | search)  # type: ignore[arg-type]
+        rows = conn.exec_driver_sql(f"EXPLAIN {compiled}", values).scalars()
+        return "\n".join(rows)
+
+
+def test_list_and_search_read_indexes_not_the_whole_table(postgres_store: SQLStore) -> None:
+    """On a large workspace the default list walks the recency index and a search uses the
+    trigram index: neither scans every client."""
+    rng = random.Random(3)
+    with postgres_store.unit_of_work() as uow:
+        for ws in ("big", "other"):
+            uow.workspaces.save(Workspace(ws, ws))
+        for start in range(0, 30_000, 5_000):
+            uow.clients.add(
+                [
+                    Client(
+                        f"c{n:06d}",
+                        "big" if n % 10 else "other",
+                        f"{rng.choice(FIRST)} {rng.choice(LAST)}",
+                        f"person{n}@example.com",
+                        NOW - timedelta(days=rng.randrange(700)),
+                    )
+                    for n in range(start, start + 5_000)
+                ]
+            )
+        uow.commit()
+    with postgres_store.engine.begin() as conn:
+        conn.exec_driver_sql("ANALYZE")
+    default = _plan(postgres_store, ClientQuery(), "big")
+    search = _plan(postgres_store, ClientQuery(search="kate smi"), "big")
+    assert "Seq Scan on crm_clients" not in default, default
+    assert "ix_crm_clients_workspace_id_last_activity_at_client_id" in default, default
+    assert "Seq Scan on crm_clients" not in search, search
+    assert POSTGRES_SEARCH_INDEX in search, search
