@@ -21,7 +21,7 @@ PUBLIC = {
     "clientcrm.stores.memory": {"MemoryStore"},
     "clientcrm.testing": {"FrozenClock"},
     "clientcrm.testing.conformance": {
-        "AllContracts", "BookingRepositoryContract", "ClientRepositoryContract",
+        "AllContracts", "BookingRepositoryContract", "ClientRepositoryContract", "FaultContract",
         "FiguresPropertyContract", "IsolationContract", "ListQueryContract",
         "NoteRepositoryContract", "StoreFixtures", "UnitOfWorkContract",
         "WorkspaceRepositoryContract", "event",

@@ -287,22 +287,16 @@ class _UnitOfWork:
     def __init__(self, engine: Engine) -> None:
         self._engine = engine
         self._conn: Connection | None = None
-        self._explicit_begin = engine.dialect.name == "sqlite"
         # Each unit of work reads one snapshot, and a concurrent change to what it read and
         # writes fails it (then `ConflictError`, and the caller retries) instead of being lost.
         self._isolation = "REPEATABLE READ" if engine.dialect.name == "postgresql" else None
-
-    def _begin(self, conn: Connection) -> None:
-        conn.begin()
-        if self._explicit_begin:
-            conn.exec_driver_sql("BEGIN")
 
     def __enter__(self) -> Self:
         try:
             conn = self._conn = self._engine.connect()
             if self._isolation is not None:
                 conn.execution_options(isolation_level=self._isolation)
-            self._begin(conn)
+            conn.begin()
         except SQLAlchemyError as error:
             raise _storage_error("cannot open the database", error) from error
         self.workspaces = _Workspaces(conn)
@@ -329,16 +323,16 @@ class _UnitOfWork:
 
     def commit(self) -> None:
         assert self._conn is not None, "commit outside the unit of work"
+        # Only the commit: the connection begins the next transaction when it is next used,
+        # so a failure can never be reported for work that was in fact committed.
         try:
             self._conn.commit()
-            self._begin(self._conn)
         except SQLAlchemyError as error:
             raise _storage_error("the database refused the commit", error) from error
 
     def rollback(self) -> None:
         assert self._conn is not None, "rollback outside the unit of work"
         self._conn.rollback()
-        self._begin(self._conn)
 
 
 _CONFLICT_STATES = frozenset({"40001", "40P01", "23505"})
@@ -357,8 +351,8 @@ def _storage_error(doing: str, error: SQLAlchemyError) -> StorageError:
 def _sqlite_pragmas(engine: Engine, busy_timeout_ms: int) -> None:
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _: Any) -> None:
-        # The unit of work, not pysqlite, begins transactions (pysqlite would begin only
-        # before a write, leaving a unit of work's reads outside its transaction).
+        # SQLAlchemy, not pysqlite, begins transactions (pysqlite would begin only before a
+        # write, leaving a unit of work's reads outside its transaction): see `_on_begin`.
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA journal_mode=WAL")
@@ -366,6 +360,10 @@ def _sqlite_pragmas(engine: Engine, busy_timeout_ms: int) -> None:
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.execute(f"PRAGMA busy_timeout={int(busy_timeout_ms)}")
         cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn: Connection) -> None:
+        conn.exec_driver_sql("BEGIN")
 
 
 def _use_schema(engine: Engine, schema: str) -> None:

@@ -15,6 +15,7 @@ pytest does not collect the contract classes themselves (their names do not star
 """
 
 from clientcrm.testing.conformance.base import StoreFixtures, event
+from clientcrm.testing.conformance.faults import FaultContract
 from clientcrm.testing.conformance.isolation import IsolationContract
 from clientcrm.testing.conformance.listing import ListQueryContract
 from clientcrm.testing.conformance.properties import FiguresPropertyContract
@@ -30,6 +31,7 @@ __all__ = [
     "AllContracts",
     "BookingRepositoryContract",
     "ClientRepositoryContract",
+    "FaultContract",
     "FiguresPropertyContract",
     "IsolationContract",
     "ListQueryContract",
@@ -50,5 +52,6 @@ class AllContracts(
     ListQueryContract,
     FiguresPropertyContract,
     IsolationContract,
+    FaultContract,
 ):
     """Every contract at once: subclass it and override the ``store`` fixture."""

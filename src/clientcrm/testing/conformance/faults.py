@@ -1,0 +1,137 @@
+"""Contract: a failure at any call leaves a workspace as it was, or as it would be after.
+
+For each of a batch of booking events, a manual edit and a new note, the operation is run
+once to count its store calls, then once per call with that call failing (`FaultyStore`).
+After every fault the workspace is exactly its before-state or its after-state, never
+between, and running the operation again gives the after-state.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+
+from clientcrm.models.actor import Actor
+from clientcrm.models.query import ClientQuery, SortKey
+from clientcrm.models.workspace import Workspace
+from clientcrm.ports import Store
+from clientcrm.service.crm import CRM
+from clientcrm.testing.clock import FrozenClock
+from clientcrm.testing.conformance.base import StoreFixtures, event
+from clientcrm.testing.faults import FaultyStore, InjectedFaultError
+
+__all__ = ["FaultContract"]
+
+T0 = datetime(2026, 2, 2, 9, tzinfo=UTC)
+
+
+def prepare(crm: CRM, owner: Actor) -> dict[str, str]:
+    """Two clients: Kate with a booking, Lee added by hand with a tag."""
+    crm.record(event("booked", "k1", email="kate@example.com", at=T0, event_id="e1"), owner)
+    lee = crm.add_client(owner, name="Lee Park", email="lee@example.com", tags=["trial"])
+    return {"kate": crm.find_client("kate@example.com", owner).id, "lee": lee.id}
+
+
+def _batch(crm: CRM, owner: Actor, ids: dict[str, str]) -> None:
+    """One unit of work: a new client, a status change, a payment and a partial refund."""
+    hour = timedelta(hours=1)
+    crm.record_many(
+        [
+            event("completed", "k1", email="kate@example.com", at=T0 + hour, event_id="e2"),
+            event("paid", "k1", email="kate@example.com", at=T0 + hour, amount="30", event_id="e3"),
+            event("booked", "n1", email="nia@example.com", at=T0 + 2 * hour, event_id="e4"),
+            event(
+                "paid", "n1", email="nia@example.com", at=T0 + 2 * hour, amount="15", event_id="e5"
+            ),
+            event(
+                "partially_refunded",
+                "k1",
+                email="kate@example.com",
+                at=T0 + 3 * hour,
+                amount="10",
+                event_id="e6",
+            ),
+        ],
+        owner,
+    )
+
+
+def _edit(crm: CRM, owner: Actor, ids: dict[str, str]) -> None:
+    """A manual edit: name, email (an index and a table of emails) and phone."""
+    crm.edit_client(
+        ids["lee"], owner, name="Lee Parker", email="lee.parker@example.com", phone="+442071234567"
+    )
+
+
+def _note(crm: CRM, owner: Actor, ids: dict[str, str]) -> None:
+    crm.add_note(ids["kate"], "Prefers the back row", owner)
+
+
+OPERATIONS: dict[str, Callable[[CRM, Actor, dict[str, str]], None]] = {
+    "a batch of booking events": _batch,
+    "a manual edit": _edit,
+    "a note": _note,
+}
+
+
+def snapshot(crm: CRM, owner: Actor) -> list[tuple[Any, ...]]:
+    """Everything a workspace holds, client by client by email (without ids, which differ
+    from run to run)."""
+    every = ClientQuery(sort=SortKey.NAME, include_inactive=True, limit=500)
+    state = []
+    for client in crm.list_clients(every, owner).clients:
+        detail = crm.client_detail(client.id, owner)
+        state.append(
+            (
+                client.email,
+                client.name,
+                client.phone,
+                sorted(client.aliases),
+                sorted(client.tags),
+                sorted(flag.value for flag in client.flags),
+                client.figures,
+                [(b.id, b.status, b.amount_paid, b.amount_refunded) for b in detail.bookings],
+                [(n.text, n.pinned, n.visibility) for n in crm.notes(client.id, owner)],
+            )
+        )
+    return sorted(state)
+
+
+class FaultContract(StoreFixtures):
+    """Faults at every call of an operation leave nothing half done."""
+
+    @pytest.mark.parametrize("operation", list(OPERATIONS))
+    def test_a_fault_at_any_call_leaves_before_or_after(
+        self,
+        store: Store,
+        clock: FrozenClock,
+        operation: str,
+        request: pytest.FixtureRequest,
+    ) -> None:
+        """Before-state or after-state after each fault; the retry reaches the after-state."""
+        act = OPERATIONS[operation]
+        plain = CRM(store, clock=clock)
+
+        def workspace(name: str) -> tuple[Actor, dict[str, str]]:
+            owner = Actor.owner(name)
+            plain.save_workspace(Workspace(name, name, phone_region="GB"), owner)
+            return owner, prepare(plain, owner)
+
+        owner, ids = workspace("faults-reference")
+        counter = FaultyStore(store)
+        act(CRM(counter, clock=clock), owner, ids)
+        after = snapshot(plain, owner)
+        for fail_at in range(1, counter.calls + 1):
+            owner, ids = workspace(f"faults-{fail_at}")
+            before = snapshot(plain, owner)
+            faulty = FaultyStore(store, fail_at)
+            with pytest.raises(InjectedFaultError):
+                act(CRM(faulty, clock=clock), owner, ids)
+            assert snapshot(plain, owner) in (before, after), f"fault at call {fail_at}"
+            act(plain, owner, ids)
+            assert snapshot(plain, owner) == after, f"retry after the fault at call {fail_at}"
+        assert counter.calls >= 3
+        request.node.user_properties.append(("faults_injected", counter.calls))
