@@ -7,11 +7,11 @@ from datetime import UTC, datetime
 
 import pytest
 
-import postgres_server
 from clientcrm import CRM, Actor, Workspace
 from clientcrm.stores.memory import MemoryStore
 from clientcrm.stores.sql import SQLStore
 from clientcrm.testing import FrozenClock
+from clientcrm.testing import postgres as postgres_server
 
 
 @pytest.fixture
@@ -35,7 +35,7 @@ def crm(clock: FrozenClock, owner: Actor) -> CRM:
 
 @pytest.fixture(scope="session")
 def postgres_url() -> Iterator[str]:
-    """A PostgreSQL database for the session (see ``tests/postgres_server.py``)."""
+    """A PostgreSQL database for the session (see `clientcrm.testing.postgres`)."""
     try:
         with postgres_server.postgres_url() as url:
             yield url

@@ -14,12 +14,13 @@ from operator import itemgetter
 from typing import Any
 
 import attrs
-from sqlalchemy import Boolean, Connection, Dialect
+from sqlalchemy import Boolean, Connection, Dialect, Insert
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.sql.dml import UpdateBase
 from sqlalchemy.sql.selectable import Select
 from sqlalchemy.types import TypeEngine
 
-__all__ = ["executemany", "executemany_values", "first_column"]
+__all__ = ["copy_or_insert", "executemany", "executemany_values", "first_column"]
 
 
 @attrs.frozen
@@ -57,7 +58,7 @@ class _Memo(dict[Any, Any]):
         return converted
 
 
-_PLANS: dict[tuple[int, str], _Plan] = {}
+_PLANS: dict[tuple[int, str], _Plan] = {}  # by id(): for the module-level statements only
 
 
 def _processor(type_: TypeEngine[Any], dialect: Dialect) -> Callable[[Any], Any] | None:
@@ -121,3 +122,27 @@ def first_column(
     (values,) = plan.params([itemgetter(*plan.names)(params)])
     driver_params = values if plan.positional else dict(zip(plan.names, values, strict=True))
     return list(conn.exec_driver_sql(plan.sql, driver_params).scalars())
+
+
+def copy_or_insert(
+    conn: Connection, stmt: Insert, names: tuple[str, ...], rows: Sequence[Sequence[Any]]
+) -> None:
+    """Insert new rows with ``stmt`` (an insert of every column; values in the order of
+    ``names``, the table's column order): PostgreSQL's ``COPY``, elsewhere an executemany."""
+    if not rows:
+        return
+    if conn.dialect.name != "postgresql":
+        executemany_values(conn, stmt, names, rows)
+        return
+    plan = _plan(stmt, conn.dialect)
+    assert plan.names == names, "rows must follow the table's column order"
+    driver = conn.connection.driver_connection
+    assert driver is not None
+    command = f"COPY {stmt.table.name} ({', '.join(names)}) FROM STDIN"
+    driver_error = conn.dialect.loaded_dbapi.Error
+    try:
+        with driver.cursor() as cursor, cursor.copy(command) as copy:
+            for row in plan.params(rows):
+                copy.write_row(row)
+    except driver_error as error:  # the driver's own error: wrap it as SQLAlchemy would
+        raise DBAPIError.instance(command, None, error, driver_error) from error

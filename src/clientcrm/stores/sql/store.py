@@ -19,7 +19,12 @@ from clientcrm.models.workspace import Workspace
 from clientcrm.rules.query import ClientCriteria
 from clientcrm.stores.sql import rows, search
 from clientcrm.stores.sql import statements as sql
-from clientcrm.stores.sql.bulk import executemany, executemany_values, first_column
+from clientcrm.stores.sql.bulk import (
+    copy_or_insert,
+    executemany,
+    executemany_values,
+    first_column,
+)
 from clientcrm.stores.sql.migrate import upgrade
 from clientcrm.stores.sql.queries import list_clients
 from clientcrm.stores.sql.tables import bookings
@@ -222,7 +227,7 @@ class _Bookings:
         # A plain insert, not the upsert: besides failing loudly on a booking a concurrent
         # writer added, SQLite runs it at half the upsert's cost on this table.
         values = [rows.booking_values(b) for b in new]
-        executemany_values(self._conn, sql.INSERT_BOOKINGS, rows.BOOKING_COLUMNS, values)
+        copy_or_insert(self._conn, sql.INSERT_BOOKINGS, rows.BOOKING_COLUMNS, values)
 
     def save_many(self, changed: Sequence[Booking]) -> None:
         if not changed:

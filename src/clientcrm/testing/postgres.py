@@ -1,8 +1,9 @@
-"""A throwaway PostgreSQL server for the tests, started from the machine's binaries.
+"""A throwaway PostgreSQL server, started from the machine's binaries, for tests and
+benchmarks.
 
-``CLIENTCRM_TEST_POSTGRES_DSN`` (a SQLAlchemy URL) names a server to use instead. Without
-either, the PostgreSQL tests skip, saying why; with ``CLIENTCRM_REQUIRE_POSTGRES=1`` (as CI
-sets) they fail instead.
+``CLIENTCRM_TEST_POSTGRES_DSN`` (a SQLAlchemy URL) names a server to use instead
+(`postgres_url`). clientcrm's own suite skips its PostgreSQL tests, saying why, when neither
+can be had, and fails instead when ``CLIENTCRM_REQUIRE_POSTGRES=1`` (as its CI sets).
 """
 
 from __future__ import annotations
@@ -20,6 +21,9 @@ REQUIRE_VARIABLE = "CLIENTCRM_REQUIRE_POSTGRES"
 DATABASE = "clientcrm_test"
 
 
+__all__ = ["NoPostgresError", "postgres_url", "throwaway_server"]
+
+
 class NoPostgresError(Exception):
     """No PostgreSQL server can be had here; the message says why."""
 
@@ -27,7 +31,9 @@ class NoPostgresError(Exception):
 def _bindir() -> Path:
     found = shutil.which("pg_config")
     if found:
-        done = subprocess.run([found, "--bindir"], capture_output=True, text=True, check=False)
+        done = subprocess.run(  # noqa: S603 - the machine's own pg_config
+            [found, "--bindir"], capture_output=True, text=True, check=False
+        )
         if done.returncode == 0 and (Path(done.stdout.strip()) / "initdb").exists():
             return Path(done.stdout.strip())
     candidates = sorted(Path("/usr/lib/postgresql").glob("*/bin/initdb"), reverse=True)
@@ -49,9 +55,12 @@ def _as_server_user(command: list[str]) -> list[str]:
 
 
 def _run(command: list[str]) -> None:
-    done = subprocess.run(_as_server_user(command), capture_output=True, text=True, check=False)
+    done = subprocess.run(  # noqa: S603 - PostgreSQL's own programs, with arguments built here
+        _as_server_user(command), capture_output=True, text=True, check=False
+    )
     if done.returncode != 0:
-        msg = f"{command[0]} failed: {done.stderr.strip() or done.stdout.strip()}"
+        program = Path(command[0]).name
+        msg = f"{program} failed: {done.stderr.strip() or done.stdout.strip()}"
         raise NoPostgresError(msg)
 
 
