@@ -27,11 +27,12 @@ from clientcrm.stores.sql.bulk import (
 )
 from clientcrm.stores.sql.migrate import upgrade
 from clientcrm.stores.sql.queries import list_clients
-from clientcrm.stores.sql.tables import bookings
+from clientcrm.stores.sql.tables import bookings, clients
 
 __all__ = ["SQLStore"]
 
 _PAGE = 1000
+_CLIENT_COLUMNS = tuple(column.name for column in clients.columns)
 
 
 def _chunks(items: Collection[str]) -> Iterator[list[str]]:
@@ -112,7 +113,8 @@ class _Clients:
             first = search.first_key(issued.ordinal, issued.client_keys - len(row_group))
             for offset, row in enumerate(row_group):
                 row["search_key"] = first + offset
-        executemany(self._conn, sql.INSERT_CLIENTS, values)
+        in_order = [[row[name] for name in _CLIENT_COLUMNS] for row in values]
+        copy_or_insert(self._conn, sql.INSERT_CLIENTS, _CLIENT_COLUMNS, in_order)
         search.index_new(self._conn, values)
         self._claim([(c, {c.email, *c.aliases}) for c in new])
         self._write_tags(new)
