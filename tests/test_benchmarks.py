@@ -21,6 +21,16 @@ ROOT = Path(__file__).parents[1]
 )
 def test_benchmark_script_runs(script: str, args: list[str], expected: str) -> None:
     """Each benchmark prints its figures beside its ceiling."""
+    _run_and_expect(script, args, expected)
+
+
+def test_postgres_benchmark_runs(postgres_url: str) -> None:
+    """The PostgreSQL benchmark prints its figures beside raw psycopg's, on the test server."""
+    args = ["--events", "3000", "--clients", "3000", "--runs", "10", "--dsn", postgres_url]
+    _run_and_expect("postgres.py", args, "raw psycopg")
+
+
+def _run_and_expect(script: str, args: list[str], expected: str) -> None:
     done = subprocess.run(
         [sys.executable, str(ROOT / "benchmarks" / script), *args],
         capture_output=True,

@@ -6,7 +6,19 @@ SQLAlchemy's compiled cache directly. Values always travel as bound parameters.
 
 from __future__ import annotations
 
-from sqlalchemy import BindParameter, Insert, Table, bindparam, delete, func, insert, select, update
+from sqlalchemy import (
+    BindParameter,
+    Insert,
+    String,
+    Table,
+    any_,
+    bindparam,
+    delete,
+    func,
+    insert,
+    select,
+    update,
+)
 from sqlalchemy.dialects import postgresql, sqlite
 
 from clientcrm.stores.sql.rows import FIGURE_COLUMNS
@@ -21,6 +33,7 @@ from clientcrm.stores.sql.tables import (
 
 __all__ = [
     "BOOKING_IDS",
+    "BOOKING_IDS_ANY",
     "COUNT_CLIENTS",
     "DELETE_EMAILS",
     "DELETE_NOTE",
@@ -114,6 +127,11 @@ KEYS: list[BindParameter[str]] = [bindparam(f"key_{n}") for n in range(KEYS_PER_
 """A fixed list of binds, so the statement compiles once; short lists repeat their last key."""
 BOOKING_IDS = select(bookings.c.booking_id).where(
     bookings.c.workspace_id == WS, bookings.c.booking_id.in_(KEYS)
+)
+# PostgreSQL takes the ids as one array: one plan whatever their number.
+BOOKING_IDS_ANY = select(bookings.c.booking_id).where(
+    bookings.c.workspace_id == WS,
+    bookings.c.booking_id == any_(bindparam("ids", type_=postgresql.ARRAY(String))),
 )
 GET_BOOKINGS = select(bookings).where(
     bookings.c.workspace_id == WS, bookings.c.booking_id.in_(bindparam("ids", expanding=True))
