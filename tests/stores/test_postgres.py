@@ -3,6 +3,7 @@
 import random
 import uuid
 from datetime import UTC, datetime, timedelta
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -10,7 +11,16 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from hypothesis import HealthCheck, given, settings
 
-from clientcrm import CRM, Actor, Client, ClientQuery, StorageError, Workspace
+from clientcrm import (
+    CRM,
+    Actor,
+    Client,
+    ClientFigures,
+    ClientQuery,
+    StatusPill,
+    StorageError,
+    Workspace,
+)
 from clientcrm.rules.query import resolve
 from clientcrm.stores.memory import MemoryStore
 from clientcrm.stores.sql import SQLStore
@@ -96,32 +106,42 @@ def _plan(store: SQLStore, query: ClientQuery, workspace: str) -> str:
         return "\n".join(rows)
 
 
+def _client(n: int, rng: random.Random) -> Client:
+    seen = NOW - timedelta(days=rng.randrange(700))
+    bookings = rng.choice((0, 1, 2, 3, 6, 12))
+    return Client(
+        f"c{n:06d}",
+        "big" if n % 10 else "other",
+        f"{rng.choice(FIRST)} {rng.choice(LAST)}",
+        f"person{n}@example.com",
+        seen - timedelta(days=300),
+        figures=ClientFigures(
+            bookings=bookings,
+            spend=Decimal(bookings * 20),
+            last_booking_at=seen if bookings else None,
+            last_activity_at=seen,
+        ),
+    )
+
+
 def test_list_and_search_read_indexes_not_the_whole_table(postgres_store: SQLStore) -> None:
-    """On a large workspace the default list walks the recency index and a search uses the
-    trigram index: neither scans every client."""
+    """On a large workspace the default list, with or without a pill, walks the recency
+    index and a search uses the trigram index: none scans every client."""
     rng = random.Random(3)
     with postgres_store.unit_of_work() as uow:
         for ws in ("big", "other"):
             uow.workspaces.save(Workspace(ws, ws))
         for start in range(0, 30_000, 5_000):
-            uow.clients.add(
-                [
-                    Client(
-                        f"c{n:06d}",
-                        "big" if n % 10 else "other",
-                        f"{rng.choice(FIRST)} {rng.choice(LAST)}",
-                        f"person{n}@example.com",
-                        NOW - timedelta(days=rng.randrange(700)),
-                    )
-                    for n in range(start, start + 5_000)
-                ]
-            )
+            uow.clients.add([_client(n, rng) for n in range(start, start + 5_000)])
         uow.commit()
     with postgres_store.engine.begin() as conn:
         conn.exec_driver_sql("ANALYZE")
     default = _plan(postgres_store, ClientQuery(), "big")
+    active = _plan(postgres_store, ClientQuery(statuses={StatusPill.ACTIVE}), "big")
     search = _plan(postgres_store, ClientQuery(search="kate smi"), "big")
     assert "Seq Scan on crm_clients" not in default, default
     assert "ix_crm_clients_workspace_id_last_activity_at_client_id" in default, default
+    assert "Seq Scan on crm_clients" not in active, active
+    assert "ix_crm_clients_workspace_id_last_activity_at_client_id" in active, active
     assert "Seq Scan on crm_clients" not in search, search
     assert POSTGRES_SEARCH_INDEX in search, search

@@ -82,7 +82,8 @@ class _Shape:
     tags_any: bool
     tags_all: int
     words: int
-    search_dialect: str | None
+    dialect: str
+    searches: bool
     few_matches: bool
     client_ids: bool | None
 
@@ -91,10 +92,11 @@ def _param(name: str, column: ColumnElement[Any]) -> BindParameter[Any]:
     return bindparam(name, type_=column.type)
 
 
-def _pill(status: StatusPill) -> ColumnElement[bool]:
-    # A pill holds a large share of clients: "bookings + 0" keeps the planner from choosing
-    # the bookings index for it and sorting every match, so the sort's index drives the page.
-    bookings = clients.c.bookings + 0
+def _pill(status: StatusPill, dialect: str) -> ColumnElement[bool]:
+    # A pill holds a large share of clients. On SQLite "bookings + 0" keeps the planner from
+    # choosing the bookings index and sorting every match, so the sort's index drives the
+    # page; PostgreSQL estimates from statistics, which the expression would hide.
+    bookings = clients.c.bookings + 0 if dialect == "sqlite" else clients.c.bookings
     last = clients.c.last_booking_at
     recent = last >= _param("lapsed_before", last)
     regular_min = bindparam("regular_min", type_=clients.c.bookings.type)
@@ -129,15 +131,15 @@ def _statement(shape: _Shape) -> Select[Any]:
         where.append(col.flag_inactive == false())
     where += [clients.c[FLAG_COLUMNS[flag]] == true() for flag in shape.flags]
     if shape.statuses:
-        where.append(or_(*(_pill(status) for status in shape.statuses)))
+        where.append(or_(*(_pill(status, shape.dialect) for status in shape.statuses)))
     for name in shape.ranges:
         column, compare = _RANGES[name]
         where.append(compare(column, _param(name, column)))
     if shape.tags_any:
         where.append(_has_tag(client_tags.c.tag.in_(bindparam("tags_any", expanding=True))))
     where += [_has_tag(client_tags.c.tag == bindparam(f"tag_{n}")) for n in range(shape.tags_all)]
-    if shape.search_dialect is not None:
-        where.append(has_words(shape.search_dialect, shape.words, few=shape.few_matches))
+    if shape.searches:
+        where.append(has_words(shape.dialect, shape.words, few=shape.few_matches))
     key = _SORT_COLUMN[shape.sort]
     descending = shape.sort is not SortKey.NAME
     if shape.after:
@@ -169,7 +171,8 @@ def list_clients(
         tags_any=bool(c.tags_any),
         tags_all=len(tags_all),
         words=len(c.words),
-        search_dialect=dialect if c.words else None,
+        dialect=dialect,
+        searches=bool(c.words),
         few_matches=few_matches and bool(c.words),
         client_ids=None if c.client_ids is None else bool(c.client_ids),
     )
