@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, create_engine
+from sqlalchemy import Engine
 
 from clientcrm.stores.sql import SQLStore
 from clientcrm.stores.sql.migrate import alembic_config, current_revision, head_revision, upgrade
@@ -18,19 +15,15 @@ from clientcrm.stores.sql.tables import include_name, metadata
 REVISIONS = [r.revision for r in ScriptDirectory.from_config(alembic_config()).walk_revisions()]
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-def empty_engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]:
-    """An engine on an empty database (on PostgreSQL, an empty schema of its own)."""
-    if request.param == "sqlite":
-        engine = create_engine(f"sqlite:///{tmp_path / 'crm.db'}")
-        yield engine
-        engine.dispose()
-    else:
-        store: SQLStore = request.getfixturevalue("postgres_store")
-        with store.engine.begin() as conn:
-            for table in ("alembic_version", *reversed(metadata.sorted_tables)):
-                conn.exec_driver_sql(f"DROP TABLE IF EXISTS {getattr(table, 'name', table)}")
-        yield store.engine
+@pytest.fixture
+def empty_engine(sql_store: SQLStore) -> Engine:
+    """The engine of a SQL store emptied of clientcrm's tables."""
+    with sql_store.engine.begin() as conn:
+        if conn.dialect.name == "sqlite":
+            conn.exec_driver_sql("DROP TABLE crm_client_search")
+        for table in ("alembic_version", *(t.name for t in reversed(metadata.sorted_tables))):
+            conn.exec_driver_sql(f"DROP TABLE {table}")
+    return sql_store.engine
 
 
 @pytest.mark.parametrize("revision", REVISIONS)

@@ -8,11 +8,8 @@ and read, on SQLite and on PostgreSQL.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
-import pytest
 from sqlalchemy import event
 
 from clientcrm import CRM, Actor, ClientQuery, Flag, SortKey, StatusPill, Workspace
@@ -30,16 +27,6 @@ def _names_workspace(statement: str) -> bool:
         pattern.search(statement)
         for pattern in (_INSERTS_WORKSPACE, _FILTERS_WORKSPACE, _SEARCH_INDEX_BY_KEY)
     )
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[SQLStore]:
-    if request.param == "sqlite":
-        store = SQLStore(f"sqlite:///{tmp_path / 'crm.db'}")
-        yield store
-        store.close()
-    else:
-        yield request.getfixturevalue("postgres_store")
 
 
 def _workload(crm: CRM) -> None:
@@ -75,7 +62,7 @@ def _workload(crm: CRM) -> None:
     crm.rebuild(owner)
 
 
-def test_every_statement_names_its_workspace(store: SQLStore) -> None:
+def test_every_statement_names_its_workspace(sql_store: SQLStore) -> None:
     """Each statement on clientcrm's tables filters by (or inserts) ``workspace_id``.
 
     SQLite's search index is addressed by search key, whose high bits are the workspace's:
@@ -85,11 +72,11 @@ def test_every_statement_names_its_workspace(store: SQLStore) -> None:
     def capture(conn: Any, cursor: Any, statement: str, *rest: Any) -> None:
         seen.append(statement)
 
-    event.listen(store.engine, "before_cursor_execute", capture)
+    event.listen(sql_store.engine, "before_cursor_execute", capture)
     try:
-        _workload(CRM(store))
+        _workload(CRM(sql_store))
     finally:
-        event.remove(store.engine, "before_cursor_execute", capture)
+        event.remove(sql_store.engine, "before_cursor_execute", capture)
     data = [s for s in seen if not _CONTROL.match(s) and "crm_" in s]
     assert len(data) > 40
     assert [s for s in data if not _names_workspace(s)] == []

@@ -8,7 +8,8 @@ between, and running the operation again gives the after-state.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -23,7 +24,7 @@ from clientcrm.testing.clock import FrozenClock
 from clientcrm.testing.conformance.base import StoreFixtures, event
 from clientcrm.testing.faults import FaultyStore, InjectedFaultError
 
-__all__ = ["FaultContract"]
+__all__ = ["OPERATIONS", "FaultContract", "check_every_fault", "prepare", "snapshot"]
 
 T0 = datetime(2026, 2, 2, 9, tzinfo=UTC)
 
@@ -100,6 +101,49 @@ def snapshot(crm: CRM, owner: Actor) -> list[tuple[Any, ...]]:
     return sorted(state)
 
 
+Injector = Callable[[int], AbstractContextManager[CRM]]
+"""Gives a `CRM` whose ``n``-th store call, or statement, fails (never, for 0)."""
+
+
+def check_every_fault(
+    plain: CRM,
+    operation: str,
+    inject: Injector,
+    calls: Callable[[], int],
+    *,
+    check: Callable[[], None] = lambda: None,
+) -> int:
+    """Run ``operation`` once to count its calls, then once per call with that call failing.
+
+    After each fault the workspace must be as before or as after, ``check`` must pass, and
+    running the operation again (on ``plain``) must reach the after-state. Returns the number
+    of faults injected.
+    """
+    act = OPERATIONS[operation]
+
+    def workspace(name: str) -> tuple[Actor, dict[str, str]]:
+        owner = Actor.owner(name)
+        plain.save_workspace(Workspace(name, name, phone_region="GB"), owner)
+        return owner, prepare(plain, owner)
+
+    owner, ids = workspace("faults-reference")
+    with inject(0) as counting:
+        act(counting, owner, ids)
+    total = calls()
+    after = snapshot(plain, owner)
+    for fail_at in range(1, total + 1):
+        owner, ids = workspace(f"faults-{fail_at}")
+        before = snapshot(plain, owner)
+        with pytest.raises(InjectedFaultError), inject(fail_at) as faulty:
+            act(faulty, owner, ids)
+        assert snapshot(plain, owner) in (before, after), f"fault at call {fail_at}"
+        check()
+        act(plain, owner, ids)
+        assert snapshot(plain, owner) == after, f"retry after the fault at call {fail_at}"
+    assert total >= 3
+    return total
+
+
 class FaultContract(StoreFixtures):
     """Faults at every call of an operation leave nothing half done."""
 
@@ -112,26 +156,13 @@ class FaultContract(StoreFixtures):
         request: pytest.FixtureRequest,
     ) -> None:
         """Before-state or after-state after each fault; the retry reaches the after-state."""
-        act = OPERATIONS[operation]
+        injected: list[FaultyStore] = []
+
+        @contextmanager
+        def inject(fail_at: int) -> Iterator[CRM]:
+            injected.append(FaultyStore(store, fail_at))
+            yield CRM(injected[-1], clock=clock)
+
         plain = CRM(store, clock=clock)
-
-        def workspace(name: str) -> tuple[Actor, dict[str, str]]:
-            owner = Actor.owner(name)
-            plain.save_workspace(Workspace(name, name, phone_region="GB"), owner)
-            return owner, prepare(plain, owner)
-
-        owner, ids = workspace("faults-reference")
-        counter = FaultyStore(store)
-        act(CRM(counter, clock=clock), owner, ids)
-        after = snapshot(plain, owner)
-        for fail_at in range(1, counter.calls + 1):
-            owner, ids = workspace(f"faults-{fail_at}")
-            before = snapshot(plain, owner)
-            faulty = FaultyStore(store, fail_at)
-            with pytest.raises(InjectedFaultError):
-                act(CRM(faulty, clock=clock), owner, ids)
-            assert snapshot(plain, owner) in (before, after), f"fault at call {fail_at}"
-            act(plain, owner, ids)
-            assert snapshot(plain, owner) == after, f"retry after the fault at call {fail_at}"
-        assert counter.calls >= 3
-        request.node.user_properties.append(("faults_injected", counter.calls))
+        total = check_every_fault(plain, operation, inject, lambda: injected[0].calls)
+        request.node.user_properties.append(("faults_injected", total))
