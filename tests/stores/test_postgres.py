@@ -101,7 +101,7 @@ def _plan(store: SQLStore, query: ClientQuery, workspace: str) -> str:
             workspace, criteria, dialect="postgresql", few_matches=False
         )
         compiled = statement.compile(dialect=conn.dialect)
-        values = compiled.construct_params(params | search)  # type: ignore[arg-type]
+        values = compiled.construct_params(params | search)
         rows = conn.exec_driver_sql(f"EXPLAIN {compiled}", values).scalars()
         return "\n".join(rows)
 
