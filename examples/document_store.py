@@ -1,0 +1,319 @@
+"""A third store, written only against clientcrm's ports: JSON documents over plain DB-API.
+
+Every record is one JSON document (clientcrm's own converter) in one table, keyed by kind,
+workspace and id; a second table makes emails unique per workspace. It uses the standard
+library's ``sqlite3`` and no SQLAlchemy, and it lists clients the way a store whose database
+cannot filter would: it reads the workspace's clients and applies `clientcrm.rules.query`.
+
+The conformance kit proves it (``tests/test_example_store.py``). Run this file to see it
+serve a `CRM`.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import tempfile
+from collections.abc import Collection, Iterator, Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+from types import TracebackType
+from typing import Any, Self, TypeVar
+
+from attrs import evolve
+
+from clientcrm import CRM, Actor, BookingEvent, Money, Workspace
+from clientcrm.errors import DuplicateClientError, NotFoundError, StorageError
+from clientcrm.models.booking import Booking
+from clientcrm.models.client import Client
+from clientcrm.models.note import Note
+from clientcrm.rules.query import ClientCriteria, matches, sort_value
+from clientcrm.serialization import converter
+
+T = TypeVar("T")
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS documents (
+    kind TEXT NOT NULL, workspace_id TEXT NOT NULL, key TEXT NOT NULL,
+    owner TEXT, body TEXT NOT NULL,
+    PRIMARY KEY (kind, workspace_id, key));
+CREATE INDEX IF NOT EXISTS documents_by_owner ON documents (kind, workspace_id, owner);
+CREATE TABLE IF NOT EXISTS emails (
+    workspace_id TEXT NOT NULL, email TEXT NOT NULL, client_id TEXT NOT NULL,
+    PRIMARY KEY (workspace_id, email));
+"""
+
+
+class _Documents:
+    """Reading and writing documents of one kind."""
+
+    def __init__(self, db: sqlite3.Connection, kind: str, model: type[T]) -> None:
+        self._db, self._kind, self._model = db, kind, model
+
+    def load(self, workspace_id: str, key: str) -> Any | None:
+        row = self._db.execute(
+            "SELECT body FROM documents WHERE kind = ? AND workspace_id = ? AND key = ?",
+            (self._kind, workspace_id, key),
+        ).fetchone()
+        return None if row is None else converter.structure(json.loads(row[0]), self._model)
+
+    def where(self, workspace_id: str, owner: str | None = None) -> list[Any]:
+        """The workspace's documents of this kind (only ``owner``'s, if given), by key."""
+        if owner is None:
+            rows = self._db.execute(
+                "SELECT body FROM documents WHERE kind = ? AND workspace_id = ? ORDER BY key",
+                (self._kind, workspace_id),
+            )
+        else:
+            rows = self._db.execute(
+                "SELECT body FROM documents WHERE kind = ? AND workspace_id = ? AND owner = ?"
+                " ORDER BY key",
+                (self._kind, workspace_id, owner),
+            )
+        return [converter.structure(json.loads(body), self._model) for (body,) in rows]
+
+    def store(
+        self,
+        workspace_id: str,
+        key: str,
+        value: object,
+        owner: str | None = None,
+        *,
+        new: bool = False,
+    ) -> None:
+        verb = "INSERT" if new else "INSERT OR REPLACE"
+        body = json.dumps(converter.unstructure(value))
+        self._db.execute(
+            f"{verb} INTO documents VALUES (?, ?, ?, ?, ?)",
+            (self._kind, workspace_id, key, owner, body),
+        )
+
+    def remove(self, workspace_id: str, key: str) -> bool:
+        gone = self._db.execute(
+            "DELETE FROM documents WHERE kind = ? AND workspace_id = ? AND key = ?",
+            (self._kind, workspace_id, key),
+        )
+        return gone.rowcount > 0
+
+
+class _Workspaces:
+    def __init__(self, db: sqlite3.Connection) -> None:
+        self._docs = _Documents(db, "workspace", Workspace)
+
+    def get(self, workspace_id: str) -> Workspace:
+        found: Workspace | None = self._docs.load(workspace_id, workspace_id)
+        if found is None:
+            raise NotFoundError("workspace", workspace_id)
+        return found
+
+    def save(self, workspace: Workspace) -> None:
+        self._docs.store(workspace.id, workspace.id, workspace)
+
+
+class _Clients:
+    def __init__(self, db: sqlite3.Connection) -> None:
+        self._db = db
+        self._docs = _Documents(db, "client", Client)
+
+    def get(self, workspace_id: str, client_id: str) -> Client:
+        found: Client | None = self._docs.load(workspace_id, client_id)
+        if found is None:
+            raise NotFoundError("client", client_id)
+        return found
+
+    def find_by_emails(self, workspace_id: str, emails: Collection[str]) -> dict[str, Client]:
+        found = {}
+        for email in emails:
+            row = self._db.execute(
+                "SELECT client_id FROM emails WHERE workspace_id = ? AND email = ?",
+                (workspace_id, email),
+            ).fetchone()
+            if row is not None:
+                found[email] = self.get(workspace_id, row[0])
+        return found
+
+    def add(self, clients: Sequence[Client]) -> None:
+        for client in clients:
+            self._claim(client, {client.email, *client.aliases})
+            self._docs.store(client.workspace_id, client.id, client, new=True)
+
+    def _claim(self, client: Client, emails: set[str]) -> None:
+        for email in sorted(emails):
+            holder = self.find_by_emails(client.workspace_id, [email]).get(email)
+            if holder is not None and holder.id != client.id:
+                raise DuplicateClientError(email, holder.id)
+            self._db.execute(
+                "INSERT OR REPLACE INTO emails VALUES (?, ?, ?)",
+                (client.workspace_id, email, client.id),
+            )
+
+    def update(self, client: Client) -> None:
+        old = self.get(client.workspace_id, client.id)
+        self._claim(client, {client.email, *client.aliases})
+        for email in {old.email, *old.aliases} - {client.email, *client.aliases}:
+            self._db.execute(
+                "DELETE FROM emails WHERE workspace_id = ? AND email = ?",
+                (client.workspace_id, email),
+            )
+        self._docs.store(client.workspace_id, client.id, client)
+
+    def update_figures(self, clients: Sequence[Client]) -> None:
+        for client in clients:
+            old = self.get(client.workspace_id, client.id)
+            new = evolve(old, created_at=client.created_at, figures=client.figures)
+            self._docs.store(client.workspace_id, client.id, new)
+
+    def count(self, workspace_id: str) -> int:
+        return len(self._docs.where(workspace_id))
+
+    def list(self, workspace_id: str, criteria: ClientCriteria) -> list[Client]:
+        def key(client: Client) -> tuple[object, str]:
+            return (sort_value(client, criteria.sort), client.id)
+
+        found = [c for c in self._docs.where(workspace_id) if matches(c, criteria)]
+        found.sort(key=key, reverse=criteria.descending)
+        if criteria.after is not None:
+            mark = (criteria.after.value, criteria.after.client_id)
+            found = [c for c in found if (key(c) < mark if criteria.descending else key(c) > mark)]
+        return found[: criteria.limit]
+
+    def iter_workspace(self, workspace_id: str) -> Iterator[Client]:
+        yield from self._docs.where(workspace_id)
+
+
+class _Bookings:
+    def __init__(self, db: sqlite3.Connection) -> None:
+        self._docs = _Documents(db, "booking", Booking)
+
+    def get_many(self, workspace_id: str, booking_ids: Collection[str]) -> dict[str, Booking]:
+        loaded = {b: self._docs.load(workspace_id, b) for b in booking_ids}
+        return {b: booking for b, booking in loaded.items() if booking is not None}
+
+    def add_many(self, bookings: Sequence[Booking]) -> None:
+        for b in bookings:
+            self._docs.store(b.workspace_id, b.id, b, b.client_id, new=True)
+
+    def save_many(self, bookings: Sequence[Booking]) -> None:
+        for b in bookings:
+            self._docs.store(b.workspace_id, b.id, b, b.client_id)
+
+    def for_clients(
+        self, workspace_id: str, client_ids: Collection[str]
+    ) -> dict[str, list[Booking]]:
+        found: dict[str, list[Booking]] = {}
+        for client_id in client_ids:
+            history = self._docs.where(workspace_id, client_id)
+            if history:
+                found[client_id] = sorted(history, key=lambda b: (b.starts_at, b.id))
+        return found
+
+
+class _Notes:
+    def __init__(self, db: sqlite3.Connection) -> None:
+        self._docs = _Documents(db, "note", Note)
+
+    def get(self, workspace_id: str, note_id: str) -> Note:
+        found: Note | None = self._docs.load(workspace_id, note_id)
+        if found is None:
+            raise NotFoundError("note", note_id)
+        return found
+
+    def add(self, note: Note) -> None:
+        self._docs.store(note.workspace_id, note.id, note, note.client_id, new=True)
+
+    def update(self, note: Note) -> None:
+        self.get(note.workspace_id, note.id)
+        self._docs.store(note.workspace_id, note.id, note, note.client_id)
+
+    def delete(self, workspace_id: str, note_id: str) -> None:
+        if not self._docs.remove(workspace_id, note_id):
+            raise NotFoundError("note", note_id)
+
+    def for_client(self, workspace_id: str, client_id: str) -> list[Note]:
+        notes = self._docs.where(workspace_id, client_id)
+        notes.sort(key=lambda n: n.id, reverse=True)
+        notes.sort(key=lambda n: n.created_at, reverse=True)
+        notes.sort(key=lambda n: not n.pinned)
+        return notes
+
+
+class _UnitOfWork:
+    def __init__(self, path: Path) -> None:
+        self._path = path
+
+    def __enter__(self) -> Self:
+        try:
+            self._db = sqlite3.connect(self._path, isolation_level=None, timeout=5)
+            self._db.execute("BEGIN IMMEDIATE")  # one writer at a time: simple and safe
+        except sqlite3.Error as error:
+            raise StorageError(f"cannot open {self._path}: {error}") from error
+        self.workspaces = _Workspaces(self._db)
+        self.clients = _Clients(self._db)
+        self.bookings = _Bookings(self._db)
+        self.notes = _Notes(self._db)
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        if self._db.in_transaction:
+            self._db.rollback()
+        self._db.close()
+        if isinstance(exc, sqlite3.Error):
+            raise StorageError(f"the database refused the work: {exc}") from exc
+
+    def commit(self) -> None:
+        self._db.commit()
+        self._db.execute("BEGIN IMMEDIATE")
+
+    def rollback(self) -> None:
+        self._db.rollback()
+        self._db.execute("BEGIN IMMEDIATE")
+
+
+class DocumentStore:
+    """clientcrm's records as JSON documents in a SQLite file, through plain DB-API."""
+
+    def __init__(self, path: Path) -> None:
+        self._path = path
+        with sqlite3.connect(path) as db:
+            db.executescript(SCHEMA)
+            db.execute("PRAGMA journal_mode=WAL")
+
+    def unit_of_work(self) -> _UnitOfWork:
+        """A unit of work: one transaction on its own connection."""
+        return _UnitOfWork(self._path)
+
+    def close(self) -> None:
+        """Nothing to release: each unit of work closes its connection."""
+
+
+def main() -> None:
+    """Serve a `CRM` from a document store: one paid class, and the client's spend."""
+    start = datetime(2026, 3, 2, 18, tzinfo=UTC)
+    with tempfile.TemporaryDirectory() as folder:
+        crm = CRM(DocumentStore(Path(folder) / "documents.db"))
+        owner = Actor.owner("lotus")
+        crm.save_workspace(Workspace("lotus", "Lotus Yoga"), owner)
+        for kind, amount in (("completed", None), ("paid", Money("18.00", "EUR"))):
+            crm.record(
+                BookingEvent(
+                    kind,
+                    f"bk-1-{kind}",
+                    "bk-1",
+                    start,
+                    "ana@example.com",
+                    "Yin",
+                    start,
+                    amount=amount,
+                ),
+                owner,
+            )
+        print(crm.find_client("ana@example.com", owner).figures.spend)
+
+
+if __name__ == "__main__":
+    main()
