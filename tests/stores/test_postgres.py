@@ -27,7 +27,7 @@ from clientcrm.stores.sql import SQLStore
 from clientcrm.stores.sql.queries import list_clients
 from clientcrm.stores.sql.search import search_params
 from clientcrm.stores.sql.tables import POSTGRES_SEARCH_INDEX, include_name, metadata
-from clientcrm.testing.conformance import AllContracts
+from clientcrm.testing.conformance import AllContracts, event
 from clientcrm.testing.generators import FIRST, LAST
 from clientcrm.testing.strategies import names_and_searches
 
@@ -145,3 +145,24 @@ def test_list_and_search_read_indexes_not_the_whole_table(postgres_store: SQLSto
     assert "ix_crm_clients_workspace_id_last_activity_at_client_id" in active, active
     assert "Seq Scan on crm_clients" not in search, search
     assert POSTGRES_SEARCH_INDEX in search, search
+
+
+def test_a_bulk_import_refreshes_the_planner_statistics(postgres_store: SQLStore) -> None:
+    """After a unit of work that grew a table well past what the planner believed (here:
+    from never analysed), the table has been analysed, so later batches plan for its size."""
+    crm = CRM(postgres_store)
+    owner = Actor.owner("bulk")
+    crm.save_workspace(Workspace("bulk", "Bulk"), owner)
+    batch = [
+        event("completed", f"b{n}", email=f"p{n // 10}@example.com", at=NOW + timedelta(hours=n))
+        for n in range(2000)
+    ]
+    crm.record_many(batch, owner)
+    with postgres_store.engine.connect() as conn:
+        believed = dict(
+            conn.exec_driver_sql(
+                "SELECT relname, reltuples FROM pg_class "
+                "WHERE oid IN (to_regclass('crm_bookings'), to_regclass('crm_clients'))"
+            ).all()
+        )
+    assert believed == {"crm_bookings": 2000, "crm_clients": 200}

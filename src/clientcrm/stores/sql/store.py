@@ -8,7 +8,7 @@ from itertools import islice
 from types import TracebackType
 from typing import Any, Self
 
-from sqlalchemy import Connection, Engine, Table, create_engine, delete, event, insert
+from sqlalchemy import Connection, Engine, Table, create_engine, delete, event, insert, text
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
 from clientcrm.errors import ConflictError, DuplicateClientError, NotFoundError, StorageError
@@ -79,6 +79,7 @@ class _Workspaces:
 class _Clients:
     def __init__(self, conn: Connection) -> None:
         self._conn = conn
+        self.added = 0
 
     def get(self, workspace_id: str, client_id: str) -> Client:
         params = {"ws": workspace_id, "client_id": client_id}
@@ -104,6 +105,7 @@ class _Clients:
     def add(self, new: Sequence[Client]) -> None:
         if not new:
             return
+        self.added += len(new)
         values = [rows.client_row(c) for c in new]
         for workspace_id, row_group in _by_workspace(values).items():
             params = {"ws": workspace_id, "count": len(row_group)}
@@ -201,6 +203,7 @@ class _Clients:
 class _Bookings:
     def __init__(self, conn: Connection) -> None:
         self._conn = conn
+        self.added = 0
 
     def get_many(self, workspace_id: str, booking_ids: Collection[str]) -> dict[str, Booking]:
         found = {}
@@ -232,6 +235,7 @@ class _Bookings:
     def add_many(self, new: Sequence[Booking]) -> None:
         # A plain insert, not the upsert: besides failing loudly on a booking a concurrent
         # writer added, SQLite runs it at half the upsert's cost on this table.
+        self.added += len(new)
         values = [rows.booking_values(b) for b in new]
         copy_or_insert(self._conn, sql.INSERT_BOOKINGS, rows.BOOKING_COLUMNS, values)
 
@@ -340,10 +344,49 @@ class _UnitOfWork:
             self._conn.commit()
         except SQLAlchemyError as error:
             raise _storage_error("the database refused the commit", error) from error
+        if self._engine.dialect.name == "postgresql":
+            grown = {"crm_clients": self.clients.added, "crm_bookings": self.bookings.added}
+            self.clients.added = self.bookings.added = 0
+            _refresh_statistics(self._engine, grown)
 
     def rollback(self) -> None:
         assert self._conn is not None, "rollback outside the unit of work"
         self._conn.rollback()
+
+
+_STALE_BELOW = 100  # rows: below this a table is small enough for any plan
+
+
+def _refresh_statistics(engine: Engine, added: dict[str, int]) -> None:
+    """Analyse the tables a unit of work added to, once they hold twice what PostgreSQL's
+    planner believes.
+
+    The planner's statistics are refreshed by autovacuum only now and then. An import into a
+    new or small table would meanwhile run with plans made for an almost empty one (its
+    foreign-key checks among them), many times slower. Analysing at each doubling costs a
+    handful of ``ANALYZE`` runs over a whole import.
+    """
+    grown = [table for table, count in added.items() if count]
+    if not grown:
+        return
+    try:
+        with engine.connect() as conn:
+            conn.execution_options(isolation_level="AUTOCOMMIT")
+            for table in grown:
+                believed, counted = conn.execute(_PLANNER_BELIEF, {"table": table}).one()
+                believed = max(believed, 0)  # -1: never analysed
+                live = max(counted, believed + added[table])  # the count may lag a commit
+                if live >= _STALE_BELOW and live > 2 * believed:
+                    conn.exec_driver_sql(f"ANALYZE {table}")
+    except SQLAlchemyError:
+        return  # statistics are a hint; autovacuum refreshes them in time anyway
+
+
+_PLANNER_BELIEF = text(
+    "SELECT c.reltuples, s.n_live_tup FROM pg_class c "
+    "JOIN pg_stat_user_tables s ON s.relid = c.oid WHERE c.oid = to_regclass(:table)"
+)
+"""What the planner believes a table holds, and what the table holds (PostgreSQL)."""
 
 
 _CONFLICT_STATES = frozenset({"40001", "40P01", "23505"})
