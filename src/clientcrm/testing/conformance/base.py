@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import itertools
 from datetime import UTC, datetime, timedelta
-from typing import ClassVar
 
 import pytest
 
@@ -52,11 +51,9 @@ def event(
 class StoreFixtures:
     """The fixtures of the conformance kit.
 
-    Override ``store`` (a fresh, empty store per test) in your test class. Capability flags
-    say what the store can do; a contract that needs one it lacks skips, naming it.
+    Override ``store`` (a fresh, empty store per test) in your test class; every other
+    fixture is built on it.
     """
-
-    supports_concurrent_writers: ClassVar[bool] = True
 
     @pytest.fixture
     def store(self) -> Store:
