@@ -15,6 +15,7 @@ CORE = [
     "clientcrm.ports",
     "clientcrm.service",
     "clientcrm.serialization",
+    "clientcrm.matching",
 ]
 FORBIDDEN = ["sqlalchemy", "alembic", "click", "rich", "pytest", "hypothesis", "clientcrm.stores"]
 
@@ -36,6 +37,7 @@ def test_core_imports_nothing_outside_the_core(module: str) -> None:
 LAYERS = {
     "models": ("clientcrm.rules", "clientcrm.ports", "clientcrm.service", "clientcrm.stores"),
     "rules": ("clientcrm.ports", "clientcrm.service", "clientcrm.stores"),
+    "matching": ("clientcrm.ports", "clientcrm.service", "clientcrm.stores", "clientcrm.testing"),
     "service": ("clientcrm.stores", "clientcrm.cli", "clientcrm.testing"),
 }
 

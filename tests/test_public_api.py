@@ -11,11 +11,16 @@ PUBLIC = {
     "clientcrm": {
         "CRM", "Actor", "BlockedClientError", "Booking", "BookingEvent", "BookingEventKind",
         "BookingStatus", "CRMError", "Client", "ClientDetail", "ClientFigures", "ClientPage",
-        "ClientQuery", "ConflictError", "DuplicateClientError", "Flag", "Money", "Note",
+        "ClientQuery", "ConflictError", "DuplicateClientError", "Flag", "MatchMode", "MatchPolicy",
+        "Money", "Note",
         "NotePolicy", "NoteVisibility", "NotFoundError", "PaymentStatus", "Permission",
         "PermissionDeniedError", "PlanLimitError", "Policies", "RebuildReport",
         "RecordSummary", "Role", "SortKey", "Source", "StatusPill", "StatusPolicy",
         "StorageError", "ValidationError", "Workspace", "__version__",
+    },
+    "clientcrm.matching": {
+        "Compare", "Evidence", "MatchLevel", "MatchResult", "MatchWeights", "Reason", "Record",
+        "score", "score_against",
     },
     "clientcrm.stores.sql": {"SQLStore"},
     "clientcrm.stores.memory": {"MemoryStore"},

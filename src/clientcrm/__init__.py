@@ -45,7 +45,7 @@ from clientcrm.models import (
     StatusPill,
     Workspace,
 )
-from clientcrm.policies import NotePolicy, Policies, StatusPolicy
+from clientcrm.policies import MatchMode, MatchPolicy, NotePolicy, Policies, StatusPolicy
 from clientcrm.service import CRM, ClientDetail, RebuildReport, RecordSummary
 
 try:
@@ -70,6 +70,8 @@ __all__ = [
     "ConflictError",
     "DuplicateClientError",
     "Flag",
+    "MatchMode",
+    "MatchPolicy",
     "Money",
     "NotFoundError",
     "Note",

@@ -8,7 +8,7 @@ import attrs
 
 from clientcrm.errors import ValidationError
 
-__all__ = ["NotePolicy", "NoteVisibility", "Policies", "StatusPolicy"]
+__all__ = ["MatchMode", "MatchPolicy", "NotePolicy", "NoteVisibility", "Policies", "StatusPolicy"]
 
 
 def _positive(_: object, attribute: attrs.Attribute[int], value: int) -> None:
@@ -60,9 +60,37 @@ class NotePolicy:
     owner_can_delete: bool = False
 
 
+class MatchMode(enum.StrEnum):
+    """How bookings from unknown emails find their client (SPEC section 8)."""
+
+    SMART = "smart"
+    """Score against the workspace: link exact matches, queue partial ones for review."""
+    EMAIL_ONLY = "email_only"
+    """Never link and never suggest: an unknown email is a new client (seed 000)."""
+
+
+def _fraction(_: object, attribute: attrs.Attribute[float], value: float) -> None:
+    if not 0 < value < 1:
+        raise ValidationError(attribute.name, "must be between 0 and 1, exclusive")
+
+
+@attrs.frozen
+class MatchPolicy:
+    """Smart client detection (SPEC section 8).
+
+    Attributes:
+        mode: smart, or email only.
+        partial_threshold: the lowest score of a partial match; below it, a new client.
+    """
+
+    mode: MatchMode = MatchMode.SMART
+    partial_threshold: float = attrs.field(default=0.75, validator=_fraction)
+
+
 @attrs.frozen
 class Policies:
     """Every policy of one workspace."""
 
     status: StatusPolicy = attrs.Factory(StatusPolicy)
     notes: NotePolicy = attrs.Factory(NotePolicy)
+    matching: MatchPolicy = attrs.Factory(MatchPolicy)

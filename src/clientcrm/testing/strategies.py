@@ -7,10 +7,11 @@ from decimal import Decimal
 
 from hypothesis import strategies as st
 
+from clientcrm.matching.records import Record
 from clientcrm.models.events import BookingEvent, BookingEventKind
 from clientcrm.models.money import Money
 
-__all__ = ["EPOCH", "booking_histories", "money", "names_and_searches"]
+__all__ = ["EPOCH", "booking_histories", "match_records", "money", "names_and_searches"]
 
 EPOCH = datetime(2025, 1, 1, tzinfo=UTC)
 """The start of generated time; histories span the year after it."""
@@ -86,3 +87,38 @@ def names_and_searches(draw: st.DrawFn) -> tuple[list[str], list[str]]:
         searches.append(" ".join(p.upper() if draw(st.booleans()) else p for p in prefixes))
     searches += draw(st.lists(_names, max_size=2))
     return names, searches
+
+
+_GIVEN = ("Kate", "Katherine", "Kathy", "John", "Jon", "Mary", "Mark", "Bob", "Robert", "Zoë", "K.")
+_SURNAMES = ("Smith", "Smyth", "Müller", "Muller", "O'Brien", "García")
+_LOCALS = ("kate.smith", "katesmith", "kate", "ks", "john.smith")
+_DOMAINS = ("gmail.com", "googlemail.com", "outlook.com", "acme.com")
+_PHONES = ("+447700900123", "07700 900123", "+447700900124", "+34600123456")
+
+
+@st.composite
+def match_records(draw: st.DrawFn, *, record_id: str = "r") -> Record:
+    """Records for the matcher: mostly alike names and contact details, so that every rule
+    fires, and now and then arbitrary text in any field."""
+    name = draw(
+        st.one_of(
+            st.builds(lambda f, s: f"{f} {s}", st.sampled_from(_GIVEN), st.sampled_from(_SURNAMES)),
+            st.sampled_from(_GIVEN),
+            st.none(),
+            st.text(max_size=20),
+        )
+    )
+    email = draw(
+        st.one_of(
+            st.builds(
+                lambda local, tag, domain: f"{local}{tag}@{domain}",
+                st.sampled_from(_LOCALS),
+                st.sampled_from(("", "+yoga")),
+                st.sampled_from(_DOMAINS),
+            ),
+            st.none(),
+            st.text(max_size=20),
+        )
+    )
+    phone = draw(st.one_of(st.sampled_from(_PHONES), st.none(), st.text(max_size=16)))
+    return Record(record_id, name, email, phone)

@@ -1,0 +1,250 @@
+"""What a pair of records agrees and disagrees on, computed for many pairs at once.
+
+Profiles become columns of integer codes (one vocabulary per kind of value, ``-1`` where a
+value is missing), so equality over millions of pairs is one array comparison. Comparisons
+that need the text (nicknames, typos, near phones, fuzzy columns) run once per distinct pair
+of values, not once per pair of records: most pairs share their names with many others.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Callable, Sequence
+from typing import TypeVar
+
+import attrs
+import numpy as np
+import numpy.typing as npt
+
+from clientcrm.matching.contacts import phones_near
+from clientcrm.matching.names import UNKNOWN, first_name_similarity, surname_similarity
+from clientcrm.matching.records import Agreement, Evidence, Profile
+
+__all__ = ["Columns", "EmailAgreement", "PairFeatures", "PhoneAgreement"]
+
+Codes = npt.NDArray[np.int64]
+Floats = npt.NDArray[np.float64]
+Flags = npt.NDArray[np.bool_]
+T = TypeVar("T")
+
+MISSING = -1
+DISTINCTIVE_LOCAL = 6
+"""Local parts this long or longer (``katesmith``) point at a person; ``info`` does not."""
+
+
+class EmailAgreement(enum.IntEnum):
+    """How two emails relate, strongest last."""
+
+    NONE = 0
+    SAME_DOMAIN = 1
+    """The same company domain (never a free-mail one)."""
+    SAME_SHORT_LOCAL = 2
+    SAME_LOCAL = 3
+    """The same distinctive local part at different providers."""
+    PROVIDER = 4
+    """One mailbox by the provider's rules (Gmail dots, ``+tags``), written differently."""
+    EXACT = 5
+
+
+class PhoneAgreement(enum.IntEnum):
+    """How two phones relate."""
+
+    MISSING = 0
+    DIFFERENT = 1
+    NEAR = 2
+    EXACT = 3
+
+
+class _Vocabulary:
+    """Distinct values and their codes."""
+
+    def __init__(self) -> None:
+        self.codes: dict[str, int] = {}
+        self.values: list[str] = []
+
+    def code(self, value: str | None) -> int:
+        if value is None:
+            return MISSING
+        code = self.codes.get(value)
+        if code is None:
+            code = self.codes[value] = len(self.values)
+            self.values.append(value)
+        return code
+
+    def column(self, values: Sequence[str | None]) -> Codes:
+        return np.fromiter(map(self.code, values), dtype=np.int64, count=len(values))
+
+
+@attrs.frozen
+class Columns:
+    """Profiles as columns of codes, in the order given."""
+
+    ids: tuple[str, ...]
+    name_key: Codes
+    first: Codes
+    last: Codes
+    suffix: Codes
+    email: Codes
+    canonical: Codes
+    local_key: Codes
+    local_length: npt.NDArray[np.int64]
+    domain: Codes
+    free: Flags
+    phone: Codes
+    extra: tuple[Codes, ...]
+    names: list[str]
+    phones: list[str]
+    extra_values: tuple[list[str], ...]
+
+    @classmethod
+    def of(cls, profiles: Sequence[Profile], evidence: Sequence[Evidence] = ()) -> Columns:
+        """Columns of ``profiles``, which were normalised with ``evidence``."""
+        names, words, emails, phones = (_Vocabulary() for _ in range(4))
+        locals_, domains = _Vocabulary(), _Vocabulary()
+        extras = [_Vocabulary() for _ in evidence]
+        mails = [p.email for p in profiles]
+        return cls(
+            ids=tuple(p.id for p in profiles),
+            name_key=names.column([p.name.key or None for p in profiles]),
+            first=words.column([p.name.first for p in profiles]),
+            last=words.column([p.name.last for p in profiles]),
+            suffix=names.column([p.name.suffix for p in profiles]),
+            email=emails.column([m.address if m else None for m in mails]),
+            canonical=emails.column([m.canonical if m else None for m in mails]),
+            local_key=locals_.column([m.local_key if m else None for m in mails]),
+            local_length=np.array([len(m.local_key) if m else 0 for m in mails], dtype=np.int64),
+            domain=domains.column([m.domain if m else None for m in mails]),
+            free=np.array([m.free if m else True for m in mails], dtype=np.bool_),
+            phone=phones.column([p.phone for p in profiles]),
+            extra=tuple(v.column([p.extra[k] for p in profiles]) for k, v in enumerate(extras)),
+            names=words.values,
+            phones=phones.values,
+            extra_values=tuple(v.values for v in extras),
+        )
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+
+def _each_distinct(
+    left: Codes, right: Codes, values: list[str], compare: Callable[[str, str], T], missing: T
+) -> list[T] | npt.NDArray[np.generic]:
+    """``compare`` of the values under each pair of codes, once per distinct pair."""
+    both = (left != MISSING) & (right != MISSING)
+    width = max(len(values), 1)
+    keys = left[both] * width + right[both]
+    distinct, inverse = np.unique(keys, return_inverse=True)
+    results = np.array([compare(values[k // width], values[k % width]) for k in distinct.tolist()])
+    out = np.full(len(left), missing, dtype=results.dtype if len(results) else object)
+    if len(results):
+        out[both] = results[inverse]
+    return out
+
+
+def _similarity(
+    left: Codes, right: Codes, names: list[str], compare: Callable[[str, str], float]
+) -> Floats:
+    return np.asarray(_each_distinct(left, right, names, compare, UNKNOWN), dtype=np.float64)
+
+
+@attrs.frozen
+class PairFeatures:
+    """What each pair ``(left[k], right[k])`` agrees on.
+
+    Attributes:
+        same_name: the same words in any order, the same suffix.
+        first: how alike the given names are, in the better of the two alignments.
+        last: how alike the surnames are, in that alignment.
+        swapped: whether the better alignment swaps given name and surname.
+        suffix_conflict: one name is "Jr", "Sr", "II", ... and the other is not the same.
+        email: how the emails relate.
+        phone: how the phones relate.
+        extra: for each evidence column, an `Agreement` code.
+    """
+
+    same_name: Flags
+    first: Floats
+    last: Floats
+    swapped: Flags
+    suffix_conflict: Flags
+    first_missing: Flags
+    email: npt.NDArray[np.int8]
+    phone: npt.NDArray[np.int8]
+    extra: tuple[npt.NDArray[np.int8], ...]
+
+    @classmethod
+    def compute(
+        cls, columns: Columns, left: Codes, right: Codes, evidence: Sequence[Evidence] = ()
+    ) -> PairFeatures:
+        """Compare the records at positions ``left[k]`` and ``right[k]`` for every ``k``."""
+        c = columns
+        first, last, swapped = _names(c, left, right)
+        return cls(
+            same_name=(c.name_key[left] == c.name_key[right]) & (c.name_key[left] != MISSING),
+            first=first,
+            last=last,
+            swapped=swapped,
+            suffix_conflict=c.suffix[left] != c.suffix[right],
+            first_missing=(c.first[left] == MISSING) | (c.first[right] == MISSING),
+            email=_emails(c, left, right),
+            phone=_phones(c, left, right),
+            extra=tuple(
+                _agreements(c.extra[k][left], c.extra[k][right], c.extra_values[k], e)
+                for k, e in enumerate(evidence)
+            ),
+        )
+
+
+def _names(c: Columns, left: Codes, right: Codes) -> tuple[Floats, Floats, Flags]:
+    """Given names and surnames compared as written, and crosswise (``Smith Kate``).
+
+    Crosswise, the better-matching pair plays the given name, so that the comparison of
+    ``a`` with ``b`` is the comparison of ``b`` with ``a``.
+    """
+    first = _similarity(c.first[left], c.first[right], c.names, first_name_similarity)
+    last = _similarity(c.last[left], c.last[right], c.names, surname_similarity)
+    both_full = (c.last[left] != MISSING) & (c.last[right] != MISSING)
+    one = _similarity(c.first[left], c.last[right], c.names, first_name_similarity)
+    other = _similarity(c.last[left], c.first[right], c.names, first_name_similarity)
+    first_x, last_x = np.maximum(one, other), np.minimum(one, other)
+    swapped = both_full & (first_x + last_x > first + last)
+    return np.where(swapped, first_x, first), np.where(swapped, last_x, last), swapped
+
+
+def _emails(c: Columns, left: Codes, right: Codes) -> npt.NDArray[np.int8]:
+    present = (c.email[left] != MISSING) & (c.email[right] != MISSING)
+    same_local = present & (c.local_key[left] == c.local_key[right])
+    distinctive = c.local_length[left] >= DISTINCTIVE_LOCAL
+    return np.select(
+        [
+            present & (c.email[left] == c.email[right]),
+            present & (c.canonical[left] == c.canonical[right]),
+            same_local & distinctive,
+            same_local,
+            present & (c.domain[left] == c.domain[right]) & ~c.free[left],
+        ],
+        [
+            EmailAgreement.EXACT,
+            EmailAgreement.PROVIDER,
+            EmailAgreement.SAME_LOCAL,
+            EmailAgreement.SAME_SHORT_LOCAL,
+            EmailAgreement.SAME_DOMAIN,
+        ],
+        EmailAgreement.NONE,
+    ).astype(np.int8)
+
+
+def _phones(c: Columns, left: Codes, right: Codes) -> npt.NDArray[np.int8]:
+    a, b = c.phone[left], c.phone[right]
+    present = (a != MISSING) & (b != MISSING)
+    near = np.asarray(_each_distinct(a, b, c.phones, phones_near, False), dtype=np.bool_)
+    return np.select(
+        [present & (a == b), present & near, present],
+        [PhoneAgreement.EXACT, PhoneAgreement.NEAR, PhoneAgreement.DIFFERENT],
+        PhoneAgreement.MISSING,
+    ).astype(np.int8)
+
+
+def _agreements(a: Codes, b: Codes, values: list[str], evidence: Evidence) -> npt.NDArray[np.int8]:
+    out = _each_distinct(a, b, values, evidence.agreement, Agreement.MISSING)
+    return np.asarray(out, dtype=np.int8)

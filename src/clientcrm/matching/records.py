@@ -1,0 +1,159 @@
+"""What the matcher compares: records of people, and the extra evidence a file may carry."""
+
+from __future__ import annotations
+
+import enum
+import re
+from collections.abc import Mapping
+from datetime import date, datetime
+from typing import Any
+
+import attrs
+from rapidfuzz import fuzz
+from rapidfuzz.distance import OSA
+
+from clientcrm.matching.contacts import EmailParts, parse_email, parse_phone
+from clientcrm.matching.names import PersonName, fold_text, parse_name
+from clientcrm.models.client import Client
+
+__all__ = ["Agreement", "Compare", "Evidence", "Profile", "Record"]
+
+
+class Compare(enum.StrEnum):
+    """How an evidence column's values are compared."""
+
+    EXACT = "exact"
+    """Equal after folding case, accents and spaces (postcodes, ids)."""
+    FUZZY_TEXT = "fuzzy_text"
+    """Alike as text, word order aside (addresses, cities)."""
+    DATE = "date"
+    """Equal dates; a day and month swapped, or one digit slipped, count half."""
+
+
+class Agreement(enum.IntEnum):
+    """What one evidence column says about a pair."""
+
+    MISSING = 0
+    DISAGREE = 1
+    NEAR = 2
+    AGREE = 3
+
+
+_DEFAULT_WEIGHTS = {Compare.EXACT: 0.1, Compare.FUZZY_TEXT: 0.1, Compare.DATE: 0.3}
+_DEFAULT_PENALTIES = {Compare.EXACT: 0.0, Compare.FUZZY_TEXT: 0.0, Compare.DATE: 0.5}
+_SPACES = re.compile(r"\s+")
+_FUZZY_AGREE = 90.0
+
+
+@attrs.frozen
+class Evidence:
+    """An extra column that helps tell people apart (city, postcode, address, birth date).
+
+    Attributes:
+        column: the key of the value in each record's ``extra``.
+        compare: how values are compared.
+        weight: what agreement adds to the score (half of it for a near date).
+        penalty: what disagreement takes away (a different birth date: different people).
+    """
+
+    column: str
+    compare: Compare = Compare.EXACT
+    weight: float = attrs.field()
+    penalty: float = attrs.field()
+
+    @weight.default
+    def _weight(self) -> float:
+        return _DEFAULT_WEIGHTS[self.compare]
+
+    @penalty.default
+    def _penalty(self) -> float:
+        return _DEFAULT_PENALTIES[self.compare]
+
+    def normalise(self, value: Any) -> str | None:
+        """The value as compared: folded text, or an ISO date; ``None`` when missing."""
+        if value is None or value == "":
+            return None
+        if self.compare is Compare.DATE:
+            return _iso_date(value)
+        text = _SPACES.sub(" ", fold_text(str(value))).strip()
+        if self.compare is Compare.EXACT:
+            text = text.replace(" ", "")
+        return text or None
+
+    def agreement(self, a: str, b: str) -> Agreement:
+        """Compare two normalised values (both present)."""
+        if a == b:
+            return Agreement.AGREE
+        if self.compare is Compare.FUZZY_TEXT:
+            alike = fuzz.token_sort_ratio(a, b) >= _FUZZY_AGREE
+            return Agreement.AGREE if alike else Agreement.DISAGREE
+        if self.compare is Compare.DATE and _near_dates(a, b):
+            return Agreement.NEAR
+        return Agreement.DISAGREE
+
+
+def _iso_date(value: Any) -> str | None:
+    if isinstance(value, datetime):
+        return value.date().isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    try:
+        return date.fromisoformat(str(value).strip()).isoformat()
+    except ValueError:
+        return None
+
+
+def _near_dates(a: str, b: str) -> bool:
+    year_a, month_a, day_a = a.split("-")
+    year_b, month_b, day_b = b.split("-")
+    if year_a == year_b and (month_a, day_a) == (day_b, month_b):
+        return True
+    return OSA.distance(a, b) == 1
+
+
+@attrs.frozen
+class Record:
+    """A person to compare: a client, an incoming booking's contact details, a file's row.
+
+    Attributes:
+        id: how the caller knows the record (a client id, a row number).
+        name: the full name, in any order and form.
+        email: one email address.
+        phone: one phone number, in any format.
+        extra: further evidence by column name, compared as `Evidence` declares.
+    """
+
+    id: str
+    name: str | None = None
+    email: str | None = None
+    phone: str | None = None
+    extra: Mapping[str, Any] = attrs.field(factory=dict, hash=False)
+
+    @classmethod
+    def of_client(cls, client: Client, email: str | None = None) -> Record:
+        """The client as a record, under its primary email or the given alias."""
+        return cls(client.id, client.name, email or client.email, client.phone)
+
+
+@attrs.frozen
+class Profile:
+    """A record normalised once for every comparison it takes part in."""
+
+    id: str
+    name: PersonName
+    email: EmailParts | None
+    phone: str | None
+    extra: tuple[str | None, ...]
+
+    @classmethod
+    def of(
+        cls, record: Record, evidence: tuple[Evidence, ...] = (), region: str | None = None
+    ) -> Profile:
+        """Normalise ``record``; phones without ``+`` are read in ``region``."""
+        return cls(
+            record.id,
+            parse_name(record.name),
+            parse_email(record.email),
+            parse_phone(record.phone, region),
+            tuple(e.normalise(record.extra.get(e.column)) for e in evidence),
+        )
