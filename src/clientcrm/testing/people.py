@@ -24,6 +24,7 @@ from itertools import combinations
 
 import attrs
 
+from clientcrm.matching.contacts import parse_email
 from clientcrm.matching.names import fold_text
 from clientcrm.matching.records import Compare, Evidence, Record
 
@@ -116,22 +117,10 @@ _FREE = ("gmail.com",) * 8 + (
     "orange.fr",
 )
 _COMPANY = tuple(
-    f"{w}.{tld}"
-    for w in (
-        "acme",
-        "northwind",
-        "globex",
-        "initech",
-        "umbrella",
-        "hooli",
-        "vandelay",
-        "stark",
-        "wayne",
-        "cyberdyne",
-        "soylent",
-        "oceanic",
-    )
-    for tld in ("com", "co.uk", "de", "es")
+    f"{a}{b}.{tld}"
+    for a in ("blue", "north", "bright", "green", "swift", "urban", "pure", "open", "red", "true")
+    for b in ("leaf", "wave", "stone", "field", "works", "labs", "studio", "craft", "point", "gate")
+    for tld in ("com", "co.uk", "de", "es", "pt", "fr")
 )
 _CITIES = (
     "London",
@@ -199,6 +188,12 @@ class LabelledPeople:
         }
 
 
+def _mailbox(email: str) -> str:
+    parts = parse_email(email)
+    assert parts is not None
+    return parts.canonical
+
+
 def _pair(a: str, b: str) -> tuple[str, str]:
     return (a, b) if a <= b else (b, a)
 
@@ -231,9 +226,9 @@ class _Maker:
         )
         domain = self.rng.choice(_COMPANY) if self.rng.random() < 0.12 else self.rng.choice(_FREE)
         email = f"{local}@{domain}"
-        while email in self.emails:
+        while _mailbox(email) in self.emails:  # Gmail has one mailbox for kate.smith, katesmith
             email = f"{local}{self.rng.randrange(10, 10_000)}@{domain}"
-        self.emails.add(email)
+        self.emails.add(_mailbox(email))
         return email
 
     def phone(self) -> str:

@@ -1,0 +1,217 @@
+"""Bulk deduplication: the people recorded more than once in a whole list.
+
+Blocking proposes the pairs worth comparing (never all pairs), they are scored in batches
+through the same scorer as one pair, and complete linkage groups them into clusters in which
+every pair matches. Records come from a workspace's clients, a file, or a DataFrame.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from typing import Any
+
+import attrs
+import numpy as np
+import numpy.typing as npt
+
+from clientcrm.matching.block import candidate_pairs
+from clientcrm.matching.cluster import complete_linkage
+from clientcrm.matching.features import Columns, PairFeatures
+from clientcrm.matching.records import Evidence, Profile, Record
+from clientcrm.matching.score import MatchLevel, MatchResult, explain, pair_scores
+from clientcrm.models.client import Client
+from clientcrm.policies import MatchPolicy
+
+__all__ = [
+    "DuplicateCluster",
+    "Duplicates",
+    "PairMatch",
+    "Progress",
+    "find_duplicates",
+    "records_of",
+]
+
+Progress = Callable[[str, int, int], None]
+"""Told ``(stage, done, total)`` as a long run goes."""
+
+CHUNK = 500_000
+"""Pairs scored at a time: bounds the memory of the feature arrays."""
+
+
+@attrs.frozen
+class PairMatch:
+    """Two records of one cluster and how alike they are."""
+
+    a: str
+    b: str
+    result: MatchResult
+
+
+@attrs.frozen
+class DuplicateCluster:
+    """Records that are one person: every pair of them matches.
+
+    Attributes:
+        ids: the records' ids, in input order.
+        pairs: every pair of them, with its score and reasons.
+    """
+
+    ids: tuple[str, ...]
+    pairs: tuple[PairMatch, ...]
+
+    @property
+    def score(self) -> float:
+        """The weakest pair's score."""
+        return min(p.result.score for p in self.pairs)
+
+    @property
+    def level(self) -> MatchLevel:
+        """Exact when every pair is exact, else partial."""
+        exact = all(p.result.level is MatchLevel.EXACT for p in self.pairs)
+        return MatchLevel.EXACT if exact else MatchLevel.PARTIAL
+
+
+@attrs.frozen
+class Duplicates:
+    """What a deduplication found.
+
+    Attributes:
+        clusters: the duplicate groups, strongest first.
+        records: how many records were examined.
+        candidate_pairs: how many pairs blocking proposed (all pairs would be
+            ``records * (records - 1) / 2``).
+        dropped_keys: blocking keys shared by too many records to be used.
+    """
+
+    clusters: tuple[DuplicateCluster, ...]
+    records: int
+    candidate_pairs: int
+    dropped_keys: int
+
+    def pairs(self) -> Iterator[PairMatch]:
+        """Every matching pair, cluster by cluster."""
+        for cluster in self.clusters:
+            yield from cluster.pairs
+
+
+def records_of(rows: Any) -> Iterator[Record]:
+    """Records from clients, `Record` objects, mappings or a DataFrame.
+
+    A mapping (or a DataFrame row) is read by its keys: ``id`` (else its position), ``name``
+    (or ``first_name`` and ``last_name``), ``email``, ``phone``; every other key goes to
+    ``extra``. pandas and polars DataFrames and pyarrow tables are read row by row.
+    """
+    for method, args in (("to_dicts", ()), ("to_pylist", ()), ("to_dict", ("records",))):
+        if hasattr(rows, method) and not isinstance(rows, Mapping):
+            rows = getattr(rows, method)(*args)
+            break
+    for position, row in enumerate(rows):
+        if isinstance(row, Record):
+            yield row
+        elif isinstance(row, Client):
+            yield Record.of_client(row)
+        else:
+            yield _from_mapping(row, position)
+
+
+def _from_mapping(row: Mapping[str, Any], position: int) -> Record:
+    data = {k: (None if _blank(v) else v) for k, v in row.items()}
+    name = data.pop("name", None)
+    first, last = data.pop("first_name", None), data.pop("last_name", None)
+    if name is None and (first or last):
+        name = " ".join(str(p) for p in (first, last) if p)
+    record_id = data.pop("id", None)
+    email, phone = data.pop("email", None), data.pop("phone", None)
+    return Record(
+        str(position if record_id is None else record_id),
+        None if name is None else str(name),
+        None if email is None else str(email),
+        None if phone is None else str(phone),
+        data,
+    )
+
+
+def _blank(value: Any) -> bool:
+    return value is None or value == "" or (isinstance(value, float) and math.isnan(value))
+
+
+def find_duplicates(
+    records: Iterable[Record | Client | Mapping[str, Any]] | Any,
+    *,
+    policy: MatchPolicy | None = None,
+    region: str | None = None,
+    evidence: Sequence[Evidence] = (),
+    max_block: int = 100,
+    progress: Progress | None = None,
+) -> Duplicates:
+    """Find the people recorded more than once.
+
+    Args:
+        records: clients, `Record` objects, mappings, or a DataFrame (see `records_of`).
+        policy: the partial threshold; pairs below it never share a cluster.
+        region: the region in which phones without ``+`` are read.
+        evidence: extra columns to compare (birth date, postcode, city, address).
+        max_block: blocking keys shared by more records than this are not used.
+        progress: told how far each stage has come.
+
+    Returns:
+        Clusters in which every pair scores at least the threshold; an exact cluster is
+        one every pair of which is exact.
+    """
+    policy = policy or MatchPolicy()
+    evidence = tuple(evidence)
+    tell = progress or (lambda stage, done, total: None)
+    profiles = []
+    for record in records_of(records):
+        profiles.append(Profile.of(record, evidence, region))
+        if len(profiles) % 50_000 == 0:
+            tell("normalising", len(profiles), 0)
+    tell("normalising", len(profiles), len(profiles))
+    candidates = candidate_pairs(profiles, evidence, max_block=max_block)
+    columns = Columns.of(profiles, evidence)
+    del profiles
+    scores = np.empty(len(candidates), dtype=np.float64)
+    for start in range(0, len(candidates), CHUNK):
+        stop = min(start + CHUNK, len(candidates))
+        chunk = slice(start, stop)
+        scores[chunk] = pair_scores(
+            columns, candidates.left[chunk], candidates.right[chunk], evidence
+        )
+        tell("scoring", stop, len(candidates))
+
+    def score_more(a: npt.NDArray[np.int64], b: npt.NDArray[np.int64]) -> npt.NDArray[np.float64]:
+        return pair_scores(columns, a, b, evidence)
+
+    groups = complete_linkage(
+        candidates.left, candidates.right, scores, policy.partial_threshold, score_more
+    )
+    tell("clustering", len(groups), len(groups))
+    clusters = _explained(groups, columns, evidence, policy)
+    return Duplicates(
+        tuple(sorted(clusters, key=lambda c: (-c.score, c.ids))),
+        len(columns),
+        len(candidates),
+        candidates.dropped_keys,
+    )
+
+
+def _explained(
+    groups: list[list[int]], columns: Columns, evidence: tuple[Evidence, ...], policy: MatchPolicy
+) -> list[DuplicateCluster]:
+    """The clusters with the reasons of each of their pairs."""
+    pairs = [(a, b) for group in groups for i, a in enumerate(group) for b in group[i + 1 :]]
+    left = np.array([a for a, _ in pairs], dtype=np.int64)
+    right = np.array([b for _, b in pairs], dtype=np.int64)
+    features = PairFeatures.compute(columns, left, right, evidence)
+    results = iter(explain(features, columns, left, right, evidence, policy))
+    ids = columns.ids
+    clusters = []
+    for group in groups:
+        matches = [
+            PairMatch(ids[a], ids[b], next(results))
+            for i, a in enumerate(group)
+            for b in group[i + 1 :]
+        ]
+        clusters.append(DuplicateCluster(tuple(ids[x] for x in group), tuple(matches)))
+    return clusters
