@@ -7,28 +7,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from commandline import invoke
 
 from clientcrm.cli.app import cli, run
-
-
-@pytest.fixture(scope="module")
-def db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("cli") / "studio.db"
-    code, out, _ = invoke(["--db", str(path), "demo", "--clients", "80"])
-    assert code == 0, out
-    return path
-
-
-def invoke(args: list[str]) -> tuple[int, str, str]:
-    """Run the command in a child process: exit code, stdout, stderr."""
-    done = subprocess.run(
-        [sys.executable, "-m", "clientcrm.cli.main", *args],
-        capture_output=True,
-        text=True,
-        env={"COLUMNS": "200", "PATH": "", "NO_COLOR": "1"},
-        check=False,
-    )
-    return done.returncode, done.stdout, done.stderr
 
 
 def clients(db: Path, *args: str) -> list[dict[str, Any]]:
