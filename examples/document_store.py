@@ -14,7 +14,7 @@ from __future__ import annotations
 import json
 import sqlite3
 import tempfile
-from collections.abc import Collection, Iterator, Sequence
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from types import TracebackType
@@ -26,7 +26,9 @@ from clientcrm import CRM, Actor, BookingEvent, Money, Workspace
 from clientcrm.errors import DuplicateClientError, NotFoundError, StorageError
 from clientcrm.models.booking import Booking
 from clientcrm.models.client import Client
+from clientcrm.models.merging import Distinction, MatchStatus, Merge, PendingMatch
 from clientcrm.models.note import Note
+from clientcrm.models.timeline import TimelineEntry
 from clientcrm.rules.query import ClientCriteria, matches, sort_value
 from clientcrm.serialization import converter
 
@@ -121,6 +123,10 @@ class _Clients:
             raise NotFoundError("client", client_id)
         return found
 
+    def get_many(self, workspace_id: str, client_ids: Collection[str]) -> dict[str, Client]:
+        found = {c: self._docs.load(workspace_id, c) for c in client_ids}
+        return {c: client for c, client in found.items() if client is not None}
+
     def find_by_emails(self, workspace_id: str, emails: Collection[str]) -> dict[str, Client]:
         found = {}
         for email in emails:
@@ -156,6 +162,13 @@ class _Clients:
                 (client.workspace_id, email),
             )
         self._docs.store(client.workspace_id, client.id, client)
+
+    def remove(self, workspace_id: str, client_id: str) -> None:
+        if not self._docs.remove(workspace_id, client_id):
+            raise NotFoundError("client", client_id)
+        self._db.execute(
+            "DELETE FROM emails WHERE workspace_id = ? AND client_id = ?", (workspace_id, client_id)
+        )
 
     def update_figures(self, clients: Sequence[Client]) -> None:
         for client in clients:
@@ -237,6 +250,99 @@ class _Notes:
         return notes
 
 
+class _Merges:
+    def __init__(self, db: sqlite3.Connection) -> None:
+        self._docs = _Documents(db, "merge", Merge)
+
+    def add(self, merge: Merge) -> None:
+        self._docs.store(merge.workspace_id, merge.id, merge, new=True)
+
+    def get(self, workspace_id: str, merge_id: str) -> Merge:
+        found: Merge | None = self._docs.load(workspace_id, merge_id)
+        if found is None:
+            raise NotFoundError("merge", merge_id)
+        return found
+
+    def update(self, merge: Merge) -> None:
+        self.get(merge.workspace_id, merge.id)
+        self._docs.store(merge.workspace_id, merge.id, merge)
+
+    def for_client(self, workspace_id: str, client_id: str) -> list[Merge]:
+        merges = [
+            m for m in self._docs.where(workspace_id) if client_id in (m.survivor_id, m.loser_id)
+        ]
+        return sorted(merges, key=lambda m: (m.merged_at, m.id), reverse=True)
+
+
+class _Timeline:
+    def __init__(self, db: sqlite3.Connection) -> None:
+        self._docs = _Documents(db, "entry", TimelineEntry)
+
+    def add(self, entries: Sequence[TimelineEntry]) -> None:
+        for e in entries:
+            self._docs.store(e.workspace_id, e.id, e, e.client_id, new=True)
+
+    def for_client(self, workspace_id: str, client_id: str) -> list[TimelineEntry]:
+        entries = self._docs.where(workspace_id, client_id)
+        return sorted(entries, key=lambda e: (e.at, e.id), reverse=True)
+
+    def move(self, workspace_id: str, entry_ids: Collection[str], client_id: str) -> None:
+        for entry_id in entry_ids:
+            entry = evolve(self._docs.load(workspace_id, entry_id), client_id=client_id)
+            self._docs.store(workspace_id, entry_id, entry, client_id)
+
+
+class _Matches:
+    def __init__(self, db: sqlite3.Connection) -> None:
+        self._keys = _Documents(db, "match_keys", dict[str, Any])
+        self._pending = _Documents(db, "pending", PendingMatch)
+        self._distinctions = _Documents(db, "distinction", Distinction)
+
+    def index(self, workspace_id: str, keys: Mapping[str, Collection[str]]) -> None:
+        for client_id, client_keys in keys.items():
+            held = {"client": client_id, "keys": sorted(set(client_keys))}
+            self._keys.store(workspace_id, client_id, held)
+
+    def candidates(self, workspace_id: str, keys: Collection[str], limit: int) -> list[str]:
+        wanted = set(keys)
+        held = self._keys.where(workspace_id)
+        return [h["client"] for h in held if wanted.intersection(h["keys"])][:limit]
+
+    def add_pending(self, match: PendingMatch) -> None:
+        self._pending.store(match.workspace_id, match.id, match, new=True)
+
+    def get_pending(self, workspace_id: str, match_id: str) -> PendingMatch:
+        found: PendingMatch | None = self._pending.load(workspace_id, match_id)
+        if found is None:
+            raise NotFoundError("pending match", match_id)
+        return found
+
+    def update_pending(self, match: PendingMatch) -> None:
+        self.get_pending(match.workspace_id, match.id)
+        self._pending.store(match.workspace_id, match.id, match)
+
+    def pending(self, workspace_id: str, *, open_only: bool = True) -> list[PendingMatch]:
+        found = [
+            m
+            for m in self._pending.where(workspace_id)
+            if m.status is MatchStatus.OPEN or not open_only
+        ]
+        return sorted(found, key=lambda m: (m.created_at, m.id))
+
+    def add_distinction(self, distinction: Distinction) -> None:
+        d = distinction
+        self._distinctions.store(d.workspace_id, f"{d.a_id}\x1f{d.b_id}", d)
+
+    def distinctions(
+        self, workspace_id: str, client_ids: Collection[str] | None = None
+    ) -> list[Distinction]:
+        found = self._distinctions.where(workspace_id)
+        if client_ids is not None:
+            wanted = set(client_ids)
+            found = [d for d in found if d.a_id in wanted or d.b_id in wanted]
+        return sorted(found, key=lambda d: (d.a_id, d.b_id))
+
+
 class _UnitOfWork:
     def __init__(self, path: Path) -> None:
         self._path = path
@@ -251,6 +357,9 @@ class _UnitOfWork:
         self.clients = _Clients(self._db)
         self.bookings = _Bookings(self._db)
         self.notes = _Notes(self._db)
+        self.merges = _Merges(self._db)
+        self.timeline = _Timeline(self._db)
+        self.matches = _Matches(self._db)
         return self
 
     def __exit__(

@@ -7,21 +7,26 @@ and never reads or writes another workspace's records.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterator, Sequence
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from types import TracebackType
 from typing import Protocol, Self
 
 from clientcrm.models.booking import Booking
 from clientcrm.models.client import Client
+from clientcrm.models.merging import Distinction, Merge, PendingMatch
 from clientcrm.models.note import Note
+from clientcrm.models.timeline import TimelineEntry
 from clientcrm.models.workspace import Workspace
 from clientcrm.rules.query import ClientCriteria
 
 __all__ = [
     "BookingRepository",
     "ClientRepository",
+    "MatchRepository",
+    "MergeRepository",
     "NoteRepository",
     "Store",
+    "TimelineRepository",
     "UnitOfWork",
     "WorkspaceRepository",
 ]
@@ -46,6 +51,10 @@ class ClientRepository(Protocol):
         """Return the client; raise `NotFoundError` if it is not in this workspace."""
         ...
 
+    def get_many(self, workspace_id: str, client_ids: Collection[str]) -> dict[str, Client]:
+        """Map each given id of a client of the workspace to the client; others are left out."""
+        ...
+
     def find_by_emails(self, workspace_id: str, emails: Collection[str]) -> dict[str, Client]:
         """Map each given normalised email that is a client's primary email or alias to it."""
         ...
@@ -56,6 +65,11 @@ class ClientRepository(Protocol):
 
     def update(self, client: Client) -> None:
         """Replace the stored client with this one (all fields); `NotFoundError` if absent."""
+        ...
+
+    def remove(self, workspace_id: str, client_id: str) -> None:
+        """Delete a client without bookings or notes, freeing its emails; `NotFoundError` if
+        absent."""
         ...
 
     def update_figures(self, clients: Sequence[Client]) -> None:
@@ -129,6 +143,82 @@ class NoteRepository(Protocol):
         ...
 
 
+class MergeRepository(Protocol):
+    """Merges of one client into another, kept so that they can be undone."""
+
+    def add(self, merge: Merge) -> None:
+        """Insert a new merge."""
+        ...
+
+    def get(self, workspace_id: str, merge_id: str) -> Merge:
+        """Return the merge; raise `NotFoundError` if it is not in this workspace."""
+        ...
+
+    def update(self, merge: Merge) -> None:
+        """Replace the stored merge (to mark it undone); `NotFoundError` if absent."""
+        ...
+
+    def for_client(self, workspace_id: str, client_id: str) -> list[Merge]:
+        """Return the merges whose survivor or loser is this client, newest first, ties by id."""
+        ...
+
+
+class TimelineRepository(Protocol):
+    """The entries of clients' timelines that the CRM records (merges, matches)."""
+
+    def add(self, entries: Sequence[TimelineEntry]) -> None:
+        """Insert new entries."""
+        ...
+
+    def for_client(self, workspace_id: str, client_id: str) -> list[TimelineEntry]:
+        """Return the client's entries, newest first, ties by id descending."""
+        ...
+
+    def move(self, workspace_id: str, entry_ids: Collection[str], client_id: str) -> None:
+        """Give these entries to another client of the workspace."""
+        ...
+
+
+class MatchRepository(Protocol):
+    """Smart client detection: the blocking keys of clients, pending matches, distinct pairs."""
+
+    def index(self, workspace_id: str, keys: Mapping[str, Collection[str]]) -> None:
+        """Replace the blocking keys of each given client id by the given ones (none: drop)."""
+        ...
+
+    def candidates(self, workspace_id: str, keys: Collection[str], limit: int) -> list[str]:
+        """Return up to ``limit`` ids of clients holding any of ``keys``, without repeats."""
+        ...
+
+    def add_pending(self, match: PendingMatch) -> None:
+        """Insert a new pending match."""
+        ...
+
+    def get_pending(self, workspace_id: str, match_id: str) -> PendingMatch:
+        """Return the pending match; raise `NotFoundError` if it is not in this workspace."""
+        ...
+
+    def update_pending(self, match: PendingMatch) -> None:
+        """Replace the stored pending match; `NotFoundError` if absent."""
+        ...
+
+    def pending(self, workspace_id: str, *, open_only: bool = True) -> list[PendingMatch]:
+        """Return the workspace's pending matches (only open ones by default), oldest first,
+        ties by id."""
+        ...
+
+    def add_distinction(self, distinction: Distinction) -> None:
+        """Insert or replace the distinction of its pair of clients."""
+        ...
+
+    def distinctions(
+        self, workspace_id: str, client_ids: Collection[str] | None = None
+    ) -> list[Distinction]:
+        """Return the workspace's distinctions (those involving any of ``client_ids`` when
+        given), ordered by (a_id, b_id)."""
+        ...
+
+
 class UnitOfWork(Protocol):
     """One atomic piece of work over the repositories.
 
@@ -155,6 +245,21 @@ class UnitOfWork(Protocol):
     @property
     def notes(self) -> NoteRepository:
         """The notes, inside this unit of work."""
+        ...
+
+    @property
+    def merges(self) -> MergeRepository:
+        """The merges, inside this unit of work."""
+        ...
+
+    @property
+    def timeline(self) -> TimelineRepository:
+        """The recorded timeline entries, inside this unit of work."""
+        ...
+
+    @property
+    def matches(self) -> MatchRepository:
+        """Blocking keys, pending matches and distinctions, inside this unit of work."""
         ...
 
     def __enter__(self) -> Self:

@@ -213,11 +213,15 @@ class PairFeatures:
         )
 
 
+_SWAP_ALIKE = 0.8
+
+
 def _names(c: Columns, left: Codes, right: Codes) -> tuple[Floats, Floats, Flags]:
     """Given names and surnames compared as written, and crosswise (``Smith Kate``).
 
     Crosswise, the better-matching pair plays the given name, so that the comparison of
-    ``a`` with ``b`` is the comparison of ``b`` with ``a``.
+    ``a`` with ``b`` is the comparison of ``b`` with ``a``. A swap needs both crosswise pairs
+    alike: one surname that happens to be a given name (Williams, William) is no swap.
     """
     first = _similarity(c.first[left], c.first[right], c.names, given=True)
     last = _similarity(c.last[left], c.last[right], c.names, given=False)
@@ -225,7 +229,7 @@ def _names(c: Columns, left: Codes, right: Codes) -> tuple[Floats, Floats, Flags
     one = _similarity(c.first[left], c.last[right], c.names, given=True)
     other = _similarity(c.last[left], c.first[right], c.names, given=True)
     first_x, last_x = np.maximum(one, other), np.minimum(one, other)
-    swapped = both_full & (first_x + last_x > first + last)
+    swapped = both_full & (last_x >= _SWAP_ALIKE) & (first_x + last_x > first + last)
     return np.where(swapped, first_x, first), np.where(swapped, last_x, last), swapped
 
 

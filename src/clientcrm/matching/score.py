@@ -35,6 +35,7 @@ from clientcrm.matching.features import (
 from clientcrm.matching.names import EQUAL, INITIAL, NICKNAME, TYPO, UNKNOWN
 from clientcrm.matching.records import Agreement, Evidence, Profile, Record
 from clientcrm.models.client import Client
+from clientcrm.models.merging import Reason
 from clientcrm.policies import MatchPolicy
 
 __all__ = ["MatchLevel", "MatchResult", "MatchWeights", "Reason", "score", "score_against"]
@@ -68,21 +69,6 @@ class MatchWeights:
 
 
 DEFAULT_WEIGHTS = MatchWeights()
-
-
-@attrs.frozen
-class Reason:
-    """One thing that moved a score; the contributions of a result add up to its score.
-
-    Attributes:
-        feature: ``name``, ``email``, ``phone``, an evidence column, or ``rule``.
-        detail: what was found, in words a dashboard can show.
-        contribution: what it added to (or took from) the score.
-    """
-
-    feature: str
-    detail: str
-    contribution: float
 
 
 @attrs.frozen

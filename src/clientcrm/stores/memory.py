@@ -8,7 +8,7 @@ which is what a reference store for tests and notebooks needs.
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Collection, Iterator, MutableMapping, Sequence
+from collections.abc import Callable, Collection, Iterator, Mapping, MutableMapping, Sequence
 from types import TracebackType
 from typing import Any, Self
 
@@ -17,7 +17,9 @@ from attrs import evolve
 from clientcrm.errors import DuplicateClientError, NotFoundError, StorageError
 from clientcrm.models.booking import Booking
 from clientcrm.models.client import Client
+from clientcrm.models.merging import Distinction, MatchStatus, Merge, PendingMatch
 from clientcrm.models.note import Note
+from clientcrm.models.timeline import TimelineEntry
 from clientcrm.models.workspace import Workspace
 from clientcrm.rules.query import ClientCriteria, matches, sort_value
 
@@ -34,6 +36,12 @@ class _Tables:
         self.bookings: dict[tuple[str, str], Booking] = {}
         self.by_client: dict[tuple[str, str], dict[str, Booking]] = {}
         self.notes: dict[tuple[str, str], Note] = {}
+        self.merges: dict[tuple[str, str], Merge] = {}
+        self.entries: dict[tuple[str, str], TimelineEntry] = {}
+        self.keys: dict[tuple[str, str], frozenset[str]] = {}
+        self.client_keys: dict[tuple[str, str], frozenset[str]] = {}
+        self.pending: dict[tuple[str, str], PendingMatch] = {}
+        self.distinctions: dict[tuple[str, str, str], Distinction] = {}
 
 
 class _Journal:
@@ -83,6 +91,10 @@ class _Clients:
         except KeyError:
             raise NotFoundError("client", client_id) from None
 
+    def get_many(self, workspace_id: str, client_ids: Collection[str]) -> dict[str, Client]:
+        table = self._t.clients
+        return {c: table[workspace_id, c] for c in client_ids if (workspace_id, c) in table}
+
     def find_by_emails(self, workspace_id: str, emails: Collection[str]) -> dict[str, Client]:
         found = {}
         for email in emails:
@@ -110,6 +122,12 @@ class _Clients:
         for email in {old.email, *old.aliases} - {client.email, *client.aliases}:
             self._j.pop(self._t.emails, (client.workspace_id, email))
         self._j.put(self._t.clients, (client.workspace_id, client.id), client)
+
+    def remove(self, workspace_id: str, client_id: str) -> None:
+        client = self.get(workspace_id, client_id)
+        for email in (client.email, *client.aliases):
+            self._j.pop(self._t.emails, (workspace_id, email))
+        self._j.pop(self._t.clients, (workspace_id, client_id))
 
     def update_figures(self, clients: Sequence[Client]) -> None:
         for client in clients:
@@ -214,6 +232,117 @@ class _Notes:
         return notes
 
 
+class _Merges:
+    def __init__(self, t: _Tables, j: _Journal) -> None:
+        self._t, self._j = t, j
+
+    def add(self, merge: Merge) -> None:
+        self._j.put(self._t.merges, (merge.workspace_id, merge.id), merge)
+
+    def get(self, workspace_id: str, merge_id: str) -> Merge:
+        try:
+            return self._t.merges[workspace_id, merge_id]
+        except KeyError:
+            raise NotFoundError("merge", merge_id) from None
+
+    def update(self, merge: Merge) -> None:
+        self.get(merge.workspace_id, merge.id)
+        self.add(merge)
+
+    def for_client(self, workspace_id: str, client_id: str) -> list[Merge]:
+        found = [
+            m
+            for (ws, _), m in self._t.merges.items()
+            if ws == workspace_id and client_id in (m.survivor_id, m.loser_id)
+        ]
+        return sorted(found, key=lambda m: (m.merged_at, m.id), reverse=True)
+
+
+class _Timeline:
+    def __init__(self, t: _Tables, j: _Journal) -> None:
+        self._t, self._j = t, j
+
+    def add(self, entries: Sequence[TimelineEntry]) -> None:
+        for entry in entries:
+            self._j.put(self._t.entries, (entry.workspace_id, entry.id), entry)
+
+    def for_client(self, workspace_id: str, client_id: str) -> list[TimelineEntry]:
+        found = [
+            e
+            for (ws, _), e in self._t.entries.items()
+            if ws == workspace_id and e.client_id == client_id
+        ]
+        return sorted(found, key=lambda e: (e.at, e.id), reverse=True)
+
+    def move(self, workspace_id: str, entry_ids: Collection[str], client_id: str) -> None:
+        for entry_id in entry_ids:
+            entry = self._t.entries[workspace_id, entry_id]
+            self._j.put(
+                self._t.entries, (workspace_id, entry_id), evolve(entry, client_id=client_id)
+            )
+
+
+class _Matches:
+    def __init__(self, t: _Tables, j: _Journal) -> None:
+        self._t, self._j = t, j
+
+    def index(self, workspace_id: str, keys: Mapping[str, Collection[str]]) -> None:
+        for client_id, new in keys.items():
+            old = self._t.client_keys.get((workspace_id, client_id), frozenset())
+            for key in old - set(new):
+                holders = self._t.keys[workspace_id, key] - {client_id}
+                self._j.put(self._t.keys, (workspace_id, key), holders)
+            for key in set(new) - old:
+                holders = self._t.keys.get((workspace_id, key), frozenset()) | {client_id}
+                self._j.put(self._t.keys, (workspace_id, key), holders)
+            self._j.put(self._t.client_keys, (workspace_id, client_id), frozenset(new))
+
+    def candidates(self, workspace_id: str, keys: Collection[str], limit: int) -> list[str]:
+        found: dict[str, None] = {}
+        for key in keys:
+            for client_id in sorted(self._t.keys.get((workspace_id, key), ())):
+                found.setdefault(client_id)
+        return list(found)[:limit]
+
+    def add_pending(self, match: PendingMatch) -> None:
+        self._j.put(self._t.pending, (match.workspace_id, match.id), match)
+
+    def get_pending(self, workspace_id: str, match_id: str) -> PendingMatch:
+        try:
+            return self._t.pending[workspace_id, match_id]
+        except KeyError:
+            raise NotFoundError("pending match", match_id) from None
+
+    def update_pending(self, match: PendingMatch) -> None:
+        self.get_pending(match.workspace_id, match.id)
+        self.add_pending(match)
+
+    def pending(self, workspace_id: str, *, open_only: bool = True) -> list[PendingMatch]:
+        found = [
+            m
+            for (ws, _), m in self._t.pending.items()
+            if ws == workspace_id and (m.status is MatchStatus.OPEN or not open_only)
+        ]
+        return sorted(found, key=lambda m: (m.created_at, m.id))
+
+    def add_distinction(self, distinction: Distinction) -> None:
+        d = distinction
+        self._j.put(self._t.distinctions, (d.workspace_id, d.a_id, d.b_id), d)
+
+    def distinctions(
+        self, workspace_id: str, client_ids: Collection[str] | None = None
+    ) -> list[Distinction]:
+        wanted = None if client_ids is None else set(client_ids)
+        return sorted(
+            (
+                d
+                for (ws, a, b), d in self._t.distinctions.items()
+                if ws == workspace_id and (wanted is None or a in wanted or b in wanted)
+            ),
+            key=lambda d: (d.a_id, d.b_id),
+        )
+
+
 class _UnitOfWork:
     def __init__(self, tables: _Tables, lock: threading.RLock) -> None:
         self._lock = lock
@@ -222,6 +351,9 @@ class _UnitOfWork:
         self.clients = _Clients(tables, self._journal)
         self.bookings = _Bookings(tables, self._journal)
         self.notes = _Notes(tables, self._journal)
+        self.merges = _Merges(tables, self._journal)
+        self.timeline = _Timeline(tables, self._journal)
+        self.matches = _Matches(tables, self._journal)
 
     def __enter__(self) -> Self:
         self._lock.acquire()

@@ -25,7 +25,7 @@ from itertools import combinations
 import attrs
 
 from clientcrm.matching.contacts import parse_email
-from clientcrm.matching.names import fold_text
+from clientcrm.matching.names import first_name_similarity, fold_text
 from clientcrm.matching.records import Compare, Evidence, Record
 
 __all__ = ["EVIDENCE", "Corruption", "HardNegative", "LabelledPeople", "labelled_people"]
@@ -55,8 +55,8 @@ class HardNegative(enum.StrEnum):
 
 EVIDENCE = (
     Evidence("city", Compare.FUZZY_TEXT, weight=0.03),
-    Evidence("postcode", Compare.EXACT),
-    Evidence("address", Compare.FUZZY_TEXT),
+    Evidence("postcode", Compare.EXACT, penalty=0.05),
+    Evidence("address", Compare.FUZZY_TEXT, penalty=0.03),
     Evidence("birth_date", Compare.DATE),
 )
 """The extra columns of every record, declared for `clientcrm.matching.find_duplicates`."""
@@ -351,7 +351,7 @@ def _lookalike(maker: _Maker, original: Record, negative: HardNegative) -> dict[
     rng = maker.rng
     first, _, last = str(original.name).partition(" ")
     other = maker.first()
-    while fold_text(other) == fold_text(first):
+    while first_name_similarity(other, first) >= _ONE_GIVEN_NAME:  # Maria and Mary: one name
         other = maker.first()
     home = {k: original.extra[k] for k in ("city", "postcode", "address")}
     if negative is HardNegative.HOUSEHOLD_EMAIL:
@@ -366,6 +366,10 @@ def _lookalike(maker: _Maker, original: Record, negative: HardNegative) -> dict[
         son = maker.birth_date(int(born[:4]) + 22, int(born[:4]) + 40)
         return {"name": original.name, "birth_date": son, **home}
     return {"name": original.name, "city": original.extra["city"]}
+
+
+_ONE_GIVEN_NAME = 0.8
+"""A first-name likeness from which two given names may be one person's (Kate, Katherine)."""
 
 
 def _typo(rng: random.Random, word: str) -> str:

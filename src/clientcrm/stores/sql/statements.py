@@ -44,6 +44,7 @@ __all__ = [
     "GET_BOOKING",
     "GET_BOOKINGS",
     "GET_CLIENT",
+    "GET_CLIENTS",
     "GET_NOTE",
     "GET_WORKSPACE",
     "INSERT_BOOKINGS",
@@ -83,6 +84,8 @@ ISSUE_CLIENT_KEYS = (
 GET_CLIENT = select(clients).where(
     clients.c.workspace_id == WS, clients.c.client_id == bindparam("client_id")
 )
+GET_CLIENTS = select(clients).where(clients.c.workspace_id == WS)
+"""Clients of a workspace: add a condition on ``client_id``."""
 _BY_EMAIL = select(client_emails.c.email.label("matched_email"), clients).join(
     clients,
     (clients.c.workspace_id == client_emails.c.workspace_id)

@@ -25,9 +25,10 @@ from clientcrm.stores.sql.bulk import (
     executemany_values,
     first_column,
 )
+from clientcrm.stores.sql.merging import SQLMatches, SQLMerges, SQLTimeline
 from clientcrm.stores.sql.migrate import upgrade
 from clientcrm.stores.sql.queries import list_clients
-from clientcrm.stores.sql.tables import bookings, clients
+from clientcrm.stores.sql.tables import bookings, client_emails, client_tags, clients
 
 __all__ = ["SQLStore"]
 
@@ -87,6 +88,15 @@ class _Clients:
         if row is None:
             raise NotFoundError("client", client_id)
         return rows.client_from_row(row)
+
+    def get_many(self, workspace_id: str, client_ids: Collection[str]) -> dict[str, Client]:
+        found: dict[str, Client] = {}
+        for chunk in _chunks(client_ids):
+            stmt = sql.GET_CLIENTS.where(clients.c.client_id.in_(chunk))
+            for row in self._conn.execute(stmt, {"ws": workspace_id}).mappings():
+                client = rows.client_from_row(row)
+                found[client.id] = client
+        return found
 
     def find_by_emails(self, workspace_id: str, emails: Collection[str]) -> dict[str, Client]:
         found: dict[str, Client] = {}
@@ -161,6 +171,14 @@ class _Clients:
             self._conn.execute(sql.DELETE_EMAILS, {"ws": ws, "emails": sorted(gone)})
         self._claim([(client, {client.email, *client.aliases} - {old.email, *old.aliases})])
         self._write_tags([client])
+
+    def remove(self, workspace_id: str, client_id: str) -> None:
+        for table in (client_emails, client_tags, clients):
+            stmt = delete(table).where(
+                table.c.workspace_id == workspace_id, table.c.client_id == client_id
+            )
+            if self._conn.execute(stmt).rowcount == 0 and table is clients:
+                raise NotFoundError("client", client_id)
 
     def update_figures(self, changed: Sequence[Client]) -> None:
         if not changed:
@@ -298,6 +316,9 @@ class _UnitOfWork:
     clients: _Clients
     bookings: _Bookings
     notes: _Notes
+    merges: SQLMerges
+    timeline: SQLTimeline
+    matches: SQLMatches
 
     def __init__(self, engine: Engine) -> None:
         self._engine = engine
@@ -318,6 +339,9 @@ class _UnitOfWork:
         self.clients = _Clients(conn)
         self.bookings = _Bookings(conn)
         self.notes = _Notes(conn)
+        self.merges = SQLMerges(conn)
+        self.timeline = SQLTimeline(conn)
+        self.matches = SQLMatches(conn)
         return self
 
     def __exit__(

@@ -33,9 +33,14 @@ __all__ = [
     "client_tags",
     "clients",
     "create_postgres_search_index",
+    "distinctions",
     "include_name",
+    "match_keys",
+    "merges",
     "metadata",
     "notes",
+    "pending_matches",
+    "timeline",
     "workspaces",
 ]
 
@@ -168,6 +173,64 @@ notes = Table(
     Column("updated_at", UTCDateTime, nullable=False),
     _client_fk(),
     Index(None, "workspace_id", "client_id", "created_at"),
+)
+
+# Smart client detection and merging. A row's ``body`` is the record as the converter writes
+# it (JSON); the columns beside it are what queries select and order by. No foreign keys to
+# clients: a merge outlives the client it merged away.
+
+merges = Table(
+    "crm_merges",
+    metadata,
+    Column("workspace_id", String(64), primary_key=True),
+    Column("merge_id", ID, primary_key=True),
+    Column("survivor_id", ID, nullable=False),
+    Column("loser_id", ID, nullable=False),
+    Column("merged_at", UTCDateTime, nullable=False),
+    Column("body", Text, nullable=False),
+    Index(None, "workspace_id", "survivor_id"),
+    Index(None, "workspace_id", "loser_id"),
+)
+
+timeline = Table(
+    "crm_timeline",
+    metadata,
+    Column("workspace_id", String(64), primary_key=True),
+    Column("entry_id", ID, primary_key=True),
+    Column("client_id", ID, nullable=False),
+    Column("at", UTCDateTime, nullable=False),
+    Column("body", Text, nullable=False),
+    Index(None, "workspace_id", "client_id", "at"),
+)
+
+match_keys = Table(
+    "crm_match_keys",
+    metadata,
+    Column("workspace_id", String(64), primary_key=True),
+    Column("match_key", String(255), primary_key=True),
+    Column("client_id", ID, primary_key=True),
+    Index(None, "workspace_id", "client_id"),
+)
+
+pending_matches = Table(
+    "crm_pending_matches",
+    metadata,
+    Column("workspace_id", String(64), primary_key=True),
+    Column("match_id", ID, primary_key=True),
+    Column("status", String(16), nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("body", Text, nullable=False),
+    Index(None, "workspace_id", "status", "created_at", "match_id"),
+)
+
+distinctions = Table(
+    "crm_distinctions",
+    metadata,
+    Column("workspace_id", String(64), primary_key=True),
+    Column("a_id", ID, primary_key=True),
+    Column("b_id", ID, primary_key=True),
+    Column("body", Text, nullable=False),
+    Index(None, "workspace_id", "b_id"),
 )
 
 SQLITE_SEARCH_INDEX = (

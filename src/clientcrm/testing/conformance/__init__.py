@@ -18,6 +18,11 @@ from clientcrm.testing.conformance.base import StoreFixtures, event
 from clientcrm.testing.conformance.faults import FaultContract
 from clientcrm.testing.conformance.isolation import IsolationContract
 from clientcrm.testing.conformance.listing import ListQueryContract
+from clientcrm.testing.conformance.merging import (
+    MatchRepositoryContract,
+    MergeRepositoryContract,
+    TimelineRepositoryContract,
+)
 from clientcrm.testing.conformance.properties import FiguresPropertyContract
 from clientcrm.testing.conformance.repositories import (
     BookingRepositoryContract,
@@ -35,8 +40,11 @@ __all__ = [
     "FiguresPropertyContract",
     "IsolationContract",
     "ListQueryContract",
+    "MatchRepositoryContract",
+    "MergeRepositoryContract",
     "NoteRepositoryContract",
     "StoreFixtures",
+    "TimelineRepositoryContract",
     "UnitOfWorkContract",
     "WorkspaceRepositoryContract",
     "event",
@@ -49,6 +57,9 @@ class AllContracts(
     ClientRepositoryContract,
     BookingRepositoryContract,
     NoteRepositoryContract,
+    MergeRepositoryContract,
+    TimelineRepositoryContract,
+    MatchRepositoryContract,
     ListQueryContract,
     FiguresPropertyContract,
     IsolationContract,
