@@ -19,12 +19,22 @@ import numpy.typing as npt
 
 from clientcrm.matching.features import distinctive_local
 from clientcrm.matching.names import name_roots
-from clientcrm.matching.records import Compare, Evidence, Profile
+from clientcrm.matching.records import Compare, Evidence, Profile, Record
+from clientcrm.models.client import Client
 
-__all__ = ["Candidates", "blocking_keys", "candidate_pairs"]
+__all__ = ["Candidates", "blocking_keys", "candidate_pairs", "client_keys"]
 
 PHONE_TAIL = 6
 """A number's last digits: one mistyped digit leaves either them or the rest intact."""
+
+
+def client_keys(client: Client, region: str | None = None) -> frozenset[str]:
+    """The blocking keys of a client under each of its emails: what a store indexes so that
+    an incoming booking finds its candidates without a scan."""
+    keys: set[str] = set()
+    for email in (client.email, *sorted(client.aliases)):
+        keys.update(blocking_keys(Profile.of(Record.of_client(client, email), (), region)))
+    return frozenset(keys)
 
 
 def blocking_keys(profile: Profile, evidence: Sequence[Evidence] = ()) -> Iterator[str]:

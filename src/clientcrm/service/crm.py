@@ -24,9 +24,11 @@ from clientcrm.models._checks import normalise_email, normalise_phone, require_t
 from clientcrm.models.actor import Actor, Permission, Role
 from clientcrm.models.client import Client, Flag, Source
 from clientcrm.models.events import BookingEvent, ClientCreated, ClientFlagged
+from clientcrm.models.merging import Merge
 from clientcrm.models.money import minor_units
 from clientcrm.models.note import Note, NoteVisibility
 from clientcrm.models.query import ClientPage, ClientQuery
+from clientcrm.models.timeline import TimelineEntry
 from clientcrm.models.workspace import Workspace
 from clientcrm.ports import Store, UnitOfWork
 from clientcrm.rules.figures import compute_figures, quick_stats
@@ -34,6 +36,7 @@ from clientcrm.rules.query import encode_cursor, resolve
 from clientcrm.rules.status import is_growing, status_pill
 from clientcrm.service import permissions as perm
 from clientcrm.service.bus import EventBus, Subscriber
+from clientcrm.service.merging import merge_clients, unmerge_clients
 from clientcrm.service.recording import Batch
 from clientcrm.service.tags import clean_tags
 from clientcrm.service.views import ClientDetail, FigureRepair, RebuildReport, RecordSummary
@@ -455,6 +458,53 @@ class CRM:
             perm.require_note_delete(actor, note, workspace.policies.notes)
             uow.notes.delete(workspace.id, note_id)
             uow.commit()
+
+    # -- merging ------------------------------------------------------------------------------
+
+    def merge(self, survivor_id: str, loser_id: str, actor: Actor) -> Merge:
+        """Merge the loser into the survivor: bookings, notes, tags, flags and timeline move;
+        the loser's emails become the survivor's aliases, so its later bookings route there;
+        figures are recomputed. Owners and admins only; undo with `unmerge`.
+
+        Raises:
+            ValidationError: the two ids are one client.
+            NotFoundError: either client is not in the workspace.
+        """
+        perm.require_admin(actor, "merge clients")
+        with self.store.unit_of_work() as uow:
+            workspace = uow.workspaces.get(actor.workspace_id)
+            merge = merge_clients(
+                uow, workspace, survivor_id, loser_id, actor, self.clock(), self._ids
+            )
+            uow.commit()
+        return merge
+
+    def unmerge(self, merge_id: str, actor: Actor) -> Merge:
+        """Undo a merge: both clients as they were before it (bookings the survivor got since
+        stay with it). Idempotent. Owners and admins only.
+
+        Raises:
+            ValidationError: a later merge touched either client; undo that one first.
+        """
+        perm.require_admin(actor, "undo merges")
+        with self.store.unit_of_work() as uow:
+            workspace = uow.workspaces.get(actor.workspace_id)
+            merge = unmerge_clients(uow, workspace, merge_id, actor, self.clock(), self._ids)
+            uow.commit()
+        return merge
+
+    def merges(self, client_id: str, actor: Actor) -> list[Merge]:
+        """The merges the client took part in (as survivor or loser), newest first."""
+        perm.require_staff(actor, "see merges")
+        with self.store.unit_of_work() as uow:
+            return uow.merges.for_client(actor.workspace_id, client_id)
+
+    def timeline(self, client_id: str, actor: Actor) -> list[TimelineEntry]:
+        """The client's recorded timeline entries (merges, matches), newest first."""
+        with self.store.unit_of_work() as uow:
+            client = uow.clients.get(actor.workspace_id, client_id)
+            perm.require_client_access(actor, client, "see the timeline")
+            return uow.timeline.for_client(client.workspace_id, client.id)
 
     # -- maintenance --------------------------------------------------------------------------
 

@@ -23,7 +23,10 @@ from clientcrm.testing.conformance.merging import (
     MergeRepositoryContract,
     TimelineRepositoryContract,
 )
-from clientcrm.testing.conformance.properties import FiguresPropertyContract
+from clientcrm.testing.conformance.properties import (
+    FiguresPropertyContract,
+    MergePropertyContract,
+)
 from clientcrm.testing.conformance.repositories import (
     BookingRepositoryContract,
     ClientRepositoryContract,
@@ -41,6 +44,7 @@ __all__ = [
     "IsolationContract",
     "ListQueryContract",
     "MatchRepositoryContract",
+    "MergePropertyContract",
     "MergeRepositoryContract",
     "NoteRepositoryContract",
     "StoreFixtures",
@@ -62,6 +66,7 @@ class AllContracts(
     MatchRepositoryContract,
     ListQueryContract,
     FiguresPropertyContract,
+    MergePropertyContract,
     IsolationContract,
     FaultContract,
 ):

@@ -5,9 +5,11 @@ from __future__ import annotations
 import itertools
 from datetime import UTC, datetime
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from clientcrm.errors import NotFoundError
 from clientcrm.models.actor import Actor
 from clientcrm.models.booking import Booking
 from clientcrm.models.client import Client
@@ -19,7 +21,7 @@ from clientcrm.service.crm import CRM
 from clientcrm.testing.conformance.base import StoreFixtures, event
 from clientcrm.testing.strategies import booking_histories
 
-__all__ = ["FiguresPropertyContract", "observable_state"]
+__all__ = ["FiguresPropertyContract", "MergePropertyContract", "observable_state"]
 
 _workspaces = itertools.count()
 # One store serves many examples; each example gets a fresh workspace in it, so the
@@ -113,3 +115,51 @@ class FiguresPropertyContract(StoreFixtures):
         detail = crm.client_detail(client.id, owner)
         assert detail.bookings[0].status == "cancelled"
         assert client.figures.bookings == 0
+
+
+def _stored(crm: CRM, workspace_id: str) -> dict[str, tuple[object, ...]]:
+    """Every client of the workspace as stored, with its bookings and notes, by id."""
+    with crm.store.unit_of_work() as uow:
+        clients = list(uow.clients.iter_workspace(workspace_id))
+        history = uow.bookings.for_clients(workspace_id, [c.id for c in clients])
+        return {
+            c.id: (c, tuple(history.get(c.id, [])), tuple(uow.notes.for_client(workspace_id, c.id)))
+            for c in clients
+        }
+
+
+class MergePropertyContract(StoreFixtures):
+    """A merge moves everything to the survivor; undoing it restores both exactly."""
+
+    @_SHARED_STORE
+    @given(history=booking_histories(), data=st.data())
+    def test_merge_then_unmerge_is_the_identity(
+        self, crm: CRM, history: list[BookingEvent], data: st.DataObject
+    ) -> None:
+        """After merge and unmerge every client, booking and note is as it was."""
+        actor = _fresh(crm)
+        crm.record_many(history, actor)
+        clients = list(crm.iter_clients(ClientQuery(include_inactive=True), actor))
+        if len(clients) < 2:
+            return
+        survivor, loser = data.draw(st.permutations(clients))[:2]
+        crm.tag(loser.id, [data.draw(st.sampled_from(["Injury", "Beginner"]))], actor)
+        crm.add_note(loser.id, "Prefers the 6 pm class", actor)
+        before = _stored(crm, actor.workspace_id)
+
+        merge = crm.merge(survivor.id, loser.id, actor)
+        after = _stored(crm, actor.workspace_id)
+        merged, bookings, notes = after[survivor.id]
+        assert loser.id not in after
+        assert {b.id for b in bookings} == {
+            b.id for b in before[survivor.id][1] + before[loser.id][1]
+        }
+        assert len(notes) == len(before[survivor.id][2]) + len(before[loser.id][2])
+        assert merged.figures == compute_figures(bookings, merged.created_at)
+        assert crm.find_client(loser.email, actor).id == survivor.id
+        with pytest.raises(NotFoundError):
+            crm.get_client(loser.id, actor)
+
+        crm.unmerge(merge.id, actor)
+        assert _stored(crm, actor.workspace_id) == before
+        assert crm.find_client(loser.email, actor).id == loser.id

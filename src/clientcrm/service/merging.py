@@ -1,0 +1,150 @@
+"""Merging two clients into one, and undoing it, inside one unit of work."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+
+import attrs
+
+from clientcrm.errors import NotFoundError, ValidationError
+from clientcrm.matching.block import client_keys
+from clientcrm.models.actor import Actor
+from clientcrm.models.client import Client
+from clientcrm.models.merging import Merge
+from clientcrm.models.timeline import EntryKind, TimelineEntry
+from clientcrm.models.workspace import Workspace
+from clientcrm.ports import UnitOfWork
+from clientcrm.rules.figures import compute_figures
+
+__all__ = ["merge_clients", "reindex", "unmerge_clients"]
+
+
+def reindex(uow: UnitOfWork, workspace: Workspace, *clients: Client) -> None:
+    """Write the blocking keys of these clients, so smart detection finds them."""
+    region = workspace.phone_region
+    uow.matches.index(workspace.id, {c.id: client_keys(c, region) for c in clients})
+
+
+def merge_clients(
+    uow: UnitOfWork,
+    workspace: Workspace,
+    survivor_id: str,
+    loser_id: str,
+    actor: Actor,
+    now: datetime,
+    new_id: Callable[[], str],
+) -> Merge:
+    """Move everything of the loser to the survivor, keep the loser's emails as aliases, and
+    recompute the survivor's figures; the returned merge holds what undoing it needs."""
+    ws = workspace.id
+    if survivor_id == loser_id:
+        raise ValidationError("loser_id", "a client cannot be merged into itself")
+    survivor = uow.clients.get(ws, survivor_id)
+    loser = uow.clients.get(ws, loser_id)
+    history = uow.bookings.for_clients(ws, [survivor.id, loser.id])
+    moved = [attrs.evolve(b, client_id=survivor.id) for b in history.get(loser.id, [])]
+    notes = uow.notes.for_client(ws, loser.id)
+    entries = uow.timeline.for_client(ws, loser.id)
+    uow.bookings.save_many(moved)
+    for note in notes:
+        uow.notes.update(attrs.evolve(note, client_id=survivor.id))
+    uow.timeline.move(ws, [e.id for e in entries], survivor.id)
+    uow.clients.remove(ws, loser.id)
+    since = min(survivor.created_at, loser.created_at)
+    merged = attrs.evolve(
+        survivor,
+        aliases=(survivor.aliases | {loser.email} | loser.aliases) - {survivor.email},
+        phone=survivor.phone or loser.phone,
+        language=survivor.language or loser.language,
+        avatar_url=survivor.avatar_url or loser.avatar_url,
+        tags=survivor.tags | loser.tags,
+        flags=survivor.flags | loser.flags,
+        custom=loser.custom | survivor.custom,
+        created_at=since,
+        figures=compute_figures([*history.get(survivor.id, []), *moved], since),
+    )
+    uow.clients.update(merged)
+    merge = Merge(
+        id=new_id(),
+        workspace_id=ws,
+        survivor_id=survivor.id,
+        loser_id=loser.id,
+        merged_at=now,
+        actor_id=actor.id,
+        survivor_before=survivor,
+        loser=loser,
+        booking_ids=tuple(b.id for b in moved),
+        note_ids=tuple(n.id for n in notes),
+        entry_ids=tuple(e.id for e in entries),
+    )
+    uow.merges.add(merge)
+    summary = f"{loser.name} <{loser.email}> merged into this client"
+    uow.timeline.add([_entry(new_id(), merge, survivor.id, EntryKind.MERGED, summary, actor)])
+    uow.matches.index(ws, {loser.id: ()})
+    reindex(uow, workspace, merged)
+    return merge
+
+
+def unmerge_clients(
+    uow: UnitOfWork,
+    workspace: Workspace,
+    merge_id: str,
+    actor: Actor,
+    now: datetime,
+    new_id: Callable[[], str],
+) -> Merge:
+    """Restore both clients of a merge as they were; bookings the survivor got since stay
+    with it. Undoing an undone merge does nothing.
+
+    Raises:
+        ValidationError: a later merge touched either client (undo that one first).
+    """
+    ws = workspace.id
+    merge = uow.merges.get(ws, merge_id)
+    if merge.undone_at is not None:
+        return merge
+    order = (merge.merged_at, merge.id)
+    for client_id in (merge.survivor_id, merge.loser_id):
+        for later in uow.merges.for_client(ws, client_id):
+            if later.undone_at is None and (later.merged_at, later.id) > order:
+                msg = f"merge {later.id} touched these clients since: undo it first"
+                raise ValidationError("merge_id", msg)
+    returned = set(merge.booking_ids)
+    history = uow.bookings.for_clients(ws, [merge.survivor_id]).get(merge.survivor_id, [])
+    kept = [b for b in history if b.id not in returned]
+    back = [attrs.evolve(b, client_id=merge.loser_id) for b in history if b.id in returned]
+    survivor = attrs.evolve(
+        merge.survivor_before,
+        figures=compute_figures(kept, merge.survivor_before.created_at),
+    )
+    loser = attrs.evolve(merge.loser, figures=compute_figures(back, merge.loser.created_at))
+    uow.clients.update(survivor)
+    uow.clients.add([loser])
+    uow.bookings.save_many(back)
+    for note_id in merge.note_ids:
+        try:
+            note = uow.notes.get(ws, note_id)
+        except NotFoundError:
+            continue  # deleted since the merge
+        uow.notes.update(attrs.evolve(note, client_id=loser.id))
+    uow.timeline.move(ws, merge.entry_ids, loser.id)
+    undone = attrs.evolve(merge, undone_at=now)
+    uow.merges.update(undone)
+    summary = f"merge of {loser.name} <{loser.email}> and {survivor.name} undone"
+    uow.timeline.add(
+        [
+            _entry(new_id(), undone, client_id, EntryKind.UNMERGED, summary, actor)
+            for client_id in (survivor.id, loser.id)
+        ]
+    )
+    reindex(uow, workspace, survivor, loser)
+    return undone
+
+
+def _entry(
+    entry_id: str, merge: Merge, client_id: str, kind: EntryKind, summary: str, actor: Actor
+) -> TimelineEntry:
+    at = merge.undone_at or merge.merged_at
+    data = {"merge_id": merge.id, "survivor_id": merge.survivor_id, "loser_id": merge.loser_id}
+    return TimelineEntry(entry_id, merge.workspace_id, client_id, kind, at, summary, actor.id, data)
