@@ -14,6 +14,7 @@ from clientcrm.models.actor import Actor
 from clientcrm.models.booking import Booking
 from clientcrm.models.client import Client
 from clientcrm.models.events import BookingEvent
+from clientcrm.models.note import Note
 from clientcrm.models.query import ClientQuery, SortKey
 from clientcrm.models.workspace import Workspace
 from clientcrm.rules.figures import compute_figures
@@ -117,7 +118,10 @@ class FiguresPropertyContract(StoreFixtures):
         assert client.figures.bookings == 0
 
 
-def _stored(crm: CRM, workspace_id: str) -> dict[str, tuple[object, ...]]:
+_Stored = dict[str, tuple[Client, tuple[Booking, ...], tuple[Note, ...]]]
+
+
+def _stored(crm: CRM, workspace_id: str) -> _Stored:
     """Every client of the workspace as stored, with its bookings and notes, by id."""
     with crm.store.unit_of_work() as uow:
         clients = list(uow.clients.iter_workspace(workspace_id))
