@@ -29,8 +29,9 @@ PUBLIC = {
     "clientcrm.testing.conformance": {
         "AllContracts", "BookingRepositoryContract", "ClientRepositoryContract", "FaultContract",
         "FiguresPropertyContract", "IsolationContract", "ListQueryContract",
-        "NoteRepositoryContract", "StoreFixtures", "UnitOfWorkContract",
-        "WorkspaceRepositoryContract", "event",
+        "MatchRepositoryContract", "MergePropertyContract", "MergeRepositoryContract",
+        "NoteRepositoryContract", "StoreFixtures", "TimelineRepositoryContract",
+        "UnitOfWorkContract", "WorkspaceRepositoryContract", "event",
     },
     "clientcrm.errors": {
         "BlockedClientError", "CRMError", "ConflictError", "DuplicateClientError", "NotFoundError",

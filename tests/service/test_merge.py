@@ -73,9 +73,7 @@ def test_a_later_merge_blocks_undoing_an_earlier_one(
     assert crm.get_client(other_id, owner).figures.bookings == 1
 
 
-def test_merge_refuses_itself_and_non_admins(
-    crm: CRM, owner: Actor, pair: tuple[str, str]
-) -> None:
+def test_merge_refuses_itself_and_non_admins(crm: CRM, owner: Actor, pair: tuple[str, str]) -> None:
     """A client is not merged into itself; staff who are not admins may not merge."""
     kate_id, other_id = pair
     with pytest.raises(ValidationError, match="loser_id"):

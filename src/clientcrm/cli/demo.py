@@ -111,7 +111,13 @@ def _summary(crm: CRM, app: App, workspace: Workspace, duplicates: int) -> None:
         "Status",
         "  ".join(f"[{PILL_STYLE[p]}]{p.upper()}[/] {pills[p]:,}" for p in PILL_STYLE),
     )
-    summary.add_row("People with two emails", f"{duplicates} (planted for deduplication)")
+    linked = sum(1 for c in clients if c.aliases)
+    waiting = len(crm.pending_matches(app.actor))
+    summary.add_row(
+        "People with two emails",
+        f"{duplicates} planted: {linked} linked by smart detection, "
+        f"{waiting} waiting for review (clientcrm dedupe)",
+    )
     app.console.print(summary)
     _next_steps(app, clients)
 

@@ -32,6 +32,7 @@ __all__ = [
     "records_of",
 ]
 
+Floats = npt.NDArray[np.float64]
 Progress = Callable[[str, int, int], None]
 """Told ``(stage, done, total)`` as a long run goes."""
 
@@ -144,6 +145,7 @@ def find_duplicates(
     evidence: Sequence[Evidence] = (),
     max_block: int = 100,
     progress: Progress | None = None,
+    distinct: Iterable[tuple[str, str]] = (),
 ) -> Duplicates:
     """Find the people recorded more than once.
 
@@ -154,6 +156,8 @@ def find_duplicates(
         evidence: extra columns to compare (birth date, postcode, city, address).
         max_block: blocking keys shared by more records than this are not used.
         progress: told how far each stage has come.
+        distinct: pairs of record ids known to be different people (a reviewer said so):
+            they never share a cluster.
 
     Returns:
         Clusters in which every pair scores at least the threshold; an exact cluster is
@@ -171,17 +175,17 @@ def find_duplicates(
     candidates = candidate_pairs(profiles, evidence, max_block=max_block)
     columns = Columns.of(profiles, evidence)
     del profiles
+    apart = _Apart.of(columns.ids, distinct)
+
+    def score_more(a: npt.NDArray[np.int64], b: npt.NDArray[np.int64]) -> npt.NDArray[np.float64]:
+        return apart.zeroed(a, b, pair_scores(columns, a, b, evidence))
+
     scores = np.empty(len(candidates), dtype=np.float64)
     for start in range(0, len(candidates), CHUNK):
         stop = min(start + CHUNK, len(candidates))
         chunk = slice(start, stop)
-        scores[chunk] = pair_scores(
-            columns, candidates.left[chunk], candidates.right[chunk], evidence
-        )
+        scores[chunk] = score_more(candidates.left[chunk], candidates.right[chunk])
         tell("scoring", stop, len(candidates))
-
-    def score_more(a: npt.NDArray[np.int64], b: npt.NDArray[np.int64]) -> npt.NDArray[np.float64]:
-        return pair_scores(columns, a, b, evidence)
 
     groups = complete_linkage(
         candidates.left, candidates.right, scores, policy.partial_threshold, score_more
@@ -194,6 +198,34 @@ def find_duplicates(
         len(candidates),
         candidates.dropped_keys,
     )
+
+
+@attrs.frozen
+class _Apart:
+    """Pairs known to be different people, as sorted codes of their record positions."""
+
+    size: int
+    codes: npt.NDArray[np.int64]
+
+    @classmethod
+    def of(cls, ids: Sequence[str], pairs: Iterable[tuple[str, str]]) -> _Apart:
+        position = {record_id: n for n, record_id in enumerate(ids)}
+        size = len(ids)
+        codes = [
+            min(position[a], position[b]) * size + max(position[a], position[b])
+            for a, b in pairs
+            if a in position and b in position
+        ]
+        return cls(size, np.unique(np.array(codes, dtype=np.int64)))
+
+    def zeroed(
+        self, left: npt.NDArray[np.int64], right: npt.NDArray[np.int64], scores: Floats
+    ) -> Floats:
+        """``scores`` with the pairs known to be apart set to 0."""
+        if len(self.codes):
+            codes = np.minimum(left, right) * self.size + np.maximum(left, right)
+            scores[np.isin(codes, self.codes)] = 0.0
+        return scores
 
 
 def _explained(

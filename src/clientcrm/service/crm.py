@@ -20,11 +20,13 @@ from clientcrm.errors import (
     PermissionDeniedError,
     PlanLimitError,
 )
+from clientcrm.matching.dedupe import Duplicates, Progress, find_duplicates
+from clientcrm.matching.records import Record
 from clientcrm.models._checks import normalise_email, normalise_phone, require_text
 from clientcrm.models.actor import Actor, Permission, Role
 from clientcrm.models.client import Client, Flag, Source
 from clientcrm.models.events import BookingEvent, ClientCreated, ClientFlagged
-from clientcrm.models.merging import Merge
+from clientcrm.models.merging import Distinction, MatchStatus, Merge, PendingMatch
 from clientcrm.models.money import minor_units
 from clientcrm.models.note import Note, NoteVisibility
 from clientcrm.models.query import ClientPage, ClientQuery
@@ -36,8 +38,9 @@ from clientcrm.rules.query import encode_cursor, resolve
 from clientcrm.rules.status import is_growing, status_pill
 from clientcrm.service import permissions as perm
 from clientcrm.service.bus import EventBus, Subscriber
-from clientcrm.service.merging import merge_clients, unmerge_clients
+from clientcrm.service.merging import merge_clients, reindex, unmerge_clients
 from clientcrm.service.recording import Batch
+from clientcrm.service.review import PendingReview, decide, distinguish, holding_distinctions
 from clientcrm.service.tags import clean_tags
 from clientcrm.service.views import ClientDetail, FigureRepair, RebuildReport, RecordSummary
 
@@ -276,6 +279,7 @@ class CRM:
                 changes["aliases"] = client.aliases - {address}
             updated = attrs.evolve(client, **changes)
             uow.clients.update(updated)
+            reindex(uow, workspace, updated)
             uow.commit()
         return updated
 
@@ -506,10 +510,75 @@ class CRM:
             perm.require_client_access(actor, client, "see the timeline")
             return uow.timeline.for_client(client.workspace_id, client.id)
 
+    # -- smart detection: the review queue and bulk deduplication -----------------------------
+
+    def pending_matches(self, actor: Actor) -> list[PendingReview]:
+        """The open pending matches, oldest first, each with both clients side by side."""
+        perm.require_staff(actor, "review matches")
+        with self.store.unit_of_work() as uow:
+            ws = actor.workspace_id
+            matches = uow.matches.pending(ws)
+            ids = {i for m in matches for i in (m.client_id, m.candidate_id)}
+            clients = uow.clients.get_many(ws, ids)
+        return [
+            PendingReview(m, clients[m.client_id], clients[m.candidate_id])
+            for m in matches
+            if m.client_id in clients and m.candidate_id in clients
+        ]
+
+    def use_existing(self, match_id: str, actor: Actor) -> PendingMatch:
+        """Same person: merge the provisional client into the existing one. Idempotent."""
+        return self._decide(match_id, MatchStatus.USED_EXISTING, actor)
+
+    def create_new(self, match_id: str, actor: Actor) -> PendingMatch:
+        """Different people: keep the provisional client, and never suggest the pair again
+        until one of them changes its name, email or phone. Idempotent."""
+        return self._decide(match_id, MatchStatus.CREATED_NEW, actor)
+
+    def ignore_match(self, match_id: str, actor: Actor) -> PendingMatch:
+        """Dismiss the suggestion without deciding; the provisional client stays. Idempotent."""
+        return self._decide(match_id, MatchStatus.IGNORED, actor)
+
+    def _decide(self, match_id: str, decision: MatchStatus, actor: Actor) -> PendingMatch:
+        perm.require_admin(actor, "decide matches")
+        with self.store.unit_of_work() as uow:
+            workspace = uow.workspaces.get(actor.workspace_id)
+            match = decide(uow, workspace, match_id, decision, actor, self.clock(), self._ids)
+            uow.commit()
+        return match
+
+    def mark_distinct(self, a_id: str, b_id: str, actor: Actor) -> Distinction:
+        """Remember that two clients are different people (a reviewer's "not the same person"
+        on a deduplication pair): they are not suggested together again until one of them
+        changes its name, email or phone."""
+        perm.require_admin(actor, "decide matches")
+        with self.store.unit_of_work() as uow:
+            workspace = uow.workspaces.get(actor.workspace_id)
+            distinction = distinguish(uow, workspace, a_id, b_id, actor, self.clock())
+            uow.commit()
+        return distinction
+
+    def find_duplicates(self, actor: Actor, *, progress: Progress | None = None) -> Duplicates:
+        """Bulk deduplication of the workspace's clients (see
+        `clientcrm.matching.find_duplicates`), leaving out the pairs known to be different."""
+        perm.require_admin(actor, "deduplicate clients")
+        with self.store.unit_of_work() as uow:
+            workspace = uow.workspaces.get(actor.workspace_id)
+            records = [Record.of_client(c) for c in uow.clients.iter_workspace(workspace.id)]
+            apart = holding_distinctions(uow, workspace.id)
+        return find_duplicates(
+            records,
+            policy=workspace.policies.matching,
+            region=workspace.phone_region,
+            progress=progress,
+            distinct=apart,
+        )
+
     # -- maintenance --------------------------------------------------------------------------
 
     def rebuild(self, actor: Actor, *, batch_size: int = 2000) -> RebuildReport:
-        """Recompute every client's figures from booking history, repairing disagreements.
+        """Recompute every client's figures from booking history, repairing disagreements, and
+        rewrite the blocking keys smart detection finds clients by.
 
         Returns a report naming each client whose stored figures differed, before and after.
         """
@@ -517,7 +586,8 @@ class CRM:
         repaired: list[FigureRepair] = []
         checked = 0
         with self.store.unit_of_work() as uow:
-            ws = uow.workspaces.get(actor.workspace_id).id
+            workspace = uow.workspaces.get(actor.workspace_id)
+            ws = workspace.id
             clients = uow.clients.iter_workspace(ws)
             while chunk := list(islice(clients, batch_size)):
                 checked += len(chunk)
@@ -530,6 +600,7 @@ class CRM:
                         fixed.append(attrs.evolve(client, figures=figures))
                 if fixed:
                     uow.clients.update_figures(fixed)
+                reindex(uow, workspace, *chunk)
             uow.commit()
         return RebuildReport(checked, repaired)
 

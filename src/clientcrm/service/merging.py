@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import attrs
 
@@ -18,6 +18,8 @@ from clientcrm.ports import UnitOfWork
 from clientcrm.rules.figures import compute_figures
 
 __all__ = ["merge_clients", "reindex", "unmerge_clients"]
+
+_TICK = timedelta(microseconds=1)
 
 
 def reindex(uow: UnitOfWork, workspace: Workspace, *clients: Client) -> None:
@@ -51,6 +53,10 @@ def merge_clients(
         uow.notes.update(attrs.evolve(note, client_id=survivor.id))
     uow.timeline.move(ws, [e.id for e in entries], survivor.id)
     uow.clients.remove(ws, loser.id)
+    earlier = [m.merged_at for c in (survivor.id, loser.id) for m in uow.merges.for_client(ws, c)]
+    # Strictly after every earlier merge of either client, even on a clock that stood still:
+    # the order of merges decides which may be undone.
+    merged_at = max([now, *(at + _TICK for at in earlier)])
     since = min(survivor.created_at, loser.created_at)
     merged = attrs.evolve(
         survivor,
@@ -70,7 +76,7 @@ def merge_clients(
         workspace_id=ws,
         survivor_id=survivor.id,
         loser_id=loser.id,
-        merged_at=now,
+        merged_at=merged_at,
         actor_id=actor.id,
         survivor_before=survivor,
         loser=loser,
@@ -104,10 +110,9 @@ def unmerge_clients(
     merge = uow.merges.get(ws, merge_id)
     if merge.undone_at is not None:
         return merge
-    order = (merge.merged_at, merge.id)
     for client_id in (merge.survivor_id, merge.loser_id):
         for later in uow.merges.for_client(ws, client_id):
-            if later.undone_at is None and (later.merged_at, later.id) > order:
+            if later.undone_at is None and later.merged_at > merge.merged_at:
                 msg = f"merge {later.id} touched these clients since: undo it first"
                 raise ValidationError("merge_id", msg)
     returned = set(merge.booking_ids)

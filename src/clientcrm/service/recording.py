@@ -6,20 +6,26 @@ changed in memory, and written back with one statement per table.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
 
 import attrs
 
 from clientcrm.errors import BlockedClientError, PlanLimitError, ValidationError
+from clientcrm.matching.block import client_keys
+from clientcrm.matching.score import MatchLevel
 from clientcrm.models._checks import normalise_phone
 from clientcrm.models.booking import Booking
 from clientcrm.models.client import Client, ClientFigures, Flag, Source
 from clientcrm.models.events import BookingEvent, BookingRecorded, ClientCreated, DomainEvent
+from clientcrm.models.merging import PendingMatch
+from clientcrm.models.timeline import EntryKind, TimelineEntry
 from clientcrm.models.workspace import Workspace
+from clientcrm.policies import MatchMode
 from clientcrm.ports import UnitOfWork
 from clientcrm.rules.bookings import apply_event
 from clientcrm.rules.figures import FigureTally, compute_figures
+from clientcrm.service.detection import Detection, detect, incoming_keys
 
 __all__ = ["Batch"]
 
@@ -35,6 +41,8 @@ class _Working:
     blocked: bool
     moved: bool = False
     recompute: bool = False
+    contact: bool = False
+    """Smart detection gave the client an alias or a phone: the whole record is written."""
 
     @classmethod
     def of(cls, client: Client, *, new: bool) -> _Working:
@@ -60,6 +68,12 @@ class Batch:
     stored: set[str] = attrs.Factory(set)
     changed: dict[str, Booking] = attrs.Factory(dict)
     events: list[DomainEvent] = attrs.Factory(list)
+    _shared: dict[str, _Working] = attrs.Factory(dict)
+    """The batch's clients by id."""
+    _unsaved: dict[str, list[Client]] = attrs.Factory(dict)
+    """The blocking keys of the clients the batch creates, so that they are candidates too."""
+    pending: list[PendingMatch] = attrs.Factory(list)
+    entries: list[TimelineEntry] = attrs.Factory(list)
     changed_events: int = 0
     created: int = 0
     _client_count: int | None = None
@@ -74,7 +88,7 @@ class Batch:
         ws = self.workspace.id
         self._check_currency(events)
         known = self.uow.clients.find_by_emails(ws, {e.email for e in events})
-        shared: dict[str, _Working] = {}
+        shared = self._shared
         for email, client in known.items():
             if client.id not in shared:
                 shared[client.id] = _Working.of(client, new=False)
@@ -122,7 +136,79 @@ class Batch:
                 )
             )
 
+    @property
+    def _smart(self) -> bool:
+        return self.workspace.policies.matching.mode is MatchMode.SMART
+
     def _create(self, event: BookingEvent, *, collect: bool) -> _Working:
+        if not self._smart:
+            return self._new_client(event, collect=collect)
+        found = detect(self.uow, self.workspace, event, self._unsaved)
+        if found is not None and found.level is MatchLevel.EXACT:
+            working = self._link(event, found)
+        else:
+            working = self._new_client(event, collect=collect)
+            if found is not None:
+                self._queue(event, working.client, found)
+        if working.new:
+            for key in incoming_keys(event, self.workspace):
+                self._unsaved.setdefault(key, []).append(working.client)
+        return working
+
+    def _link(self, event: BookingEvent, found: Detection) -> _Working:
+        """An exact match: the booking's email (and phone, when the client has none) join it."""
+        working = self._shared.get(found.client.id)
+        if working is None:
+            working = self._shared[found.client.id] = _Working.of(found.client, new=False)
+        client = working.client
+        phone = client.phone or _phone(event.phone, self.workspace)
+        working.client = attrs.evolve(client, aliases=client.aliases | {event.email}, phone=phone)
+        working.contact = True
+        self.by_email[event.email] = working
+        summary = f"booking from {event.email} linked: {found.result.reasons[0].detail}"
+        self._note(client.id, EntryKind.MATCH_LINKED, event, summary, found)
+        return working
+
+    def _queue(self, event: BookingEvent, provisional: Client, found: Detection) -> None:
+        """A partial match: the new client holds the booking until someone decides."""
+        match = PendingMatch(
+            id=self.new_id(),
+            workspace_id=self.workspace.id,
+            client_id=provisional.id,
+            candidate_id=found.client.id,
+            score=found.result.score,
+            reasons=found.result.reasons,
+            created_at=event.occurred_at,
+        )
+        self.pending.append(match)
+        summary = f"may be {found.client.name} <{found.client.email}>: waiting for review"
+        self._note(provisional.id, EntryKind.MATCH_PENDING, event, summary, found, match.id)
+
+    def _note(
+        self,
+        client_id: str,
+        kind: EntryKind,
+        event: BookingEvent,
+        summary: str,
+        found: Detection,
+        match_id: str | None = None,
+    ) -> None:
+        data = {"email": event.email, "score": found.result.score, "candidate_id": found.client.id}
+        if match_id is not None:
+            data["match_id"] = match_id
+        self.entries.append(
+            TimelineEntry(
+                self.new_id(),
+                self.workspace.id,
+                client_id,
+                kind,
+                event.occurred_at,
+                summary,
+                data=data,
+            )
+        )
+
+    def _new_client(self, event: BookingEvent, *, collect: bool) -> _Working:
         limit = self.workspace.client_limit
         if limit is not None:
             if self._client_count is None:
@@ -142,6 +228,7 @@ class Batch:
         )
         self.created += 1
         working = self.by_email[client.email] = _Working.of(client, new=True)
+        self._shared[client.id] = working
         if collect:
             self.events.append(
                 ClientCreated(self.workspace.id, client.id, event.occurred_at, client.email)
@@ -166,9 +253,31 @@ class Batch:
             for working in recompute:
                 figures = compute_figures(history.get(working.client.id, []), working.since)
                 working.tally = FigureTally.of(figures)
-        moved = [w.result() for w in everyone if (w.moved and not w.new) or w.recompute]
+        for working in everyone:
+            if working.contact and not working.new:
+                uow.clients.update(working.result())
+        moved = [
+            w.result()
+            for w in everyone
+            if ((w.moved and not w.new) or w.recompute) and not (w.contact and not w.new)
+        ]
         if moved:
             uow.clients.update_figures(moved)
+        self._write_matches(everyone)
+
+    def _write_matches(self, everyone: Iterable[_Working]) -> None:
+        if self.pending:
+            for match in self.pending:
+                self.uow.matches.add_pending(match)
+        if self.entries:
+            self.uow.timeline.add(self.entries)
+        if self._smart:
+            region = self.workspace.phone_region
+            keys = {
+                w.client.id: client_keys(w.client, region) for w in everyone if w.new or w.contact
+            }
+            if keys:
+                self.uow.matches.index(self.workspace.id, keys)
 
 
 def _phone(raw: str | None, workspace: Workspace) -> str | None:

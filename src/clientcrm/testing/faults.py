@@ -16,8 +16,11 @@ from clientcrm.errors import StorageError
 from clientcrm.ports import (
     BookingRepository,
     ClientRepository,
+    MatchRepository,
+    MergeRepository,
     NoteRepository,
     Store,
+    TimelineRepository,
     UnitOfWork,
     WorkspaceRepository,
 )
@@ -106,6 +109,18 @@ class _FaultyUnitOfWork:
     @property
     def notes(self) -> NoteRepository:
         return cast("NoteRepository", _Counted(self._faults, self._inner.notes))
+
+    @property
+    def merges(self) -> MergeRepository:
+        return cast("MergeRepository", _Counted(self._faults, self._inner.merges))
+
+    @property
+    def timeline(self) -> TimelineRepository:
+        return cast("TimelineRepository", _Counted(self._faults, self._inner.timeline))
+
+    @property
+    def matches(self) -> MatchRepository:
+        return cast("MatchRepository", _Counted(self._faults, self._inner.matches))
 
     def commit(self) -> None:
         self._faults.call("commit")

@@ -1,0 +1,132 @@
+"""Smart client detection in the booking flow, the pending queue, and remembered decisions."""
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import attrs
+import pytest
+
+from clientcrm import CRM, Actor, Workspace
+from clientcrm.errors import ValidationError
+from clientcrm.models.events import BookingEvent
+from clientcrm.models.merging import MatchStatus
+from clientcrm.models.timeline import EntryKind
+from clientcrm.policies import MatchMode, MatchPolicy, Policies
+from clientcrm.stores.memory import MemoryStore
+from clientcrm.stores.sql import SQLStore
+from clientcrm.testing import FrozenClock
+from clientcrm.testing.conformance import event
+
+KATE = {"email": "kate.smith@gmail.com", "name": "Kate Smith"}
+
+
+@pytest.fixture(params=["memory", "sqlite"])
+def crm(request: pytest.FixtureRequest, clock: FrozenClock, tmp_path: Path) -> Iterator[CRM]:
+    store = MemoryStore() if request.param == "memory" else SQLStore(f"sqlite:///{tmp_path}/s.db")
+    crm = CRM(store, clock=clock)
+    workspace = Workspace("ws-a", "Studio A", timezone="Europe/London", phone_region="GB")
+    crm.save_workspace(workspace, Actor.owner("ws-a"))
+    yield crm
+    store.close()
+
+
+@pytest.fixture
+def kate(crm: CRM, owner: Actor) -> str:
+    booked = attrs.evolve(event("booked", "b1", **KATE), phone="+44 7700 900123")
+    return crm.record(booked, owner).id
+
+
+def _held(crm: CRM, owner: Actor, client_id: str) -> int:
+    return len(crm.client_detail(client_id, owner).bookings)
+
+
+def _booking(booking_id: str, email: str, name: str, phone: str | None = None) -> BookingEvent:
+    return attrs.evolve(event("booked", booking_id, email=email, name=name), phone=phone)
+
+
+def test_exact_match_links_and_keeps_the_new_email_as_an_alias(
+    crm: CRM, owner: Actor, kate: str
+) -> None:
+    """Same name and same phone: the booking is Kate's, and the new email routes to her."""
+    linked = crm.record(_booking("b2", "kate@work.example", "Kate Smith", "07700 900123"), owner)
+    assert linked.id == kate
+    assert "kate@work.example" in linked.aliases
+    assert _held(crm, owner, kate) == 2
+    assert crm.pending_matches(owner) == []
+    assert crm.timeline(kate, owner)[0].kind is EntryKind.MATCH_LINKED
+
+
+def test_partial_match_waits_in_the_queue_with_a_provisional_client(
+    crm: CRM, owner: Actor, kate: str
+) -> None:
+    """Katherine Smith on a Gmail variant: a pending match, the booking held meanwhile."""
+    incoming = _booking("b2", "katesmith+yoga@gmail.com", "Katherine Smith", "+447700900123")
+    provisional = crm.record(incoming, owner)
+    assert provisional.id != kate
+    assert _held(crm, owner, provisional.id) == 1
+    (review,) = crm.pending_matches(owner)
+    assert (review.client.id, review.candidate.id) == (provisional.id, kate)
+    assert 0.75 <= review.match.score < 1.0
+    assert {r.feature for r in review.match.reasons} >= {"name", "email", "phone"}
+    assert crm.timeline(provisional.id, owner)[0].kind is EntryKind.MATCH_PENDING
+
+
+def test_use_existing_merges_and_is_idempotent(crm: CRM, owner: Actor, kate: str) -> None:
+    """Use Existing merges the provisional client away; repeating it changes nothing."""
+    crm.record(_booking("b2", "katesmith+yoga@gmail.com", "Katherine Smith"), owner)
+    (review,) = crm.pending_matches(owner)
+    decided = crm.use_existing(review.match.id, owner)
+    assert crm.use_existing(review.match.id, owner) == decided
+    assert _held(crm, owner, kate) == 2
+    later = crm.record(_booking("b3", "katesmith+yoga@gmail.com", "Katherine Smith"), owner)
+    assert later.id == kate
+    assert crm.pending_matches(owner) == []
+    with pytest.raises(ValidationError, match="already decided"):
+        crm.create_new(review.match.id, owner)
+    kinds = [e.kind for e in crm.timeline(kate, owner)]
+    assert EntryKind.MATCH_DECIDED in kinds
+    assert EntryKind.MERGED in kinds
+
+
+def test_create_new_is_remembered_until_a_record_changes(crm: CRM, owner: Actor, kate: str) -> None:
+    """A pair said to be different is not suggested by bulk deduplication until one of the
+    two changes its name, email or phone."""
+    other = crm.record(
+        _booking("b2", "katesmith+yoga@gmail.com", "Katherine Smith", "+447700900123"), owner
+    )
+    (review,) = crm.pending_matches(owner)
+    assert crm.find_duplicates(owner).clusters, "before the decision, the pair is a duplicate"
+    crm.create_new(review.match.id, owner)
+    assert crm.find_duplicates(owner).clusters == ()
+    assert crm.pending_matches(owner) == []
+    crm.edit_client(other.id, owner, name="Kathy Smith")
+    assert crm.find_duplicates(owner).clusters != ()
+
+
+def test_ignore_dismisses_without_deciding(crm: CRM, owner: Actor, kate: str) -> None:
+    """Ignore closes the suggestion and keeps both clients."""
+    provisional = crm.record(_booking("b2", "katesmith+yoga@gmail.com", "Katherine Smith"), owner)
+    (review,) = crm.pending_matches(owner)
+    assert crm.ignore_match(review.match.id, owner).status is MatchStatus.IGNORED
+    assert crm.pending_matches(owner) == []
+    assert (_held(crm, owner, provisional.id), _held(crm, owner, kate)) == (1, 1)
+
+
+def test_both_emails_in_one_batch_are_still_matched(crm: CRM, owner: Actor) -> None:
+    """A client made earlier in the same batch is a candidate too."""
+    first = attrs.evolve(event("booked", "b1", **KATE), phone="+447700900123")
+    second = _booking("b2", "kate@work.example", "Kate Smith", "07700 900123")
+    summary = crm.record_many([first, second], owner)
+    assert summary.clients_created == 1
+    assert crm.find_client("kate@work.example", owner).email == KATE["email"]
+
+
+def test_email_only_mode_never_links_or_suggests(crm: CRM, owner: Actor, kate: str) -> None:
+    """In email_only mode an unknown email is always a new client."""
+    workspace = crm.workspace(owner)
+    policies = attrs.evolve(workspace.policies, matching=MatchPolicy(MatchMode.EMAIL_ONLY))
+    crm.save_workspace(attrs.evolve(workspace, policies=policies), owner)
+    same = crm.record(_booking("b2", "kate@work.example", "Kate Smith", "07700 900123"), owner)
+    assert same.id != kate
+    assert crm.pending_matches(owner) == []
+    assert Policies().matching.mode is MatchMode.SMART
