@@ -18,6 +18,7 @@ ROOT = Path(__file__).parents[1]
         ("ingest.py", ["--events", "3000", "--single", "300"], "of the ceiling"),
         ("list_query.py", ["--clients", "3000", "--runs", "20"], "raw sqlite3"),
         ("dedupe.py", ["--records", "2000"], "clientcrm vs Splink"),
+        ("realtime_match.py", ["--clients", "3000", "--probes", "40"], "raw sqlite3"),
     ],
 )
 def test_benchmark_script_runs(script: str, args: list[str], expected: str) -> None:

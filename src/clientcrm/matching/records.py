@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+import math
 import operator
 import re
 from collections.abc import Mapping, Sequence
@@ -18,6 +19,7 @@ from rapidfuzz.distance import OSA, Levenshtein
 
 from clientcrm.matching.contacts import EmailParts, parse_email, parse_phone
 from clientcrm.matching.names import PersonName, fold_text, parse_name
+from clientcrm.matching.parallel import batch_workers
 from clientcrm.models.client import Client
 
 __all__ = ["Agreement", "Compare", "Evidence", "Profile", "Record"]
@@ -88,7 +90,8 @@ class Evidence:
     def agreements(self, a: Sequence[str], b: Sequence[str]) -> npt.NDArray[np.int8]:
         """The `Agreement` of each pair ``(a[k], b[k])`` of present values, in one batch."""
         if self.compare is Compare.FUZZY_TEXT:
-            alike = process.cpdist(a, b, scorer=fuzz.token_sort_ratio, workers=-1)
+            workers = batch_workers(len(a))
+            alike = process.cpdist(a, b, scorer=fuzz.token_sort_ratio, workers=workers)
             return np.where(alike >= _FUZZY_AGREE, Agreement.AGREE, Agreement.DISAGREE).astype(
                 np.int8
             )
@@ -106,6 +109,10 @@ class Evidence:
 def _folded(text: str, *, spaces: bool) -> str | None:
     folded = _SPACES.sub(" " if spaces else "", fold_text(text)).strip()
     return folded or None
+
+
+def _blank(value: Any) -> bool:
+    return value is None or value == "" or (isinstance(value, float) and math.isnan(value))
 
 
 def _iso_date(value: Any) -> str | None:
@@ -151,6 +158,26 @@ class Record:
     def of_client(cls, client: Client, email: str | None = None) -> Record:
         """The client as a record, under its primary email or the given alias."""
         return cls(client.id, client.name, email or client.email, client.phone)
+
+    @classmethod
+    def of_mapping(cls, row: Mapping[str, Any], default_id: str = "") -> Record:
+        """A record from a row read by its keys: ``id`` (else ``default_id``), ``name`` (or
+        ``first_name`` and ``last_name``), ``email``, ``phone``; other keys go to ``extra``.
+        Blanks (``None``, ``""``, NaN) count as missing."""
+        data = {k: (None if _blank(v) else v) for k, v in row.items()}
+        name = data.pop("name", None)
+        first, last = data.pop("first_name", None), data.pop("last_name", None)
+        if name is None and (first or last):
+            name = " ".join(str(p) for p in (first, last) if p)
+        record_id = data.pop("id", None)
+        email, phone = data.pop("email", None), data.pop("phone", None)
+        return cls(
+            default_id if record_id is None else str(record_id),
+            None if name is None else str(name),
+            None if email is None else str(email),
+            None if phone is None else str(phone),
+            data,
+        )
 
 
 @attrs.frozen

@@ -19,7 +19,8 @@ and recall they reach.
 from __future__ import annotations
 
 import enum
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 import attrs
 import numpy as np
@@ -144,8 +145,8 @@ def level_of(value: float, policy: MatchPolicy) -> MatchLevel:
 
 
 def score(
-    a: Record | Client,
-    b: Record | Client,
+    a: Record | Client | Mapping[str, Any],
+    b: Record | Client | Mapping[str, Any],
     *,
     policy: MatchPolicy | None = None,
     region: str | None = None,
@@ -154,7 +155,8 @@ def score(
     """How alike two records are, with the reasons.
 
     Args:
-        a: a record or a client (compared under its primary email).
+        a: a record, a client (compared under its primary email), or a mapping with the
+            keys `records_of` reads.
         b: the other.
         policy: the workspace's thresholds; the defaults of SPEC section 8 when omitted.
         region: the region in which phones without ``+`` are read.
@@ -165,8 +167,8 @@ def score(
 
 
 def score_against(
-    incoming: Record | Client,
-    candidates: Sequence[Record | Client],
+    incoming: Record | Client | Mapping[str, Any],
+    candidates: Sequence[Record | Client | Mapping[str, Any]],
     *,
     policy: MatchPolicy | None = None,
     region: str | None = None,
@@ -194,8 +196,10 @@ def pair_scores(
     return _Parts.of(PairFeatures.compute(columns, left, right, evidence), evidence).scores()
 
 
-def _record(value: Record | Client) -> Record:
-    return Record.of_client(value) if isinstance(value, Client) else value
+def _record(value: Record | Client | Mapping[str, Any]) -> Record:
+    if isinstance(value, Client):
+        return Record.of_client(value)
+    return value if isinstance(value, Record) else Record.of_mapping(value)
 
 
 def explain(
