@@ -8,11 +8,10 @@ from pathlib import Path
 from typing import Any
 
 import click
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from clientcrm.cli.context import App, pass_app
-from clientcrm.cli.render import dumps
+from clientcrm.cli.render import dumps, progress_bar
 from clientcrm.errors import ValidationError
 from clientcrm.matching import Compare, Duplicates, Evidence, Record, find_duplicates, records_of
 from clientcrm.models.query import ClientQuery
@@ -139,15 +138,8 @@ def _run(
     region: str | None,
     evidence: tuple[Evidence, ...],
 ) -> Duplicates:
-    with Progress(
-        TextColumn("[bold]{task.description:<12}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        console=app.console,
-        transient=True,
-        disable=len(records) < 20_000,
-    ) as progress:
+    label, short = "[bold]{task.description:<12}", len(records) < 20_000
+    with progress_bar(app.console, label, transient=True, disable=short) as progress:
         tasks: dict[str, Any] = {}
 
         def tell(stage: str, done: int, total: int) -> None:

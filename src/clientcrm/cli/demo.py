@@ -8,11 +8,10 @@ from decimal import Decimal
 from itertools import islice
 
 import click
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from clientcrm.cli.context import App, pass_app, sqlite_path
-from clientcrm.cli.render import PILL_STYLE, clients_table, money
+from clientcrm.cli.render import PILL_STYLE, clients_table, money, progress_bar
 from clientcrm.models.client import Client
 from clientcrm.models.note import NoteVisibility
 from clientcrm.models.query import ClientQuery, SortKey
@@ -53,14 +52,7 @@ def demo_command(app: App, count: int, seed: int, force: bool) -> None:
     crm.save_workspace(workspace, app.actor)
     studio = make_studio(seed, clients=count, end=crm.clock(), currency=workspace.currency)
     events = list(studio_events(studio, seed))
-    with Progress(
-        TextColumn("[bold]Recording bookings"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        console=app.console,
-        transient=False,
-    ) as progress:
+    with progress_bar(app.console, "[bold]Recording bookings") as progress:
         task = progress.add_task("events", total=len(events))
         iterator = iter(events)
         while chunk := list(islice(iterator, 5000)):

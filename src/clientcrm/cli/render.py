@@ -8,6 +8,8 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from clientcrm.models.client import Client
@@ -16,7 +18,15 @@ from clientcrm.models.workspace import Workspace
 from clientcrm.rules.status import status_pill
 from clientcrm.serialization import converter
 
-__all__ = ["PILL_STYLE", "client_json", "clients_table", "day", "dumps", "money"]
+__all__ = [
+    "PILL_STYLE",
+    "client_json",
+    "clients_table",
+    "day",
+    "dumps",
+    "money",
+    "progress_bar",
+]
 
 PILL_STYLE = {"regular": "green", "active": "cyan", "new": "magenta", "lapsed": "yellow"}
 
@@ -64,3 +74,19 @@ def client_json(client: Client, workspace: Workspace, now: datetime) -> dict[str
 def dumps(data: object) -> str:
     """Indented JSON with non-ASCII characters kept."""
     return json.dumps(data, indent=2, ensure_ascii=False)
+
+
+def progress_bar(
+    console: Console, label: str, *, transient: bool = False, disable: bool = False
+) -> Progress:
+    """A progress bar: the label (``{task.description}`` for each task's own), the bar,
+    done of total, and the time so far; ``disable`` shows nothing (short runs)."""
+    return Progress(
+        TextColumn(label),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=console,
+        transient=transient,
+        disable=disable,
+    )

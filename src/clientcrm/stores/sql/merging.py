@@ -33,6 +33,18 @@ def _load(kind: type[T], body: str, **columns: Any) -> T:
     return converter.structure(json.loads(body) | columns, kind)
 
 
+def _get(
+    conn: Connection, table: Table, kind: type[T], what: str, workspace_id: str, key: str
+) -> T:
+    """The record whose primary key is (``workspace_id``, ``key``); `NotFoundError` if none."""
+    workspace, own = table.primary_key.columns
+    stmt = select(table.c.body).where(workspace == workspace_id, own == key)
+    body = conn.execute(stmt).scalar_one_or_none()
+    if body is None:
+        raise NotFoundError(what, key)
+    return _load(kind, body)
+
+
 def _replace(conn: Connection, table: Table, row: dict[str, Any], what: str, key: str) -> None:
     """Update the row with the primary key of ``row``; `NotFoundError` when there is none."""
     where = [c == row[c.name] for c in table.primary_key.columns]
@@ -61,13 +73,7 @@ class SQLMerges:
         self._conn.execute(insert(merges), [self._row(merge)])
 
     def get(self, workspace_id: str, merge_id: str) -> Merge:
-        stmt = select(merges.c.body).where(
-            merges.c.workspace_id == workspace_id, merges.c.merge_id == merge_id
-        )
-        body = self._conn.execute(stmt).scalar_one_or_none()
-        if body is None:
-            raise NotFoundError("merge", merge_id)
-        return _load(Merge, body)
+        return _get(self._conn, merges, Merge, "merge", workspace_id, merge_id)
 
     def update(self, merge: Merge) -> None:
         _replace(self._conn, merges, self._row(merge), "merge", merge.id)
@@ -177,14 +183,8 @@ class SQLMatches:
         self._conn.execute(insert(pending_matches), [self._row(match)])
 
     def get_pending(self, workspace_id: str, match_id: str) -> PendingMatch:
-        table = pending_matches
-        stmt = select(table.c.body).where(
-            table.c.workspace_id == workspace_id, table.c.match_id == match_id
-        )
-        body = self._conn.execute(stmt).scalar_one_or_none()
-        if body is None:
-            raise NotFoundError("pending match", match_id)
-        return _load(PendingMatch, body)
+        args = (PendingMatch, "pending match", workspace_id, match_id)
+        return _get(self._conn, pending_matches, *args)
 
     def update_pending(self, match: PendingMatch) -> None:
         _replace(self._conn, pending_matches, self._row(match), "pending match", match.id)
