@@ -29,6 +29,15 @@ def test_duplicates_are_clustered_with_their_reasons() -> None:
     assert found.records == 4
 
 
+def test_pairs_known_to_be_apart_never_share_a_cluster() -> None:
+    """A reviewer's "not the same person" splits the pair, and nothing chains them back."""
+    records = [KATE, KATE_AGAIN, KATE_PHONE, STRANGER]
+    found = find_duplicates(records, region="GB", distinct=[("kate-3", "kate"), ("x", "kate")])
+    together = {frozenset(c.ids) for c in found.clusters}
+    assert all(not {"kate", "kate-3"} <= ids for ids in together)
+    assert together, "the other pairs still match"
+
+
 def test_a_household_is_never_chained_into_one_person() -> None:
     """John shares Kate's email, and her copy shares it too: John joins no one."""
     found = find_duplicates([KATE, JOHN, Record("k2", "Kate Smith", "kate.smith@gmail.com")])
