@@ -89,12 +89,13 @@ def _peak_rss_mb() -> float:
 
 
 def _run_clientcrm(data: Path) -> None:
-    rows = pq.read_table(data / "records.parquet").to_pylist()
+    table = pq.read_table(data / "records.parquet")
     started = time.perf_counter()
+    rows = (row for batch in table.to_batches(50_000) for row in batch.to_pylist())
     found = find_duplicates(rows, region="GB", evidence=EVIDENCE)
     seconds = time.perf_counter() - started
-    position = {row["id"]: n for n, row in enumerate(rows)}
-    labels = np.full(len(rows), -1, dtype=np.int64)
+    position = {record_id: n for n, record_id in enumerate(table.column("id").to_pylist())}
+    labels = np.full(len(position), -1, dtype=np.int64)
     for number, cluster in enumerate(found.clusters):
         labels[[position[i] for i in cluster.ids]] = number
     np.save(data / "clientcrm.npy", labels)

@@ -81,10 +81,23 @@ class MatchPolicy:
     Attributes:
         mode: smart, or email only.
         partial_threshold: the lowest score of a partial match; below it, a new client.
+        cluster_floor: in bulk deduplication, the lowest score of any pair inside a
+            cluster. The default, about the score of one name written two ways (Jenny and
+            Jennifer White) with nothing else to go on, lets one person's phone-only and
+            email-only copies meet through the record that has both, while a pair that
+            disagrees (two given names, two birth dates, a household's shared email) keeps
+            its records apart. Set it to the partial
+            threshold for clusters in which every pair matches.
     """
 
     mode: MatchMode = MatchMode.SMART
     partial_threshold: float = attrs.field(default=0.75, validator=_fraction)
+    cluster_floor: float = attrs.field(default=0.4, validator=_fraction)
+
+    @cluster_floor.validator
+    def _below_threshold(self, attribute: attrs.Attribute[float], value: float) -> None:
+        if value > self.partial_threshold:
+            raise ValidationError(attribute.name, "must not be above the partial threshold")
 
 
 @attrs.frozen

@@ -5,11 +5,13 @@ from datetime import UTC, datetime
 import pandas as pd
 import polars as pl
 import pyarrow as pa
+import pytest
 
-from clientcrm import Client
+from clientcrm import Client, ValidationError
 from clientcrm.matching import Compare, Evidence, MatchLevel, Record, find_duplicates
 from clientcrm.matching.block import candidate_pairs
 from clientcrm.matching.records import Profile
+from clientcrm.policies import MatchPolicy
 
 KATE = Record("kate", "Kate Smith", "kate.smith@gmail.com", "+447700900123")
 KATE_AGAIN = Record("kate-2", "Katherine Smith", "katesmith+yoga@gmail.com")
@@ -38,6 +40,23 @@ def test_pairs_known_to_be_apart_never_share_a_cluster() -> None:
     assert together, "the other pairs still match"
 
 
+def test_copies_sharing_nothing_meet_through_the_record_that_has_both() -> None:
+    """A phone-only and an email-only copy of Jennifer join her full record; with the floor
+    at the threshold (every pair must match) they cannot."""
+    full = Record("j", "Jennifer White", "jwhite@hotmail.es", "+447991814791")
+    phone_only = Record("j-phone", "Jennifer White", None, "(07991) 814-791")
+    email_only = Record("j-email", "Jenny White", "jwhite@hotmail.es")
+    records = [full, phone_only, email_only, STRANGER]
+    found = find_duplicates(records, region="GB")
+    assert [c.ids for c in found.clusters] == [("j", "j-phone", "j-email")]
+    strict = MatchPolicy(cluster_floor=0.75)
+    assert [len(c.ids) for c in find_duplicates(records, policy=strict, region="GB").clusters] == [
+        2
+    ]
+    with pytest.raises(ValidationError, match="cluster_floor"):
+        MatchPolicy(partial_threshold=0.8, cluster_floor=0.9)
+
+
 def test_a_household_is_never_chained_into_one_person() -> None:
     """John shares Kate's email, and her copy shares it too: John joins no one."""
     found = find_duplicates([KATE, JOHN, Record("k2", "Kate Smith", "kate.smith@gmail.com")])
@@ -47,15 +66,16 @@ def test_a_household_is_never_chained_into_one_person() -> None:
 
 def test_complete_linkage_scores_pairs_blocking_did_not_propose() -> None:
     """A joins B by email and B joins C by phone; A and C share no key, so they are scored
-    when the cluster would hold them both, and kept apart when they are not alike enough."""
+    when the cluster would hold them both: alike names let them in, different ones do not."""
     a = Record("a", "Kate Smith", "kate@studio.example")
     b = Record("b", "Kate Smith", "kate@studio.example", "+447700900123")
     c = Record("c", "Kate Smyth", "other@elsewhere.example", "+447700900123")
-    found = find_duplicates([a, b, c])
-    ids = [cl.ids for cl in found.clusters]
-    assert ("a", "b", "c") in ids or ids == [("a", "b")]
-    for cluster in found.clusters:
-        assert all(p.result.level is not MatchLevel.NONE for p in cluster.pairs)
+    (cluster,) = find_duplicates([a, b, c]).clusters
+    assert cluster.ids == ("a", "b", "c")
+    ac = next(p for p in cluster.pairs if {p.a, p.b} == {"a", "c"})
+    assert MatchPolicy().cluster_floor <= ac.result.score < MatchPolicy().partial_threshold
+    husband = Record("c", "John Smith", "other@elsewhere.example", "+447700900123")
+    assert [cl.ids for cl in find_duplicates([a, b, husband]).clusters] == [("a", "b")]
 
 
 def test_blocking_never_proposes_all_pairs() -> None:

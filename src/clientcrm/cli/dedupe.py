@@ -7,6 +7,7 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
+import attrs
 import click
 from rich.table import Table
 
@@ -93,7 +94,7 @@ def dedupe_command(
     else:
         records, policy = _file_records(source, evidence), MatchPolicy()
     if threshold is not None:
-        policy = MatchPolicy(policy.mode, threshold)
+        policy = attrs.evolve(policy, partial_threshold=threshold)
     found = _run(app, records, policy, region, evidence)
     rows = list(review_rows(found, {r.id: r for r in records}))
     with review.open("w", newline="", encoding="utf-8") as out:

@@ -11,6 +11,7 @@ and is dropped: such records still meet through their other keys.
 
 from __future__ import annotations
 
+from array import array
 from collections.abc import Iterator, Sequence
 
 import attrs
@@ -22,7 +23,7 @@ from clientcrm.matching.names import name_roots
 from clientcrm.matching.records import Compare, Evidence, Profile, Record
 from clientcrm.models.client import Client
 
-__all__ = ["Candidates", "blocking_keys", "candidate_pairs", "client_keys"]
+__all__ = ["Candidates", "KeyIndex", "blocking_keys", "candidate_pairs", "client_keys"]
 
 PHONE_TAIL = 6
 """A number's last digits: one mistyped digit leaves either them or the rest intact."""
@@ -86,31 +87,46 @@ def candidate_pairs(
     profiles: Sequence[Profile], evidence: Sequence[Evidence] = (), *, max_block: int = 100
 ) -> Candidates:
     """Every pair of records that share a blocking key, each pair once."""
-    owners: list[int] = []
-    codes: dict[str, int] = {}
-    keys: list[int] = []
-    for position, profile in enumerate(profiles):
-        for key in set(blocking_keys(profile, evidence)):
-            owners.append(position)
-            keys.append(codes.setdefault(key, len(codes)))
-    key_array = np.asarray(keys, dtype=np.int64)
-    owner_array = np.asarray(owners, dtype=np.int64)
-    sizes = np.bincount(key_array, minlength=len(codes)) if keys else np.zeros(0, np.int64)
-    kept = sizes[key_array] <= max_block if keys else np.zeros(0, np.bool_)
-    order = np.lexsort((owner_array[kept], key_array[kept]))
-    block, member = key_array[kept][order], owner_array[kept][order]
-    lefts, rights = [], []
-    for distance in range(1, max_block):
-        same = block[:-distance] == block[distance:]
-        if not same.any():
-            break
-        lefts.append(member[:-distance][same])
-        rights.append(member[distance:][same])
-    left = np.concatenate(lefts) if lefts else np.zeros(0, np.int64)
-    right = np.concatenate(rights) if rights else np.zeros(0, np.int64)
-    unique = np.unique(left * len(profiles) + right)
-    return Candidates(
-        unique // max(len(profiles), 1),
-        unique % max(len(profiles), 1),
-        int((sizes > max_block).sum()),
-    )
+    index = KeyIndex(evidence)
+    for profile in profiles:
+        index.add(profile)
+    return index.candidates(max_block)
+
+
+class KeyIndex:
+    """The blocking keys of records added one at a time, as arrays of integer codes."""
+
+    def __init__(self, evidence: Sequence[Evidence] = ()) -> None:
+        self._evidence = tuple(evidence)
+        self._codes: dict[str, int] = {}
+        self._owners, self._keys = array("q"), array("q")
+        self.size = 0
+
+    def add(self, profile: Profile) -> None:
+        """Index the next record's keys."""
+        codes = self._codes
+        for key in set(blocking_keys(profile, self._evidence)):
+            self._owners.append(self.size)
+            self._keys.append(codes.setdefault(key, len(codes)))
+        self.size += 1
+
+    def candidates(self, max_block: int = 100) -> Candidates:
+        """Every pair of records that share a key held by at most ``max_block`` records."""
+        key_array = np.frombuffer(self._keys, dtype=np.int64)
+        owner_array = np.frombuffer(self._owners, dtype=np.int64)
+        sizes = np.bincount(key_array, minlength=len(self._codes))
+        kept = sizes[key_array] <= max_block
+        order = np.lexsort((owner_array[kept], key_array[kept]))
+        block, member = key_array[kept][order], owner_array[kept][order]
+        lefts, rights = [], []
+        for distance in range(1, max_block):
+            same = block[:-distance] == block[distance:]
+            if not same.any():
+                break
+            lefts.append(member[:-distance][same])
+            rights.append(member[distance:][same])
+        size = max(self.size, 1)
+        left = np.concatenate(lefts) if lefts else np.zeros(0, np.int64)
+        right = np.concatenate(rights) if rights else np.zeros(0, np.int64)
+        unique = np.unique(left * size + right)
+        return Candidates(unique // size, unique % size, int((sizes > max_block).sum()))

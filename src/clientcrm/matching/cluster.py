@@ -2,9 +2,12 @@
 
 Single linkage (join whatever any strong pair links) lets one weak link chain two people:
 Kate shares a phone with her typo'd copy, the copy shares a family email with Kate's husband.
-Here a cluster grows only when *every* pair across the two groups it joins scores at or above
-the threshold (complete linkage), strongest pairs first. Pairs that blocking never proposed
-are scored when a join needs them.
+Here two groups join through a strong pair (at or above the threshold, strongest first) only
+when *every* pair across them scores at least the floor: complete linkage at the floor. With
+the floor at the threshold every pair of a cluster matches; a lower floor lets a person's
+phone-only copy and email-only copy meet through the record that has both, while a pair that
+disagrees (two given names, two birth dates, a household) still keeps groups apart. Pairs
+that blocking never proposed are scored when a join needs them.
 """
 
 from __future__ import annotations
@@ -47,8 +50,10 @@ def complete_linkage(
     scores: npt.NDArray[np.float64],
     threshold: float,
     score_pairs: Scorer,
+    floor: float | None = None,
 ) -> list[list[int]]:
-    """Group records into clusters in which every pair scores at least ``threshold``.
+    """Group records into clusters joined by pairs scoring at least ``threshold``, in which
+    every pair scores at least ``floor`` (the threshold when not given).
 
     Args:
         left: the first record of each scored pair (``left[k] < right[k]``).
@@ -56,6 +61,7 @@ def complete_linkage(
         scores: each pair's score.
         threshold: the lowest score of a pair inside a cluster.
         score_pairs: scores further pairs ``(a[k], b[k])`` when a join needs them.
+        floor: the lowest score of any pair inside a cluster.
 
     Returns:
         The clusters of two or more records, each sorted, in order of their first record.
@@ -74,7 +80,8 @@ def complete_linkage(
     if large:
         _fill_in(large, left, right, scores, known, score_pairs)
         for component in large:
-            clusters.extend(_agglomerate(component, known, threshold))
+            floor_ = threshold if floor is None else min(floor, threshold)
+            clusters.extend(_agglomerate(component, known, threshold, floor_))
     return sorted(clusters)
 
 
@@ -108,9 +115,10 @@ def _fill_in(
 
 
 def _agglomerate(
-    component: list[int], known: dict[tuple[int, int], float], threshold: float
+    component: list[int], known: dict[tuple[int, int], float], threshold: float, floor: float
 ) -> list[list[int]]:
-    """Complete-linkage clusters of one component, strongest pairs joined first."""
+    """Clusters of one component: strong pairs join, strongest first, groups whose every
+    cross pair reaches the floor."""
     cluster_of = {x: frozenset({x}) for x in component}
     pairs = sorted(
         ((known[(a, b)], a, b) for i, a in enumerate(component) for b in component[i + 1 :]),
@@ -122,7 +130,7 @@ def _agglomerate(
         ca, cb = cluster_of[a], cluster_of[b]
         if ca is cb:
             continue
-        if all(known[(min(x, y), max(x, y))] >= threshold for x in ca for y in cb):
+        if all(known[(min(x, y), max(x, y))] >= floor for x in ca for y in cb):
             joined = ca | cb
             for x in joined:
                 cluster_of[x] = joined

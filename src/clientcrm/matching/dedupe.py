@@ -1,8 +1,9 @@
 """Bulk deduplication: the people recorded more than once in a whole list.
 
 Blocking proposes the pairs worth comparing (never all pairs), they are scored in batches
-through the same scorer as one pair, and complete linkage groups them into clusters in which
-every pair matches. Records come from a workspace's clients, a file, or a DataFrame.
+through the same scorer as one pair, and clusters grow through matching pairs only where no
+pair inside would say "two people" (`clientcrm.matching.cluster`). Records come from a
+workspace's clients, a file, or a DataFrame.
 """
 
 from __future__ import annotations
@@ -14,9 +15,9 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
-from clientcrm.matching.block import candidate_pairs
+from clientcrm.matching.block import KeyIndex
 from clientcrm.matching.cluster import complete_linkage
-from clientcrm.matching.features import Columns, PairFeatures
+from clientcrm.matching.features import Columns, ColumnsBuilder, PairFeatures
 from clientcrm.matching.records import Evidence, Profile, Record
 from clientcrm.matching.score import MatchLevel, MatchResult, explain, pair_scores
 from clientcrm.models.client import Client
@@ -50,7 +51,8 @@ class PairMatch:
 
 @attrs.frozen
 class DuplicateCluster:
-    """Records that are one person: every pair of them matches.
+    """Records that are one person: joined by matching pairs, and no pair of them below the
+    policy's cluster floor (nothing that says two people).
 
     Attributes:
         ids: the records' ids, in input order.
@@ -129,7 +131,8 @@ def find_duplicates(
 
     Args:
         records: clients, `Record` objects, mappings, or a DataFrame (see `records_of`).
-        policy: the partial threshold; pairs below it never share a cluster.
+        policy: the partial threshold (a cluster is joined by pairs at or above it) and the
+            cluster floor (no pair in a cluster scores below it).
         region: the region in which phones without ``+`` are read.
         evidence: extra columns to compare (birth date, postcode, city, address).
         max_block: blocking keys shared by more records than this are not used.
@@ -138,21 +141,24 @@ def find_duplicates(
             they never share a cluster.
 
     Returns:
-        Clusters in which every pair scores at least the threshold; an exact cluster is
-        one every pair of which is exact.
+        Clusters joined by matching pairs in which every pair scores at least the floor;
+        an exact cluster is one every pair of which is exact.
     """
     policy = policy or MatchPolicy()
     evidence = tuple(evidence)
     tell = progress or (lambda stage, done, total: None)
-    profiles = []
+    builder, index = ColumnsBuilder(len(evidence)), KeyIndex(evidence)
     for record in records_of(records):
-        profiles.append(Profile.of(record, evidence, region))
-        if len(profiles) % 50_000 == 0:
-            tell("normalising", len(profiles), 0)
-    tell("normalising", len(profiles), len(profiles))
-    candidates = candidate_pairs(profiles, evidence, max_block=max_block)
-    columns = Columns.of(profiles, evidence)
-    del profiles
+        profile = Profile.of(record, evidence, region)
+        builder.add(profile)
+        index.add(profile)
+        if index.size % 50_000 == 0:
+            tell("normalising", index.size, 0)
+    tell("normalising", index.size, index.size)
+    candidates = index.candidates(max_block)
+    del index
+    columns = builder.build()
+    del builder
     apart = _Apart.of(columns.ids, distinct)
 
     def score_more(a: npt.NDArray[np.int64], b: npt.NDArray[np.int64]) -> npt.NDArray[np.float64]:
@@ -166,7 +172,12 @@ def find_duplicates(
         tell("scoring", stop, len(candidates))
 
     groups = complete_linkage(
-        candidates.left, candidates.right, scores, policy.partial_threshold, score_more
+        candidates.left,
+        candidates.right,
+        scores,
+        policy.partial_threshold,
+        score_more,
+        policy.cluster_floor,
     )
     tell("clustering", len(groups), len(groups))
     clusters = _explained(groups, columns, evidence, policy)

@@ -9,6 +9,7 @@ of values, not once per pair of records: most pairs share their names with many 
 from __future__ import annotations
 
 import enum
+from array import array
 from collections.abc import Callable, Sequence
 from functools import partial
 from typing import TypeVar
@@ -21,7 +22,14 @@ from clientcrm.matching.contacts import phones_near_many
 from clientcrm.matching.names import UNKNOWN, name_similarities
 from clientcrm.matching.records import Agreement, Evidence, Profile
 
-__all__ = ["Columns", "EmailAgreement", "PairFeatures", "PhoneAgreement", "distinctive_local"]
+__all__ = [
+    "Columns",
+    "ColumnsBuilder",
+    "EmailAgreement",
+    "PairFeatures",
+    "PhoneAgreement",
+    "distinctive_local",
+]
 
 Codes = npt.NDArray[np.int64]
 Floats = npt.NDArray[np.float64]
@@ -85,8 +93,54 @@ class _Vocabulary:
             self.values.append(value)
         return code
 
-    def column(self, values: Sequence[str | None]) -> Codes:
-        return np.fromiter(map(self.code, values), dtype=np.int64, count=len(values))
+
+class ColumnsBuilder:
+    """`Columns` made one profile at a time, so that no profile need be kept: a million
+    records cost a few arrays of integers, not a million objects."""
+
+    def __init__(self, evidence: int = 0) -> None:
+        self._names, self._words, self._emails = _Vocabulary(), _Vocabulary(), _Vocabulary()
+        self._phones, self._locals, self._domains = _Vocabulary(), _Vocabulary(), _Vocabulary()
+        self._extras = [_Vocabulary() for _ in range(evidence)]
+        self._ids: list[str] = []
+        self._codes = {
+            k: array("q")
+            for k in ("name_key", "first", "last", "suffix", "email", "canonical", "local_key")
+        } | {k: array("q") for k in ("domain", "phone")}
+        self._extra = [array("q") for _ in range(evidence)]
+        self._distinctive, self._free = bytearray(), bytearray()
+
+    def add(self, profile: Profile) -> None:
+        """Append one profile's codes."""
+        name, mail, c = profile.name, profile.email, self._codes
+        self._ids.append(profile.id)
+        c["name_key"].append(self._names.code(name.key or None))
+        c["first"].append(self._words.code(name.first))
+        c["last"].append(self._words.code(name.last))
+        c["suffix"].append(self._names.code(name.suffix))
+        c["email"].append(self._emails.code(mail.address if mail else None))
+        c["canonical"].append(self._emails.code(mail.canonical if mail else None))
+        c["local_key"].append(self._locals.code(mail.local_key if mail else None))
+        c["domain"].append(self._domains.code(mail.domain if mail else None))
+        c["phone"].append(self._phones.code(profile.phone))
+        for k, vocabulary in enumerate(self._extras):
+            self._extra[k].append(vocabulary.code(profile.extra[k]))
+        self._distinctive.append(distinctive_local(profile))
+        self._free.append(mail.free if mail else True)
+
+    def build(self) -> Columns:
+        """The columns of every profile added, in the order added."""
+        codes = {k: np.frombuffer(v, dtype=np.int64).copy() for k, v in self._codes.items()}
+        return Columns(
+            ids=tuple(self._ids),
+            **codes,
+            distinctive=np.frombuffer(self._distinctive, dtype=np.bool_).copy(),
+            free=np.frombuffer(self._free, dtype=np.bool_).copy(),
+            extra=tuple(np.frombuffer(v, dtype=np.int64).copy() for v in self._extra),
+            names=self._words.values,
+            phones=self._phones.values,
+            extra_values=tuple(v.values for v in self._extras),
+        )
 
 
 @attrs.frozen
@@ -113,28 +167,10 @@ class Columns:
     @classmethod
     def of(cls, profiles: Sequence[Profile], evidence: Sequence[Evidence] = ()) -> Columns:
         """Columns of ``profiles``, which were normalised with ``evidence``."""
-        names, words, emails, phones = (_Vocabulary() for _ in range(4))
-        locals_, domains = _Vocabulary(), _Vocabulary()
-        extras = [_Vocabulary() for _ in evidence]
-        mails = [p.email for p in profiles]
-        return cls(
-            ids=tuple(p.id for p in profiles),
-            name_key=names.column([p.name.key or None for p in profiles]),
-            first=words.column([p.name.first for p in profiles]),
-            last=words.column([p.name.last for p in profiles]),
-            suffix=names.column([p.name.suffix for p in profiles]),
-            email=emails.column([m.address if m else None for m in mails]),
-            canonical=emails.column([m.canonical if m else None for m in mails]),
-            local_key=locals_.column([m.local_key if m else None for m in mails]),
-            distinctive=np.array([distinctive_local(p) for p in profiles], dtype=np.bool_),
-            domain=domains.column([m.domain if m else None for m in mails]),
-            free=np.array([m.free if m else True for m in mails], dtype=np.bool_),
-            phone=phones.column([p.phone for p in profiles]),
-            extra=tuple(v.column([p.extra[k] for p in profiles]) for k, v in enumerate(extras)),
-            names=words.values,
-            phones=phones.values,
-            extra_values=tuple(v.values for v in extras),
-        )
+        builder = ColumnsBuilder(len(evidence))
+        for profile in profiles:
+            builder.add(profile)
+        return builder.build()
 
     def __len__(self) -> int:
         return len(self.ids)
