@@ -38,7 +38,7 @@ WORKSPACE = Workspace(WS, "Bench", timezone="Europe/London", phone_region="GB")
 def build(store: SQLStore, count: int, probes: int) -> tuple[int, list[BookingEvent]]:
     """Store the people's first records as clients (with their blocking keys); return how
     many, and the bookings of up to ``probes`` other records, none from a known email."""
-    people = labelled_people(count, seed=11)
+    people = labelled_people(count * 3 // 2 + 100, seed=11)  # first records: about 70%
     with store.unit_of_work() as uow:
         uow.workspaces.save(WORKSPACE)
         uow.commit()
@@ -46,7 +46,8 @@ def build(store: SQLStore, count: int, probes: int) -> tuple[int, list[BookingEv
     clients, incoming = [], []
     for n, record in enumerate(people.records):
         first = people.kind[record.id] is None and n % 10 != 0  # every tenth is a stranger
-        if first and record.email and record.email.lower() not in known:
+        room = len(clients) < count
+        if first and room and record.email and record.email.lower() not in known:
             known.add(record.email.lower())
             clients.append(
                 Client(
@@ -58,7 +59,7 @@ def build(store: SQLStore, count: int, probes: int) -> tuple[int, list[BookingEv
                     phone=_phone(record.phone),
                 )
             )
-        elif record.email and record.email.lower() not in known:
+        elif record.email and record.email.lower() not in known and len(incoming) < 50 * probes:
             incoming.append(record)
     for start in range(0, len(clients), 20_000):
         chunk = clients[start : start + 20_000]

@@ -167,6 +167,31 @@ class ClientRepositoryContract(StoreFixtures):
         assert ids == sorted(ids)
         assert len(ids) == 1203
 
+    def test_get_many_and_remove(self, store: Store) -> None:
+        """`get_many` leaves out unknown ids and other workspaces; `remove` frees the
+        client's emails for another client and is `NotFoundError` when absent."""
+        kate = _client("k", aliases=frozenset({"kate@work.example"}))
+        with store.unit_of_work() as uow:
+            _setup(uow)
+            uow.clients.add([kate, _client("j"), _client("x", ws="b")])
+            found = uow.clients.get_many("a", ["k", "j", "x", "nobody"])
+            assert {k: (c.id, c.aliases) for k, c in found.items()} == {
+                "k": ("k", kate.aliases),
+                "j": ("j", frozenset()),
+            }
+            uow.clients.remove("a", "k")
+            uow.clients.add([_client("k2", email="kate@work.example")])
+            uow.commit()
+        with store.unit_of_work() as uow:
+            assert uow.clients.get_many("a", ["k"]) == {}
+            assert uow.clients.find_by_emails("a", ["k@example.com"]) == {}
+            assert (
+                uow.clients.find_by_emails("a", ["kate@work.example"])["kate@work.example"].id
+                == "k2"
+            )
+            with pytest.raises(NotFoundError):
+                uow.clients.remove("a", "k")
+
 
 class BookingRepositoryContract(StoreFixtures):
     """Bookings: upsert by id, lookups, per-client history."""
