@@ -141,8 +141,10 @@ def _run_splink(data: Path) -> None:
     db_api = DuckDBAPI()
     settings = SettingsCreator(
         link_type="dedupe_only",
+        # Splink's guides: keep each rule's comparisons countable. Blocking on the name
+        # alone makes blocks of every John Smith (hundreds of GB of pairs at a million).
         blocking_rules_to_generate_predictions=[
-            block_on("first_name", "surname"),
+            block_on("first_name", "surname", "city"),
             block_on("surname", "dob"),
             block_on("first_name", "dob"),
             block_on("email"),
