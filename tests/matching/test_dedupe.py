@@ -8,10 +8,11 @@ import pyarrow as pa
 import pytest
 
 from clientcrm import Client, ValidationError
-from clientcrm.matching import Compare, Evidence, MatchLevel, Record, find_duplicates
+from clientcrm.matching import Compare, Evidence, MatchLevel, Record, find_duplicates, normalise
 from clientcrm.matching.block import candidate_pairs
 from clientcrm.matching.records import Profile
 from clientcrm.policies import MatchPolicy
+from clientcrm.testing.people import EVIDENCE, labelled_people
 
 KATE = Record("kate", "Kate Smith", "kate.smith@gmail.com", "+447700900123")
 KATE_AGAIN = Record("kate-2", "Katherine Smith", "katesmith+yoga@gmail.com")
@@ -130,3 +131,15 @@ def test_progress_is_reported() -> None:
     stages = []
     find_duplicates([KATE, KATE_AGAIN], progress=lambda stage, done, total: stages.append(stage))
     assert {"normalising", "scoring", "clustering"} <= set(stages)
+
+
+def test_normalising_in_processes_finds_what_one_process_finds(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Chunks normalised by worker processes and merged back give the very same clusters."""
+    people = labelled_people(600, seed=9)
+    alone = find_duplicates(people.records, region="GB", evidence=EVIDENCE)
+    monkeypatch.setattr(normalise, "CHUNK_RECORDS", 70)
+    together = find_duplicates(people.records, region="GB", evidence=EVIDENCE)
+    assert together == alone
+    assert len(alone.clusters) > 20

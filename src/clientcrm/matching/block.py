@@ -110,6 +110,14 @@ class KeyIndex:
             self._keys.append(codes.setdefault(key, len(codes)))
         self.size += 1
 
+    def extend(self, other: KeyIndex) -> None:
+        """Append the records another index took (made in another process), in order."""
+        codes = self._codes
+        remap = np.array([codes.setdefault(k, len(codes)) for k in other._codes], np.int64)
+        self._keys.frombytes((remap[np.frombuffer(other._keys, np.int64)]).tobytes())
+        self._owners.frombytes((np.frombuffer(other._owners, np.int64) + self.size).tobytes())
+        self.size += other.size
+
     def candidates(self, max_block: int = 100) -> Candidates:
         """Every pair of records that share a key held by at most ``max_block`` records."""
         key_array = np.frombuffer(self._keys, dtype=np.int64)

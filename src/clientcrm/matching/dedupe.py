@@ -15,10 +15,10 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
-from clientcrm.matching.block import KeyIndex
 from clientcrm.matching.cluster import complete_linkage
-from clientcrm.matching.features import Columns, ColumnsBuilder, PairFeatures
-from clientcrm.matching.records import Evidence, Profile, Record
+from clientcrm.matching.features import Columns, PairFeatures
+from clientcrm.matching.normalise import normalised
+from clientcrm.matching.records import Evidence, Record
 from clientcrm.matching.score import MatchLevel, MatchResult, explain, pair_scores
 from clientcrm.models.client import Client
 from clientcrm.policies import MatchPolicy
@@ -147,13 +147,9 @@ def find_duplicates(
     policy = policy or MatchPolicy()
     evidence = tuple(evidence)
     tell = progress or (lambda stage, done, total: None)
-    builder, index = ColumnsBuilder(len(evidence)), KeyIndex(evidence)
-    for record in records_of(records):
-        profile = Profile.of(record, evidence, region)
-        builder.add(profile)
-        index.add(profile)
-        if index.size % 50_000 == 0:
-            tell("normalising", index.size, 0)
+    builder, index = normalised(
+        records_of(records), evidence, region, lambda done: tell("normalising", done, 0)
+    )
     tell("normalising", index.size, index.size)
     candidates = index.candidates(max_block)
     del index

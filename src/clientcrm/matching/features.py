@@ -93,6 +93,17 @@ class _Vocabulary:
             self.values.append(value)
         return code
 
+    def remap(self, other: _Vocabulary) -> Codes:
+        """Where each of ``other``'s codes lands in this vocabulary, with ``MISSING`` last
+        (so that indexing by ``-1`` keeps a missing value missing)."""
+        codes = [self.code(value) for value in other.values]
+        return np.array([*codes, MISSING], dtype=np.int64)
+
+
+def _append(codes: array[int], remap: Codes, other: array[int]) -> None:
+    """Append ``other``'s codes to ``codes``, translated through ``remap``."""
+    codes.frombytes(remap[np.frombuffer(other, np.int64)].tobytes())
+
 
 class ColumnsBuilder:
     """`Columns` made one profile at a time, so that no profile need be kept: a million
@@ -127,6 +138,33 @@ class ColumnsBuilder:
             self._extra[k].append(vocabulary.code(profile.extra[k]))
         self._distinctive.append(distinctive_local(profile))
         self._free.append(mail.free if mail else True)
+
+    def extend(self, other: ColumnsBuilder) -> None:
+        """Append the profiles another builder took (made in another process), in order."""
+        vocabularies = {
+            "name_key": (self._names, other._names),
+            "suffix": (self._names, other._names),
+            "first": (self._words, other._words),
+            "last": (self._words, other._words),
+            "email": (self._emails, other._emails),
+            "canonical": (self._emails, other._emails),
+            "local_key": (self._locals, other._locals),
+            "domain": (self._domains, other._domains),
+            "phone": (self._phones, other._phones),
+        }
+        remaps: dict[int, Codes] = {}
+        for column, (mine, theirs) in vocabularies.items():
+            remap = remaps.setdefault(id(theirs), mine.remap(theirs))
+            self._codes[column].frombytes(
+                (remap[np.frombuffer(other._codes[column], np.int64)]).tobytes()
+            )
+        for k, (mine, theirs) in enumerate(zip(self._extras, other._extras, strict=True)):
+            self._extra[k].frombytes(
+                (mine.remap(theirs)[np.frombuffer(other._extra[k], np.int64)]).tobytes()
+            )
+        self._ids.extend(other._ids)
+        self._distinctive.extend(other._distinctive)
+        self._free.extend(other._free)
 
     def build(self) -> Columns:
         """The columns of every profile added, in the order added."""
