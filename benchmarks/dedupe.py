@@ -44,6 +44,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--records", type=int, default=100_000)
     parser.add_argument("--seed", type=int, default=3)
+    parser.add_argument("--no-splink", action="store_true", help="measure clientcrm alone")
     parser.add_argument("--worker", choices=("clientcrm", "splink"), help=argparse.SUPPRESS)
     parser.add_argument("--data", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -59,8 +60,9 @@ def main() -> None:
         truth = _Truth.of(people)
         ours = _child("clientcrm", data)
         _report_ours(ours, truth, np.load(data / "clientcrm.npy"))
-        peer = _child("splink", data)
-        _report_splink(peer, ours, truth, np.load(data / "splink.npz"))
+        if not args.no_splink:
+            peer = _child("splink", data)
+            _report_splink(peer, ours, truth, np.load(data / "splink.npz"))
 
 
 def _table(people: LabelledPeople) -> pa.Table:
