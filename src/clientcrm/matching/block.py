@@ -57,7 +57,8 @@ def blocking_keys(profile: Profile, evidence: Sequence[Evidence] = ()) -> Iterat
     if phone is not None:
         yield f"p:{phone[-9:]}"
         yield f"t:{phone[-PHONE_TAIL:]}:{surname[:1]}"
-        yield f"h:{phone[:-PHONE_TAIL]}:{surname}"
+        # The head of a number is shared by a whole network: the full name narrows it.
+        yield f"h:{phone[:-PHONE_TAIL]}:{surname}:{(name.first or '')[:1]}"
     if name.first and name.last:
         for root in name_roots(name.first):
             for n, (value, kind) in enumerate(zip(profile.extra, evidence, strict=True)):
