@@ -45,6 +45,9 @@ def main() -> None:
     parser.add_argument("--records", type=int, default=100_000)
     parser.add_argument("--seed", type=int, default=3)
     parser.add_argument("--no-splink", action="store_true", help="measure clientcrm alone")
+    parser.add_argument(
+        "--splink-minutes", type=float, default=30, help="stop Splink after this long"
+    )
     parser.add_argument("--worker", choices=("clientcrm", "splink"), help=argparse.SUPPRESS)
     parser.add_argument("--data", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -59,10 +62,14 @@ def main() -> None:
         pq.write_table(_table(people), data / "records.parquet")
         truth = _Truth.of(people)
         ours = _child("clientcrm", data)
+        assert ours is not None
         _report_ours(ours, truth, np.load(data / "clientcrm.npy"))
         if not args.no_splink:
-            peer = _child("splink", data)
-            _report_splink(peer, ours, truth, np.load(data / "splink.npz"))
+            peer = _child("splink", data, args.splink_minutes)
+            if peer is None:
+                print(f"\nSplink (DuckDB): stopped, not done after {args.splink_minutes} minutes")
+            else:
+                _report_splink(peer, ours, truth, np.load(data / "splink.npz"))
 
 
 def _table(people: LabelledPeople) -> pa.Table:
@@ -73,10 +80,17 @@ def _table(people: LabelledPeople) -> pa.Table:
     return pa.Table.from_pylist(rows)
 
 
-def _child(worker: str, data: Path) -> dict[str, Any]:
-    """Run one tool in a fresh process; its JSON line of figures."""
+def _child(worker: str, data: Path, minutes: float | None = None) -> dict[str, Any] | None:
+    """Run one tool in a fresh process; its JSON line of figures, or ``None`` when it did not
+    finish within ``minutes``."""
     command = [sys.executable, __file__, "--worker", worker, "--data", str(data)]
-    done = subprocess.run(command, capture_output=True, text=True, check=False)  # noqa: S603
+    timeout = None if minutes is None else minutes * 60
+    try:
+        done = subprocess.run(  # noqa: S603
+            command, capture_output=True, text=True, check=False, timeout=timeout
+        )
+    except subprocess.TimeoutExpired:
+        return None
     if done.returncode != 0:
         sys.exit(f"{worker} failed:\n{done.stderr}")
     figures: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
