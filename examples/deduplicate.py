@@ -54,7 +54,8 @@ def review_queue() -> None:
 def notebook() -> None:
     people = pd.DataFrame(
         [
-            ("1", "Robert Jones", "bob.jones@acme.example", "020 7946 0018", "SW1A 1AA", "1980-04-03"),  # noqa: E501
+            ("1", "Robert Jones", "bob.jones@acme.example", "020 7946 0018", "SW1A 1AA",
+             "1980-04-03"),
             ("2", "Bob Jones", None, "+44 20 7946 0018", "SW1A 1AA", "1980-03-04"),
             ("3", "Robert Jones", "rjones@gmail.com", None, "M1 1AE", "1951-07-19"),
             ("4", "Amélie Durand", "amelie.durand@gmail.com", None, "75001", None),

@@ -50,19 +50,21 @@ def detect(
     workspace: Workspace,
     event: BookingEvent,
     unsaved: Mapping[str, Sequence[Client]] | None = None,
+    keys: frozenset[str] | None = None,
 ) -> Detection | None:
     """The existing client the booking's booker most likely is, or ``None`` when nobody
     reaches the partial threshold (or the workspace matches by email only).
 
     ``unsaved`` maps blocking keys to clients not yet in the store (made earlier in the same
-    unit of work), which are candidates too.
+    unit of work), which are candidates too; ``keys`` are the booking's `incoming_keys`,
+    when the caller has them already.
     """
     policy = workspace.policies.matching
     if policy.mode is MatchMode.EMAIL_ONLY:
         return None
     region = workspace.phone_region
     incoming = Record("incoming", event.name, event.email, event.phone)
-    keys = incoming_keys(event, workspace)
+    keys = incoming_keys(event, workspace) if keys is None else keys
     ids = uow.matches.candidates(workspace.id, keys, CANDIDATES)
     found = uow.clients.get_many(workspace.id, ids) if ids else {}
     for key in keys & (unsaved or {}).keys():

@@ -143,7 +143,8 @@ class Batch:
     def _create(self, event: BookingEvent, *, collect: bool) -> _Working:
         if not self._smart:
             return self._new_client(event, collect=collect)
-        found = detect(self.uow, self.workspace, event, self._unsaved)
+        keys = incoming_keys(event, self.workspace)
+        found = detect(self.uow, self.workspace, event, self._unsaved, keys)
         if found is not None and found.level is MatchLevel.EXACT:
             working = self._link(event, found)
         else:
@@ -151,7 +152,7 @@ class Batch:
             if found is not None:
                 self._queue(event, working.client, found)
         if working.new:
-            for key in incoming_keys(event, self.workspace):
+            for key in keys:
                 self._unsaved.setdefault(key, []).append(working.client)
         return working
 
