@@ -48,9 +48,11 @@ __all__ = ["CRM"]
 
 MAX_NAME = 200
 _UNSET: Any = object()
-_ATTEMPTS = 8
+_ATTEMPTS = 16
 """Units of work a batch of events gets when concurrent writers conflict with it."""
-_BACKOFF_S = 0.005
+_BACKOFF_S = 0.01
+"""The first retry's longest wait; it doubles with each attempt, up to `_BACKOFF_CAP_S`."""
+_BACKOFF_CAP_S = 0.5
 
 
 def _new_id() -> str:
@@ -156,7 +158,7 @@ class CRM:
                 if attempt == _ATTEMPTS:
                     raise
                 # Concurrent writers touched the same clients: back off a jittered while.
-                time.sleep(random.uniform(0, _BACKOFF_S * 2**attempt))
+                time.sleep(random.uniform(0, min(_BACKOFF_CAP_S, _BACKOFF_S * 2**attempt)))
         self._bus.publish(batch.events)
         return batch
 
