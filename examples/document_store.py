@@ -140,10 +140,10 @@ class _Clients:
 
     def add(self, clients: Sequence[Client]) -> None:
         for client in clients:
-            self._claim(client, {client.email, *client.aliases})
+            self._claim(client, client.emails)
             self._docs.store(client.workspace_id, client.id, client, new=True)
 
-    def _claim(self, client: Client, emails: set[str]) -> None:
+    def _claim(self, client: Client, emails: frozenset[str]) -> None:
         for email in sorted(emails):
             holder = self.find_by_emails(client.workspace_id, [email]).get(email)
             if holder is not None and holder.id != client.id:
@@ -155,8 +155,8 @@ class _Clients:
 
     def update(self, client: Client) -> None:
         old = self.get(client.workspace_id, client.id)
-        self._claim(client, {client.email, *client.aliases})
-        for email in {old.email, *old.aliases} - {client.email, *client.aliases}:
+        self._claim(client, client.emails)
+        for email in old.emails - client.emails:
             self._db.execute(
                 "DELETE FROM emails WHERE workspace_id = ? AND email = ?",
                 (client.workspace_id, email),
@@ -288,8 +288,10 @@ class _Timeline:
 
     def move(self, workspace_id: str, entry_ids: Collection[str], client_id: str) -> None:
         for entry_id in entry_ids:
-            entry = evolve(self._docs.load(workspace_id, entry_id), client_id=client_id)
-            self._docs.store(workspace_id, entry_id, entry, client_id)
+            entry = self._docs.load(workspace_id, entry_id)
+            if entry is not None:
+                moved = evolve(entry, client_id=client_id)
+                self._docs.store(workspace_id, entry_id, moved, client_id)
 
 
 class _Matches:

@@ -6,7 +6,7 @@ from pathlib import Path
 import attrs
 import pytest
 
-from clientcrm import CRM, Actor, Workspace
+from clientcrm import CRM, Actor, ClientQuery, Workspace
 from clientcrm.errors import ValidationError
 from clientcrm.models.events import BookingEvent
 from clientcrm.models.merging import MatchStatus
@@ -86,6 +86,24 @@ def test_use_existing_merges_and_is_idempotent(crm: CRM, owner: Actor, kate: str
     kinds = [e.kind for e in crm.timeline(kate, owner)]
     assert EntryKind.MATCH_DECIDED in kinds
     assert EntryKind.MERGED in kinds
+
+
+def test_a_merged_phone_is_an_alias_that_finds_the_client(
+    crm: CRM, owner: Actor, kate: str
+) -> None:
+    """The loser's phone stays with the survivor: a later booking with it links to her, a
+    search by it finds her, and undoing the merge takes it back."""
+    work = crm.record(_booking("b2", "k.smith@work.example", "Kate Smith", "07700 900999"), owner)
+    merge = crm.merge(kate, work.id, owner)
+    merged = crm.get_client(kate, owner)
+    assert (merged.phone, merged.phone_aliases) == ("+447700900123", {"+447700900999"})
+    later = crm.record(_booking("b3", "kate@new.example", "Kate Smith", "+44 7700 900999"), owner)
+    assert later.id == kate
+    found = crm.list_clients(ClientQuery(search="7700 900999"), owner).clients
+    assert [c.id for c in found] == [kate]
+    crm.unmerge(merge.id, owner)
+    assert crm.get_client(kate, owner).phone_aliases == frozenset()
+    assert crm.get_client(work.id, owner).phone == "+447700900999"
 
 
 def test_create_new_is_remembered_until_a_record_changes(crm: CRM, owner: Actor, kate: str) -> None:

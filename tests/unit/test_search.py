@@ -4,7 +4,7 @@ import pytest
 
 from clientcrm.rules.search import query_words, search_terms
 
-TERMS = search_terms("Zoë Müller-López", ["kate.smith123@gmail.com"], "+447700900123")
+TERMS = search_terms("Zoë Müller-López", ["kate.smith123@gmail.com"], ["+447700900123"])
 
 
 @pytest.mark.parametrize(

@@ -30,11 +30,11 @@ PHONE_TAIL = 6
 
 
 def client_keys(client: Client, region: str | None = None) -> frozenset[str]:
-    """The blocking keys of a client under each of its emails: what a store indexes so that
-    an incoming booking finds its candidates without a scan."""
+    """The blocking keys of a client under each of its emails and phones: what a store
+    indexes so that an incoming booking finds its candidates without a scan."""
     keys: set[str] = set()
-    for email in (client.email, *sorted(client.aliases)):
-        keys.update(blocking_keys(Profile.of(Record.of_client(client, email), (), region)))
+    for record in Record.each_of_client(client):
+        keys.update(blocking_keys(Profile.of(record, (), region)))
     return frozenset(keys)
 
 

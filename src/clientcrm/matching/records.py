@@ -155,9 +155,19 @@ class Record:
     extra: Mapping[str, Any] = attrs.field(factory=dict, hash=False)
 
     @classmethod
-    def of_client(cls, client: Client, email: str | None = None) -> Record:
-        """The client as a record, under its primary email or the given alias."""
-        return cls(client.id, client.name, email or client.email, client.phone)
+    def of_client(cls, client: Client) -> Record:
+        """The client as a record: its name, primary email and primary phone."""
+        return cls(client.id, client.name, client.email, client.phone)
+
+    @classmethod
+    def each_of_client(cls, client: Client) -> list[Record]:
+        """The client as records, one per contact detail it was seen with: each email with
+        the primary phone, then the primary email with each further phone."""
+        further = sorted(client.phone_aliases - {client.phone} if client.phone else ())
+        return [
+            *(cls(client.id, client.name, e, client.phone) for e in sorted(client.emails)),
+            *(cls(client.id, client.name, client.email, p) for p in further),
+        ]
 
     @classmethod
     def of_mapping(cls, row: Mapping[str, Any], default_id: str = "") -> Record:

@@ -71,6 +71,7 @@ class Client:
         email: the primary email, normalised (trimmed, lower case); unique in the workspace.
         aliases: further emails that route to this client.
         phone: E.164 where it parsed.
+        phone_aliases: further phones the client was seen with (E.164 where they parsed).
         language: preferred language (BCP 47 tag), if known.
         avatar_url: a picture, if the host has one.
         tags: free labels.
@@ -89,9 +90,20 @@ class Client:
     source: Source = Source.MANUAL
     phone: str | None = None
     aliases: frozenset[str] = frozenset()
+    phone_aliases: frozenset[str] = frozenset()
     language: str | None = None
     avatar_url: str | None = None
     tags: frozenset[str] = frozenset()
     flags: frozenset[Flag] = frozenset()
     custom: dict[str, Any] = attrs.field(factory=dict, hash=False)
     figures: ClientFigures = attrs.Factory(ClientFigures)
+
+    @property
+    def emails(self) -> frozenset[str]:
+        """Every email of the client: the primary one and the aliases."""
+        return self.aliases | {self.email}
+
+    @property
+    def phones(self) -> frozenset[str]:
+        """Every phone of the client: the primary one (if any) and the aliases."""
+        return self.phone_aliases | {self.phone} if self.phone else self.phone_aliases

@@ -112,9 +112,9 @@ class PendingMatch:
 
 
 def fingerprint(client: Client) -> str:
-    """A digest of what identifies a client (name, emails, phone): it changes when they do."""
-    emails = ",".join(sorted({client.email, *client.aliases}))
-    text = f"{client.name}\x1f{emails}\x1f{client.phone or ''}"
+    """A digest of what identifies a client (name, emails, phones): it changes when they do."""
+    emails, phones = (",".join(sorted(values)) for values in (client.emails, client.phones))
+    text = f"{client.name}\x1f{emails}\x1f{phones}"
     return hashlib.blake2b(text.encode(), digest_size=12).hexdigest()
 
 

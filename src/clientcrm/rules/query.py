@@ -233,5 +233,5 @@ def matches(client: Client, criteria: ClientCriteria) -> bool:
 
 
 def _found(client: Client, words: tuple[str, ...]) -> bool:
-    terms = search_terms(client.name, {client.email, *client.aliases}, client.phone)
+    terms = search_terms(client.name, client.emails, client.phones)
     return all(any(term.startswith(word) for term in terms) for word in words)

@@ -30,13 +30,13 @@ def _words(text: str) -> set[str]:
     return words
 
 
-def search_terms(name: str, emails: Iterable[str], phone: str | None) -> set[str]:
+def search_terms(name: str, emails: Iterable[str], phones: Iterable[str]) -> set[str]:
     """Return the terms a client is found by: name words, emails and their parts, phone digits."""
     terms = _words(name)
     for email in emails:
         local, _, domain = email.partition("@")
         terms.update((email, local, domain, *_WORD.findall(local)))
-    if phone:
+    for phone in phones:
         digits = phone.lstrip("+")
         terms.update(digits[i:] for i in range(len(digits) - 6))
     terms.discard("")

@@ -271,7 +271,9 @@ class CRM:
             client = uow.clients.get(actor.workspace_id, client_id)
             workspace = uow.workspaces.get(actor.workspace_id)
             if phone is not _UNSET:
-                changes["phone"] = normalise_phone(phone, workspace.phone_region) if phone else None
+                number = normalise_phone(phone, workspace.phone_region) if phone else None
+                changes["phone"] = number
+                changes["phone_aliases"] = client.phone_aliases - {number}
             if email is not _UNSET:
                 address = normalise_email(email)
                 holder = uow.clients.find_by_emails(workspace.id, [address]).get(address)

@@ -72,10 +72,10 @@ def detect(
     if not found:
         return None
     clients = list(found.values())[: 2 * CANDIDATES]
-    under = [(c, e) for c in clients for e in (c.email, *sorted(c.aliases))]
-    records = [Record.of_client(client, email) for client, email in under]
+    records = [record for client in clients for record in Record.each_of_client(client)]
     results = score_against(incoming, records, policy=policy, region=region)
-    best, (client, _) = max(zip(results, under, strict=True), key=lambda r: r[0].score)
+    best, record = max(zip(results, records, strict=True), key=lambda r: r[0].score)
+    client = found[record.id]
     if best.level is MatchLevel.NONE:
         return None
     return Detection(client, best)

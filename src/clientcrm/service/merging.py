@@ -37,8 +37,9 @@ def merge_clients(
     now: datetime,
     new_id: Callable[[], str],
 ) -> Merge:
-    """Move everything of the loser to the survivor, keep the loser's emails as aliases, and
-    recompute the survivor's figures; the returned merge holds what undoing it needs."""
+    """Move everything of the loser to the survivor, keep the loser's emails and phones as
+    aliases, and recompute the survivor's figures; the returned merge holds what undoing it
+    needs."""
     ws = workspace.id
     if survivor_id == loser_id:
         raise ValidationError("loser_id", "a client cannot be merged into itself")
@@ -58,10 +59,12 @@ def merge_clients(
     # the order of merges decides which may be undone.
     merged_at = max([now, *(at + _TICK for at in earlier)])
     since = min(survivor.created_at, loser.created_at)
+    phone = survivor.phone or loser.phone
     merged = attrs.evolve(
         survivor,
-        aliases=(survivor.aliases | {loser.email} | loser.aliases) - {survivor.email},
-        phone=survivor.phone or loser.phone,
+        aliases=(survivor.aliases | loser.emails) - {survivor.email},
+        phone=phone,
+        phone_aliases=(survivor.phones | loser.phones) - {phone},
         language=survivor.language or loser.language,
         avatar_url=survivor.avatar_url or loser.avatar_url,
         tags=survivor.tags | loser.tags,

@@ -54,7 +54,7 @@ def require_client_access(actor: Actor, client: Client, action: str) -> None:
 
 def _is_own(actor: Actor, client: Client) -> bool:
     return actor.client_id == client.id or (
-        actor.email is not None and actor.email.strip().lower() in {client.email, *client.aliases}
+        actor.email is not None and actor.email.strip().lower() in client.emails
     )
 
 

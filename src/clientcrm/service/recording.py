@@ -157,13 +157,14 @@ class Batch:
         return working
 
     def _link(self, event: BookingEvent, found: Detection) -> _Working:
-        """An exact match: the booking's email (and phone, when the client has none) join it."""
+        """An exact match: the booking's email joins the client as an alias (its phone is one
+        of the client's already: the exact rule for an unknown email is the same name and
+        phone)."""
         working = self._shared.get(found.client.id)
         if working is None:
             working = self._shared[found.client.id] = _Working.of(found.client, new=False)
         client = working.client
-        phone = client.phone or _phone(event.phone, self.workspace)
-        working.client = attrs.evolve(client, aliases=client.aliases | {event.email}, phone=phone)
+        working.client = attrs.evolve(client, aliases=client.aliases | {event.email})
         working.contact = True
         self.by_email[event.email] = working
         summary = f"booking from {event.email} linked: {found.result.reasons[0].detail}"

@@ -109,23 +109,23 @@ class _Clients:
             self._j.put(self._t.clients, (client.workspace_id, client.id), client)
 
     def _claim(self, client: Client) -> None:
-        for email in (client.email, *client.aliases):
+        for email in client.emails:
             holder = self._t.emails.get((client.workspace_id, email))
             if holder is not None and holder != client.id:
                 raise DuplicateClientError(email, holder)
-        for email in (client.email, *client.aliases):
+        for email in client.emails:
             self._j.put(self._t.emails, (client.workspace_id, email), client.id)
 
     def update(self, client: Client) -> None:
         old = self.get(client.workspace_id, client.id)
         self._claim(client)
-        for email in {old.email, *old.aliases} - {client.email, *client.aliases}:
+        for email in old.emails - client.emails:
             self._j.pop(self._t.emails, (client.workspace_id, email))
         self._j.put(self._t.clients, (client.workspace_id, client.id), client)
 
     def remove(self, workspace_id: str, client_id: str) -> None:
         client = self.get(workspace_id, client_id)
-        for email in (client.email, *client.aliases):
+        for email in client.emails:
             self._j.pop(self._t.emails, (workspace_id, email))
         self._j.pop(self._t.clients, (workspace_id, client_id))
 

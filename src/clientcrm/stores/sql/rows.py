@@ -99,6 +99,7 @@ def client_row(client: Client) -> dict[str, Any]:
         "email": client.email,
         "aliases": _labels_text(client.aliases),
         "phone": client.phone,
+        "phone_aliases": _labels_text(client.phone_aliases),
         "language": client.language,
         "avatar_url": client.avatar_url,
         "tags": _labels_text(client.tags),
@@ -106,7 +107,7 @@ def client_row(client: Client) -> dict[str, Any]:
         **{column: flag in client.flags for flag, column in FLAG_COLUMNS.items()},
         "custom": json.dumps(client.custom) if client.custom else "{}",
         **figures_row(client),
-        "search_text": search_text(client.name, {client.email, *client.aliases}, client.phone),
+        "search_text": search_text(client),
     }
 
 
@@ -131,6 +132,7 @@ def client_from_row(row: Row) -> Client:
         created_at=row["created_at"],
         source=Source(row["source"]),
         phone=row["phone"],
+        phone_aliases=_labels(row["phone_aliases"]),
         aliases=_labels(row["aliases"]),
         language=row["language"],
         avatar_url=row["avatar_url"],

@@ -14,7 +14,7 @@ each client against the matches; one that matches few, by looking the matches up
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import (
@@ -31,6 +31,7 @@ from sqlalchemy import (
     table,
 )
 
+from clientcrm.models.client import Client
 from clientcrm.rules.search import search_terms
 from clientcrm.stores.sql.bulk import executemany
 from clientcrm.stores.sql.tables import clients, workspaces
@@ -61,9 +62,10 @@ _COUNT_MATCHES = select(func.count()).select_from(_MATCHING_KEYS.subquery())
 _ORDINAL = select(workspaces.c.ordinal).where(workspaces.c.workspace_id == bindparam("ws"))
 
 
-def search_text(name: str, emails: Iterable[str], phone: str | None) -> str:
+def search_text(client: Client) -> str:
     """The ``search_text`` of a client: its terms, sorted, space-separated and space-framed."""
-    return f" {' '.join(sorted(search_terms(name, emails, phone)))} "
+    terms = search_terms(client.name, client.emails, client.phones)
+    return f" {' '.join(sorted(terms))} "
 
 
 def first_key(ordinal: int, issued: int) -> int:

@@ -128,10 +128,10 @@ class _Clients:
         in_order = [[row[name] for name in _CLIENT_COLUMNS] for row in values]
         copy_or_insert(self._conn, sql.INSERT_CLIENTS, _CLIENT_COLUMNS, in_order)
         search.index_new(self._conn, values)
-        self._claim([(c, {c.email, *c.aliases}) for c in new])
+        self._claim([(c, c.emails) for c in new])
         self._write_tags(new)
 
-    def _claim(self, claims: list[tuple[Client, set[str]]]) -> None:
+    def _claim(self, claims: list[tuple[Client, frozenset[str]]]) -> None:
         values = [
             {"workspace_id": c.workspace_id, "email": email, "client_id": c.id}
             for c, emails in claims
@@ -166,10 +166,10 @@ class _Clients:
             sql.UPDATE_CLIENT.values(rows.client_row(client)), {"b_ws": ws, "b_client_id": cid}
         )
         self._conn.execute(sql.DELETE_TAGS, {"ws": ws, "client_id": cid})
-        gone = {old.email, *old.aliases} - {client.email, *client.aliases}
+        gone = old.emails - client.emails
         if gone:
             self._conn.execute(sql.DELETE_EMAILS, {"ws": ws, "emails": sorted(gone)})
-        self._claim([(client, {client.email, *client.aliases} - {old.email, *old.aliases})])
+        self._claim([(client, client.emails - old.emails)])
         self._write_tags([client])
 
     def remove(self, workspace_id: str, client_id: str) -> None:

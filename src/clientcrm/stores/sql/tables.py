@@ -79,6 +79,7 @@ clients = Table(
     Column("email", String(254), nullable=False),
     Column("aliases", Text, nullable=False),
     Column("phone", String(40)),
+    Column("phone_aliases", Text, nullable=False, server_default="[]"),
     Column("language", String(35)),
     Column("avatar_url", Text),
     Column("tags", Text, nullable=False),

@@ -25,6 +25,7 @@ from clientcrm.testing.strategies import booking_histories
 __all__ = ["FiguresPropertyContract", "MergePropertyContract", "observable_state"]
 
 _workspaces = itertools.count()
+_PHONES = (None, "+14155550100", "+14155550123")
 # One store serves many examples; each example gets a fresh workspace in it, so the
 # function-scoped store fixture is safe. Each store's test class inherits the same property,
 # which hypothesis sees as "differing executors": the stores differ, the property does not.
@@ -149,6 +150,9 @@ class MergePropertyContract(StoreFixtures):
         survivor, loser = data.draw(st.permutations(clients))[:2]
         crm.tag(loser.id, [data.draw(st.sampled_from(["Injury", "Beginner"]))], actor)
         crm.add_note(loser.id, "Prefers the 6 pm class", actor)
+        phones = data.draw(st.tuples(*[st.sampled_from(_PHONES)] * 2))
+        for client, phone in zip((survivor, loser), phones, strict=True):
+            crm.edit_client(client.id, actor, phone=phone)
         before = _stored(crm, actor.workspace_id)
 
         merge = crm.merge(survivor.id, loser.id, actor)
@@ -160,6 +164,7 @@ class MergePropertyContract(StoreFixtures):
         }
         assert len(notes) == len(before[survivor.id][2]) + len(before[loser.id][2])
         assert merged.figures == compute_figures(bookings, merged.created_at)
+        assert merged.phones == {phone for phone in phones if phone}
         assert crm.find_client(loser.email, actor).id == survivor.id
         with pytest.raises(NotFoundError):
             crm.get_client(loser.id, actor)

@@ -106,6 +106,8 @@ class ClientRepositoryContract(StoreFixtures):
         full = _client(
             "c1",
             phone="+447700900123",
+            aliases=frozenset({"kate@work.example"}),
+            phone_aliases=frozenset({"+447700900456", "+351912345678"}),
             language="pt-BR",
             avatar_url="https://example.com/a.png",
             tags=frozenset({"Injury", "Beginner"}),
