@@ -28,7 +28,7 @@ from clientcrm import CRM, Actor, BookingEvent, Client, Workspace
 from clientcrm.matching.block import client_keys
 from clientcrm.models.events import BookingEventKind
 from clientcrm.serialization import converter
-from clientcrm.service.detection import detect, incoming_keys
+from clientcrm.service.detection import Detector, incoming_keys
 from clientcrm.stores.sql import SQLStore
 from clientcrm.testing import FrozenClock
 from clientcrm.testing.people import labelled_people
@@ -155,7 +155,7 @@ def measure(path: Path, before: int, probes: list[BookingEvent]) -> None:
         keys = incoming_keys(booking, WORKSPACE)
         with store.unit_of_work() as uow:
             start = time.perf_counter()
-            detect(uow, WORKSPACE, booking)
+            Detector(uow, WORKSPACE).detect(booking)
             detection.append((time.perf_counter() - start) * 1000)
         start = time.perf_counter()
         crm.record(booking, owner)

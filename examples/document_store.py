@@ -305,10 +305,13 @@ class _Matches:
             held = {"client": client_id, "keys": sorted(set(client_keys))}
             self._keys.store(workspace_id, client_id, held)
 
-    def candidates(self, workspace_id: str, keys: Collection[str], limit: int) -> list[str]:
+    def holders(self, workspace_id: str, keys: Collection[str], limit: int) -> dict[str, list[str]]:
+        found: dict[str, list[str]] = {}
         wanted = set(keys)
-        held = self._keys.where(workspace_id)
-        return [h["client"] for h in held if wanted.intersection(h["keys"])][:limit]
+        for held in self._keys.where(workspace_id):  # a scan: fine for an example
+            for key in wanted.intersection(held["keys"]):
+                found.setdefault(key, []).append(held["client"])
+        return {key: sorted(ids)[: limit + 1] for key, ids in found.items()}
 
     def add_pending(self, match: PendingMatch) -> None:
         self._pending.store(match.workspace_id, match.id, match, new=True)

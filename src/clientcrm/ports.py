@@ -186,8 +186,10 @@ class MatchRepository(Protocol):
         """Replace the blocking keys of each given client id by the given ones (none: drop)."""
         ...
 
-    def candidates(self, workspace_id: str, keys: Collection[str], limit: int) -> list[str]:
-        """Return up to ``limit`` ids of clients holding any of ``keys``, without repeats."""
+    def holders(self, workspace_id: str, keys: Collection[str], limit: int) -> dict[str, list[str]]:
+        """Map each of ``keys`` that clients hold to their ids: all of them, sorted, when at
+        most ``limit`` clients hold it; else any ``limit + 1`` of them, which is enough to
+        tell that the key is too common to single anyone out."""
         ...
 
     def add_pending(self, match: PendingMatch) -> None:

@@ -12,6 +12,7 @@ from clientcrm.models.events import BookingEvent
 from clientcrm.models.merging import MatchStatus
 from clientcrm.models.timeline import EntryKind
 from clientcrm.policies import MatchMode, MatchPolicy, Policies
+from clientcrm.service.detection import Detector, incoming_keys
 from clientcrm.stores.memory import MemoryStore
 from clientcrm.stores.sql import SQLStore
 from clientcrm.testing import FrozenClock
@@ -137,6 +138,22 @@ def test_both_emails_in_one_batch_are_still_matched(crm: CRM, owner: Actor) -> N
     summary = crm.record_many([first, second], owner)
     assert summary.clients_created == 1
     assert crm.find_client("kate@work.example", owner).email == KATE["email"]
+
+
+def test_a_key_half_the_workspace_holds_neither_floods_nor_hides_the_match(
+    crm: CRM, owner: Actor
+) -> None:
+    """Many clients book from one company domain: that key singles nobody out, and the
+    client who shares the booking's phone is still found among them."""
+    colleagues = [_booking(f"c{n}", f"k{n}@acme.example", f"Kim Park{n}") for n in range(150)]
+    crm.record_many(colleagues, owner)
+    kate = crm.record(_booking("b1", "kate@acme.example", "Kate Smith", "07700 900123"), owner)
+    later = crm.record(_booking("b2", "k.smith@acme.example", "Kate Smith", "07700900123"), owner)
+    assert later.id == kate.id
+    keys = incoming_keys(_booking("b3", "kim@acme.example", "Kim Lee"), crm.workspace(owner))
+    with crm.store.unit_of_work() as uow:
+        assert "d:acme.example:k" in keys
+        assert Detector(uow, crm.workspace(owner)).candidates(keys) == []
 
 
 def test_email_only_mode_never_links_or_suggests(crm: CRM, owner: Actor, kate: str) -> None:

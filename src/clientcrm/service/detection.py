@@ -2,12 +2,14 @@
 
 The incoming name, email and phone give blocking keys; the store returns the clients that
 hold any of them (an index lookup, never a scan of the workspace), and each is scored under
-each of its emails. The best decides: exact links, partial queues a review, none is new.
+each of its emails and phones. The best decides: exact links, partial queues a review, none
+is new. A unit of work reads the holders of all its new emails' keys at once.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections import Counter
+from collections.abc import Iterable, Sequence
 
 import attrs
 
@@ -20,10 +22,13 @@ from clientcrm.models.workspace import Workspace
 from clientcrm.policies import MatchMode
 from clientcrm.ports import UnitOfWork
 
-__all__ = ["Detection", "detect", "incoming_keys"]
+__all__ = ["Detection", "Detector", "incoming_keys"]
 
 CANDIDATES = 50
 """Most clients one incoming booking is scored against."""
+COMMON_KEY = 100
+"""Holders past which a blocking key is too common to single anyone out (a company domain
+that half the workspace books from)."""
 
 
 @attrs.frozen
@@ -45,37 +50,77 @@ def incoming_keys(event: BookingEvent, workspace: Workspace) -> frozenset[str]:
     return frozenset(blocking_keys(Profile.of(incoming, (), workspace.phone_region)))
 
 
-def detect(
-    uow: UnitOfWork,
-    workspace: Workspace,
-    event: BookingEvent,
-    unsaved: Mapping[str, Sequence[Client]] | None = None,
-    keys: frozenset[str] | None = None,
-) -> Detection | None:
-    """The existing client the booking's booker most likely is, or ``None`` when nobody
-    reaches the partial threshold (or the workspace matches by email only).
+@attrs.define
+class Detector:
+    """Smart detection for the bookings of one unit of work.
 
-    ``unsaved`` maps blocking keys to clients not yet in the store (made earlier in the same
-    unit of work), which are candidates too; ``keys`` are the booking's `incoming_keys`,
-    when the caller has them already.
+    `prepare` reads the holders of every key of the given bookings in one go; `detect` finds
+    the best match of one booking; `add` makes a client created meanwhile a candidate too.
     """
-    policy = workspace.policies.matching
-    if policy.mode is MatchMode.EMAIL_ONLY:
-        return None
-    region = workspace.phone_region
-    incoming = Record("incoming", event.name, event.email, event.phone)
-    keys = incoming_keys(event, workspace) if keys is None else keys
-    ids = uow.matches.candidates(workspace.id, keys, CANDIDATES)
-    found = uow.clients.get_many(workspace.id, ids) if ids else {}
-    for key in keys & (unsaved or {}).keys():
-        found.update((c.id, c) for c in (unsaved or {})[key])
-    if not found:
-        return None
-    clients = list(found.values())[: 2 * CANDIDATES]
-    records = [record for client in clients for record in Record.each_of_client(client)]
-    results = score_against(incoming, records, policy=policy, region=region)
-    best, record = max(zip(results, records, strict=True), key=lambda r: r[0].score)
-    client = found[record.id]
-    if best.level is MatchLevel.NONE:
-        return None
-    return Detection(client, best)
+
+    uow: UnitOfWork
+    workspace: Workspace
+    _keys: dict[str, frozenset[str]] = attrs.Factory(dict)
+    """Each new email's keys, from its first booking."""
+    _held: dict[str, Sequence[str]] = attrs.Factory(dict)
+    """The stored holders of the keys read so far (none: nobody holds the key)."""
+    _unsaved: dict[str, list[Client]] = attrs.Factory(dict)
+    """Clients created in this unit of work, under their keys."""
+
+    def prepare(self, events: Iterable[BookingEvent]) -> None:
+        """Read the holders of these bookings' keys at once (each email by its first)."""
+        for event in events:
+            if event.email not in self._keys:
+                self._keys[event.email] = incoming_keys(event, self.workspace)
+        wanted = set().union(*self._keys.values()) - self._held.keys()
+        held = self.uow.matches.holders(self.workspace.id, wanted, COMMON_KEY)
+        self._held.update({key: held.get(key, ()) for key in wanted})
+
+    def keys(self, event: BookingEvent) -> frozenset[str]:
+        """The blocking keys of the booking's email (those of its first booking)."""
+        if event.email not in self._keys:
+            self.prepare([event])
+        return self._keys[event.email]
+
+    def detect(self, event: BookingEvent) -> Detection | None:
+        """The existing client the booking's booker most likely is, or ``None`` when nobody
+        reaches the partial threshold (or the workspace matches by email only)."""
+        policy = self.workspace.policies.matching
+        if policy.mode is MatchMode.EMAIL_ONLY:
+            return None
+        clients = self.candidates(self.keys(event))
+        if not clients:
+            return None
+        incoming = Record("incoming", event.name, event.email, event.phone)
+        records = [record for client in clients for record in Record.each_of_client(client)]
+        region = self.workspace.phone_region
+        results = score_against(incoming, records, policy=policy, region=region)
+        best, record = max(zip(results, records, strict=True), key=lambda r: r[0].score)
+        if best.level is MatchLevel.NONE:
+            return None
+        return Detection(next(c for c in clients if c.id == record.id), best)
+
+    def candidates(self, keys: frozenset[str]) -> list[Client]:
+        """The clients, stored or created meanwhile, that share the most of ``keys``, at most
+        `CANDIDATES`; a key more than `COMMON_KEY` clients hold singles nobody out and
+        counts for none."""
+        shared: Counter[str] = Counter()
+        fresh: dict[str, Client] = {}
+        for key in keys:
+            ids, new = self._held.get(key, ()), self._unsaved.get(key, ())
+            if len(ids) + len(new) > COMMON_KEY:
+                continue
+            shared.update(ids)
+            shared.update(client.id for client in new)
+            fresh.update((client.id, client) for client in new)
+        best = sorted(shared, key=lambda client_id: (-shared[client_id], client_id))
+        best = best[:CANDIDATES]
+        stored = [i for i in best if i not in fresh]
+        loaded = self.uow.clients.get_many(self.workspace.id, stored) if stored else {}
+        found = (fresh.get(i) or loaded.get(i) for i in best)
+        return [client for client in found if client is not None]
+
+    def add(self, client: Client, event: BookingEvent) -> None:
+        """A client created for this booking: a candidate for the bookings after it."""
+        for key in self.keys(event):
+            self._unsaved.setdefault(key, []).append(client)

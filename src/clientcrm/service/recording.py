@@ -25,7 +25,7 @@ from clientcrm.policies import MatchMode
 from clientcrm.ports import UnitOfWork
 from clientcrm.rules.bookings import apply_event
 from clientcrm.rules.figures import FigureTally, compute_figures
-from clientcrm.service.detection import Detection, detect, incoming_keys
+from clientcrm.service.detection import Detection, Detector
 
 __all__ = ["Batch"]
 
@@ -70,8 +70,10 @@ class Batch:
     events: list[DomainEvent] = attrs.Factory(list)
     _shared: dict[str, _Working] = attrs.Factory(dict)
     """The batch's clients by id."""
-    _unsaved: dict[str, list[Client]] = attrs.Factory(dict)
-    """The blocking keys of the clients the batch creates, so that they are candidates too."""
+    detector: Detector = attrs.field(
+        init=False,
+        default=attrs.Factory(lambda self: Detector(self.uow, self.workspace), takes_self=True),
+    )
     pending: list[PendingMatch] = attrs.Factory(list)
     entries: list[TimelineEntry] = attrs.Factory(list)
     changed_events: int = 0
@@ -95,6 +97,8 @@ class Batch:
             self.by_email[email] = shared[client.id]
         self.bookings = self.uow.bookings.get_many(ws, {e.booking_id for e in events})
         self.stored = set(self.bookings)
+        if self._smart:
+            self.detector.prepare(e for e in events if e.email not in known)
         for event in events:
             self._apply(event, collect=collect)
         self._write()
@@ -143,8 +147,7 @@ class Batch:
     def _create(self, event: BookingEvent, *, collect: bool) -> _Working:
         if not self._smart:
             return self._new_client(event, collect=collect)
-        keys = incoming_keys(event, self.workspace)
-        found = detect(self.uow, self.workspace, event, self._unsaved, keys)
+        found = self.detector.detect(event)
         if found is not None and found.level is MatchLevel.EXACT:
             working = self._link(event, found)
         else:
@@ -152,8 +155,7 @@ class Batch:
             if found is not None:
                 self._queue(event, working.client, found)
         if working.new:
-            for key in keys:
-                self._unsaved.setdefault(key, []).append(working.client)
+            self.detector.add(working.client, event)
         return working
 
     def _link(self, event: BookingEvent, found: Detection) -> _Working:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Collection, Iterator, Mapping, MutableMapping, Sequence
+from itertools import islice
 from types import TracebackType
 from typing import Any, Self
 
@@ -38,7 +39,7 @@ class _Tables:
         self.notes: dict[tuple[str, str], Note] = {}
         self.merges: dict[tuple[str, str], Merge] = {}
         self.entries: dict[tuple[str, str], TimelineEntry] = {}
-        self.keys: dict[tuple[str, str], frozenset[str]] = {}
+        self.keys: dict[tuple[str, str], set[str]] = {}
         self.client_keys: dict[tuple[str, str], frozenset[str]] = {}
         self.pending: dict[tuple[str, str], PendingMatch] = {}
         self.distinctions: dict[tuple[str, str, str], Distinction] = {}
@@ -58,6 +59,18 @@ class _Journal:
     def pop(self, table: MutableMapping[Any, Any], key: Any) -> None:
         old = table.pop(key)
         self.undo.append(lambda: self._restore(table, key, old))
+
+    def add_member(self, table: dict[Any, set[str]], key: Any, member: str) -> None:
+        members = table.setdefault(key, set())
+        if member not in members:
+            members.add(member)
+            self.undo.append(lambda: members.discard(member))
+
+    def discard_member(self, table: dict[Any, set[str]], key: Any, member: str) -> None:
+        members = table.get(key, set())
+        if member in members:
+            members.discard(member)
+            self.undo.append(lambda: members.add(member))
 
     @staticmethod
     def _restore(table: MutableMapping[Any, Any], key: Any, old: Any) -> None:
@@ -290,19 +303,17 @@ class _Matches:
         for client_id, new in keys.items():
             old = self._t.client_keys.get((workspace_id, client_id), frozenset())
             for key in old - set(new):
-                holders = self._t.keys[workspace_id, key] - {client_id}
-                self._j.put(self._t.keys, (workspace_id, key), holders)
+                self._j.discard_member(self._t.keys, (workspace_id, key), client_id)
             for key in set(new) - old:
-                holders = self._t.keys.get((workspace_id, key), frozenset()) | {client_id}
-                self._j.put(self._t.keys, (workspace_id, key), holders)
+                self._j.add_member(self._t.keys, (workspace_id, key), client_id)
             self._j.put(self._t.client_keys, (workspace_id, client_id), frozenset(new))
 
-    def candidates(self, workspace_id: str, keys: Collection[str], limit: int) -> list[str]:
-        found: dict[str, None] = {}
+    def holders(self, workspace_id: str, keys: Collection[str], limit: int) -> dict[str, list[str]]:
+        found: dict[str, list[str]] = {}
         for key in keys:
-            for client_id in sorted(self._t.keys.get((workspace_id, key), ())):
-                found.setdefault(client_id)
-        return list(found)[:limit]
+            if held := self._t.keys.get((workspace_id, key)):
+                found[key] = sorted(held) if len(held) <= limit else list(islice(held, limit + 1))
+        return found
 
     def add_pending(self, match: PendingMatch) -> None:
         self._j.put(self._t.pending, (match.workspace_id, match.id), match)

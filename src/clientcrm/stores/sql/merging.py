@@ -6,11 +6,24 @@ select and order by; these tables are small beside clients and bookings, and rea
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Collection, Mapping, Sequence
 from typing import Any, TypeVar
 
-from sqlalchemy import Connection, Table, delete, insert, or_, select, update
+from sqlalchemy import (
+    CompoundSelect,
+    Connection,
+    Integer,
+    Table,
+    bindparam,
+    delete,
+    insert,
+    or_,
+    select,
+    union_all,
+    update,
+)
 
 from clientcrm.errors import NotFoundError
 from clientcrm.models.merging import Distinction, MatchStatus, Merge, PendingMatch
@@ -23,6 +36,22 @@ __all__ = ["SQLMatches", "SQLMerges", "SQLTimeline"]
 T = TypeVar("T")
 
 _CHUNK = 500
+
+
+@functools.cache
+def _holders_statement(count: int) -> CompoundSelect[str, str]:
+    """The holders of ``count`` keys, each read from the primary key and cut at ``cap``, so
+    a key that half the workspace holds costs no more than a rare one."""
+    t = match_keys
+    per_key = [
+        select(t.c.match_key, t.c.client_id)
+        .where(t.c.workspace_id == bindparam("ws"), t.c.match_key == bindparam(f"k{n}"))
+        .order_by(t.c.client_id)
+        .limit(bindparam("cap", type_=Integer))
+        .subquery()
+        for n in range(count)
+    ]
+    return union_all(*(select(held.c.match_key, held.c.client_id) for held in per_key))
 
 
 def _body(record: object) -> str:
@@ -157,17 +186,17 @@ class SQLMatches:
         if values:
             self._conn.execute(insert(match_keys), values)
 
-    def candidates(self, workspace_id: str, keys: Collection[str], limit: int) -> list[str]:
+    def holders(self, workspace_id: str, keys: Collection[str], limit: int) -> dict[str, list[str]]:
         if not keys:
-            return []
-        stmt = (
-            select(match_keys.c.client_id)
-            .where(match_keys.c.workspace_id == workspace_id, match_keys.c.match_key.in_(keys))
-            .distinct()
-            .order_by(match_keys.c.client_id)
-            .limit(limit)
+            return {}
+        params = {f"k{n}": key for n, key in enumerate(keys)}
+        rows = self._conn.execute(
+            _holders_statement(len(params)), {"ws": workspace_id, "cap": limit + 1, **params}
         )
-        return list(self._conn.execute(stmt).scalars())
+        found: dict[str, list[str]] = {}
+        for key, client_id in rows:
+            found.setdefault(key, []).append(client_id)
+        return found
 
     @staticmethod
     def _row(match: PendingMatch) -> dict[str, Any]:

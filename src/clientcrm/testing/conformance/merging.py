@@ -130,23 +130,35 @@ class TimelineRepositoryContract(StoreFixtures):
 class MatchRepositoryContract(StoreFixtures):
     """Blocking keys find candidates; pending matches and distinctions are kept."""
 
-    def test_keys_find_candidates_and_are_replaced(self, store: Store) -> None:
-        """`candidates` returns each client holding any key once; `index` replaces keys."""
+    def test_keys_find_their_holders_and_are_replaced(self, store: Store) -> None:
+        """`holders` maps each held key to its clients, in the workspace only; `index`
+        replaces a client's keys."""
         with store.unit_of_work() as uow:
             _setup(uow)
-            uow.matches.index("a", {"c1": ["k1", "k2"], "c2": ["k2"], "c3": ["k3"]})
+            uow.matches.index("a", {"c2": ["k1", "k2"], "c1": ["k2"], "c3": ["k3"]})
             uow.matches.index("b", {"c9": ["k1"]})
             uow.commit()
         with store.unit_of_work() as uow:
-            assert sorted(uow.matches.candidates("a", ["k1", "k2"], 10)) == ["c1", "c2"]
-            assert len(uow.matches.candidates("a", ["k1", "k2", "k3"], 2)) == 2
-            assert uow.matches.candidates("a", [], 10) == []
+            found = uow.matches.holders("a", ["k1", "k2", "k4"], 10)
+            assert found == {"k1": ["c2"], "k2": ["c1", "c2"]}
+            assert uow.matches.holders("a", [], 10) == {}
             uow.matches.index("a", {"c1": ["k3"], "c2": []})
             uow.commit()
         with store.unit_of_work() as uow:
-            assert uow.matches.candidates("a", ["k1", "k2"], 10) == []
-            assert sorted(uow.matches.candidates("a", ["k3"], 10)) == ["c1", "c3"]
-            assert uow.matches.candidates("b", ["k1"], 10) == ["c9"]
+            assert uow.matches.holders("a", ["k1", "k2", "k3"], 10) == {"k3": ["c1", "c3"]}
+            assert uow.matches.holders("b", ["k1"], 10) == {"k1": ["c9"]}
+
+    def test_a_common_key_says_so_without_every_holder(self, store: Store) -> None:
+        """Past ``limit`` holders a key returns ``limit + 1`` of them, not all."""
+        with store.unit_of_work() as uow:
+            _setup(uow)
+            uow.matches.index("a", {f"c{n}": ["common"] for n in range(7)} | {"c9": ["rare"]})
+            uow.commit()
+        with store.unit_of_work() as uow:
+            found = uow.matches.holders("a", ["common", "rare"], 4)
+            assert (len(found["common"]), found["rare"]) == (5, ["c9"])
+            assert set(found["common"]) < {f"c{n}" for n in range(7)}
+            assert len(uow.matches.holders("a", ["common"], 7)["common"]) == 7
 
     def test_pending_matches_round_trip_and_filter(self, store: Store) -> None:
         """Open matches oldest first; decided ones only with ``open_only=False``."""
