@@ -36,6 +36,8 @@ __all__ = ["SQLMatches", "SQLMerges", "SQLTimeline"]
 T = TypeVar("T")
 
 _CHUNK = 500
+_KEYS_PER_STATEMENT = 50
+"""Keys one holders statement reads (a compound SELECT of one part per key)."""
 
 
 @functools.cache
@@ -187,15 +189,15 @@ class SQLMatches:
             self._conn.execute(insert(match_keys), values)
 
     def holders(self, workspace_id: str, keys: Collection[str], limit: int) -> dict[str, list[str]]:
-        if not keys:
-            return {}
-        params = {f"k{n}": key for n, key in enumerate(keys)}
-        rows = self._conn.execute(
-            _holders_statement(len(params)), {"ws": workspace_id, "cap": limit + 1, **params}
-        )
         found: dict[str, list[str]] = {}
-        for key, client_id in rows:
-            found.setdefault(key, []).append(client_id)
+        ordered = sorted(keys)
+        for start in range(0, len(ordered), _KEYS_PER_STATEMENT):
+            chunk = ordered[start : start + _KEYS_PER_STATEMENT]
+            params = {f"k{n}": key for n, key in enumerate(chunk)}
+            statement = _holders_statement(len(chunk))
+            rows = self._conn.execute(statement, {"ws": workspace_id, "cap": limit + 1, **params})
+            for key, client_id in rows:
+                found.setdefault(key, []).append(client_id)
         return found
 
     @staticmethod

@@ -160,6 +160,20 @@ class MatchRepositoryContract(StoreFixtures):
             assert set(found["common"]) < {f"c{n}" for n in range(7)}
             assert len(uow.matches.holders("a", ["common"], 7)["common"]) == 7
 
+    def test_many_keys_are_read_at_once(self, store: Store) -> None:
+        """A batch asks for the keys of hundreds of bookings in one call."""
+        keys = [f"k{n:03}" for n in range(240)]
+        held = {"c1": keys[::2], "c2": keys[::3]}
+        with store.unit_of_work() as uow:
+            _setup(uow)
+            uow.matches.index("a", held)
+            found = uow.matches.holders("a", keys, 10)
+        wanted: dict[str, list[str]] = {}
+        for client_id, client_keys in held.items():
+            for key in client_keys:
+                wanted.setdefault(key, []).append(client_id)
+        assert found == wanted
+
     def test_pending_matches_round_trip_and_filter(self, store: Store) -> None:
         """Open matches oldest first; decided ones only with ``open_only=False``."""
         with store.unit_of_work() as uow:
