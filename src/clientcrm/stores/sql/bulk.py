@@ -17,10 +17,10 @@ import attrs
 from sqlalchemy import Boolean, Connection, Dialect, Insert
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.sql.dml import UpdateBase
-from sqlalchemy.sql.selectable import Select
+from sqlalchemy.sql.selectable import CompoundSelect, Select
 from sqlalchemy.types import TypeEngine
 
-__all__ = ["copy_or_insert", "executemany", "executemany_values", "first_column"]
+__all__ = ["copy_or_insert", "driver_rows", "executemany", "executemany_values", "first_column"]
 
 
 @attrs.frozen
@@ -72,7 +72,7 @@ def _processor(type_: TypeEngine[Any], dialect: Dialect) -> Callable[[Any], Any]
     return processor
 
 
-def _plan(stmt: UpdateBase | Select[Any], dialect: Dialect) -> _Plan:
+def _plan(stmt: UpdateBase | Select[Any] | CompoundSelect[Any], dialect: Dialect) -> _Plan:
     key = (id(stmt), dialect.name)
     if key not in _PLANS:
         compiled = stmt.compile(dialect=dialect)
@@ -113,15 +113,22 @@ def _run(conn: Connection, plan: _Plan, rows: Sequence[Sequence[Any]]) -> None:
         conn.exec_driver_sql(plan.sql, [dict(zip(plan.names, row, strict=True)) for row in params])
 
 
-def first_column(
-    conn: Connection, stmt: Select[tuple[Any]], params: Mapping[str, Any]
+def driver_rows(
+    conn: Connection, stmt: Select[Any] | CompoundSelect[Any], params: Mapping[str, Any]
 ) -> list[Any]:
-    """The first column of what ``stmt`` selects, as the driver returns it (no conversion:
-    for text columns), for ``params`` keyed by bind name."""
+    """The rows ``stmt`` selects, as the driver returns them (no conversion: for text
+    columns), for ``params`` keyed by bind name."""
     plan = _plan(stmt, conn.dialect)
     (values,) = plan.params([itemgetter(*plan.names)(params)])
     driver_params = values if plan.positional else dict(zip(plan.names, values, strict=True))
-    return list(conn.exec_driver_sql(plan.sql, driver_params).scalars())
+    return list(conn.exec_driver_sql(plan.sql, driver_params))
+
+
+def first_column(
+    conn: Connection, stmt: Select[tuple[Any]], params: Mapping[str, Any]
+) -> list[Any]:
+    """The first column of `driver_rows`."""
+    return [row[0] for row in driver_rows(conn, stmt, params)]
 
 
 def copy_or_insert(

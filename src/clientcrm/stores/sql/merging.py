@@ -29,6 +29,7 @@ from clientcrm.errors import NotFoundError
 from clientcrm.models.merging import Distinction, MatchStatus, Merge, PendingMatch
 from clientcrm.models.timeline import TimelineEntry
 from clientcrm.serialization import converter
+from clientcrm.stores.sql.bulk import driver_rows
 from clientcrm.stores.sql.tables import distinctions, match_keys, merges, pending_matches, timeline
 
 __all__ = ["SQLMatches", "SQLMerges", "SQLTimeline"]
@@ -41,7 +42,7 @@ _KEYS_PER_STATEMENT = 50
 
 
 @functools.cache
-def _holders_statement(count: int) -> CompoundSelect[str, str]:
+def _holders_statement(count: int) -> CompoundSelect[Any]:
     """The holders of ``count`` keys, each read from the primary key and cut at ``cap``, so
     a key that half the workspace holds costs no more than a rare one."""
     t = match_keys
@@ -50,6 +51,7 @@ def _holders_statement(count: int) -> CompoundSelect[str, str]:
         .where(t.c.workspace_id == bindparam("ws"), t.c.match_key == bindparam(f"k{n}"))
         .order_by(t.c.client_id)
         .limit(bindparam("cap", type_=Integer))
+        .offset(bindparam("skip", type_=Integer))  # SQLite binds an offset with any limit
         .subquery()
         for n in range(count)
     ]
@@ -193,10 +195,10 @@ class SQLMatches:
         ordered = sorted(keys)
         for start in range(0, len(ordered), _KEYS_PER_STATEMENT):
             chunk = ordered[start : start + _KEYS_PER_STATEMENT]
-            params = {f"k{n}": key for n, key in enumerate(chunk)}
+            params: dict[str, Any] = {f"k{n}": key for n, key in enumerate(chunk)}
             statement = _holders_statement(len(chunk))
-            rows = self._conn.execute(statement, {"ws": workspace_id, "cap": limit + 1, **params})
-            for key, client_id in rows:
+            params |= {"ws": workspace_id, "cap": limit + 1, "skip": 0}
+            for key, client_id in driver_rows(self._conn, statement, params):
                 found.setdefault(key, []).append(client_id)
         return found
 
