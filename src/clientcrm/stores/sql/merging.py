@@ -29,7 +29,7 @@ from clientcrm.errors import NotFoundError
 from clientcrm.models.merging import Distinction, MatchStatus, Merge, PendingMatch
 from clientcrm.models.timeline import TimelineEntry
 from clientcrm.serialization import converter
-from clientcrm.stores.sql.bulk import driver_rows
+from clientcrm.stores.sql.bulk import driver_rows, executemany
 from clientcrm.stores.sql.tables import distinctions, match_keys, merges, pending_matches, timeline
 
 __all__ = ["SQLMatches", "SQLMerges", "SQLTimeline"]
@@ -39,6 +39,12 @@ T = TypeVar("T")
 _CHUNK = 500
 _KEYS_PER_STATEMENT = 50
 """Keys one holders statement reads (a compound SELECT of one part per key)."""
+
+
+_DELETE_KEYS = delete(match_keys).where(
+    match_keys.c.workspace_id == bindparam("ws"), match_keys.c.client_id == bindparam("client_id")
+)
+_INSERT_KEYS = insert(match_keys)
 
 
 @functools.cache
@@ -175,20 +181,14 @@ class SQLMatches:
         self._conn = conn
 
     def index(self, workspace_id: str, keys: Mapping[str, Collection[str]]) -> None:
-        ids = sorted(keys)
-        for start in range(0, len(ids), _CHUNK):
-            stmt = delete(match_keys).where(
-                match_keys.c.workspace_id == workspace_id,
-                match_keys.c.client_id.in_(ids[start : start + _CHUNK]),
-            )
-            self._conn.execute(stmt)
+        gone = [{"ws": workspace_id, "client_id": client_id} for client_id in sorted(keys)]
+        executemany(self._conn, _DELETE_KEYS, gone)
         values = [
             {"workspace_id": workspace_id, "match_key": key, "client_id": client_id}
             for client_id, client_keys in keys.items()
             for key in sorted(set(client_keys))
         ]
-        if values:
-            self._conn.execute(insert(match_keys), values)
+        executemany(self._conn, _INSERT_KEYS, values)
 
     def holders(self, workspace_id: str, keys: Collection[str], limit: int) -> dict[str, list[str]]:
         found: dict[str, list[str]] = {}

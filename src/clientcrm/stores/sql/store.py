@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Collection, Iterator, Sequence
+from contextlib import nullcontext
 from itertools import islice
 from types import TracebackType
 from typing import Any, Self
@@ -139,8 +140,11 @@ class _Clients:
         ]
         if not values:
             return
+        # PostgreSQL aborts a transaction at its first error, so the insert gets a savepoint
+        # to look the holders up after; SQLite undoes just the failed statement.
+        postgres = self._conn.dialect.name == "postgresql"
         try:
-            with self._conn.begin_nested():
+            with self._conn.begin_nested() if postgres else nullcontext():
                 executemany(self._conn, sql.INSERT_EMAILS, values)
         except IntegrityError:
             for client, emails in claims:
