@@ -214,6 +214,11 @@ class Columns:
         return len(self.ids)
 
 
+_DISTINCT_FROM = 64
+"""Pairs past which comparing each distinct pair once pays for sorting them out (it does in
+bulk, not for the few of a real-time check)."""
+
+
 def _each_distinct(
     left: Codes,
     right: Codes,
@@ -225,13 +230,15 @@ def _each_distinct(
     ``missing`` where either code is."""
     both = (left != MISSING) & (right != MISSING)
     width = max(len(values), 1)
-    distinct, inverse = np.unique(left[both] * width + right[both], return_inverse=True)
+    pairs = left[both] * width + right[both]
+    bulk = len(pairs) > _DISTINCT_FROM
+    distinct, inverse = np.unique(pairs, return_inverse=True) if bulk else (pairs, None)
     results = compare(
         [values[k] for k in (distinct // width).tolist()],
         [values[k] for k in (distinct % width).tolist()],
     )
     out = np.full(len(left), missing, dtype=results.dtype)
-    out[both] = results[inverse]
+    out[both] = results if inverse is None else results[inverse]
     return out
 
 
