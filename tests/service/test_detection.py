@@ -8,6 +8,7 @@ import pytest
 
 from clientcrm import CRM, Actor, ClientQuery, Workspace
 from clientcrm.errors import ValidationError
+from clientcrm.matching.block import client_keys
 from clientcrm.models.events import BookingEvent
 from clientcrm.models.merging import MatchStatus
 from clientcrm.models.timeline import EntryKind
@@ -154,6 +155,25 @@ def test_a_key_half_the_workspace_holds_neither_floods_nor_hides_the_match(
     with crm.store.unit_of_work() as uow:
         assert "d:acme.example:k" in keys
         assert Detector(uow, crm.workspace(owner)).candidates(keys) == []
+
+
+def test_every_new_client_is_indexed_under_its_own_keys(crm: CRM, owner: Actor) -> None:
+    """Keys a batch reuses from the booking are the keys of the client it made, whatever
+    form the booking's name and phone came in."""
+    bookings = [
+        _booking("b1", "ana@studio.example", "Ana Lima", "+447700900111"),
+        _booking("b2", "bo@studio.example", "Bo Chen", "07700 900222"),
+        _booking("b3", "cy.diaz@studio.example", None, "+44 7700 900333"),
+        _booking("b4", "dee@gmail.com", "Dee Okafor", "not a phone"),
+    ]
+    crm.record_many(bookings, owner)
+    region = crm.workspace(owner).phone_region
+    with crm.store.unit_of_work() as uow:
+        for client in uow.clients.iter_workspace("ws-a"):
+            keys = client_keys(client, region)
+            held = uow.matches.holders("ws-a", keys, 10)
+            assert keys, client.name
+            assert all(client.id in held.get(key, ()) for key in keys), client.name
 
 
 def test_email_only_mode_never_links_or_suggests(crm: CRM, owner: Actor, kate: str) -> None:

@@ -13,7 +13,7 @@ from collections.abc import Iterable, Sequence
 
 import attrs
 
-from clientcrm.matching.block import blocking_keys
+from clientcrm.matching.block import blocking_keys, client_keys
 from clientcrm.matching.records import Profile, Record
 from clientcrm.matching.score import MatchLevel, MatchResult, score_against
 from clientcrm.models.client import Client
@@ -66,6 +66,8 @@ class Detector:
     """The stored holders of the keys read so far (none: nobody holds the key)."""
     _unsaved: dict[str, list[Client]] = attrs.Factory(dict)
     """Clients created in this unit of work, under their keys."""
+    _made: dict[str, tuple[Client, frozenset[str]]] = attrs.Factory(dict)
+    """Clients created from a booking with its very name, email and phone, with its keys."""
 
     def prepare(self, events: Iterable[BookingEvent]) -> None:
         """Read the holders of these bookings' keys at once (each email by its first)."""
@@ -122,5 +124,16 @@ class Detector:
 
     def add(self, client: Client, event: BookingEvent) -> None:
         """A client created for this booking: a candidate for the bookings after it."""
-        for key in self.keys(event):
+        keys = self.keys(event)
+        for key in keys:
             self._unsaved.setdefault(key, []).append(client)
+        if (client.name, client.phone) == (event.name, event.phone):
+            self._made[client.id] = (client, keys)
+
+    def client_keys(self, client: Client) -> frozenset[str]:
+        """The blocking keys to index for a client: its booking's, when the client was made
+        from that booking as it stands and has not changed since."""
+        made = self._made.get(client.id)
+        if made is not None and made[0] is client:
+            return made[1]
+        return client_keys(client, self.workspace.phone_region)

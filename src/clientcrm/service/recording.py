@@ -12,7 +12,6 @@ from datetime import datetime
 import attrs
 
 from clientcrm.errors import BlockedClientError, PlanLimitError, ValidationError
-from clientcrm.matching.block import client_keys
 from clientcrm.matching.score import MatchLevel
 from clientcrm.models._checks import normalise_phone
 from clientcrm.models.booking import Booking
@@ -276,9 +275,10 @@ class Batch:
         if self.entries:
             self.uow.timeline.add(self.entries)
         if self._smart:
-            region = self.workspace.phone_region
             keys = {
-                w.client.id: client_keys(w.client, region) for w in everyone if w.new or w.contact
+                w.client.id: self.detector.client_keys(w.client)
+                for w in everyone
+                if w.new or w.contact
             }
             if keys:
                 self.uow.matches.index(self.workspace.id, keys)
