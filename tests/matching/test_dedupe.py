@@ -2,6 +2,7 @@
 
 from datetime import UTC, datetime
 
+import attrs
 import pandas as pd
 import polars as pl
 import pyarrow as pa
@@ -9,7 +10,7 @@ import pytest
 
 from clientcrm import Client, ValidationError
 from clientcrm.matching import Compare, Evidence, MatchLevel, Record, find_duplicates, normalise
-from clientcrm.matching.block import candidate_pairs
+from clientcrm.matching.block import candidate_pairs, client_keys
 from clientcrm.matching.records import Profile
 from clientcrm.policies import MatchPolicy
 from clientcrm.testing.people import EVIDENCE, labelled_people
@@ -143,3 +144,14 @@ def test_normalising_in_processes_finds_what_one_process_finds(
     together = find_duplicates(people.records, region="GB", evidence=EVIDENCE)
     assert together == alone
     assert len(alone.clusters) > 20
+
+
+def test_a_client_is_keyed_under_every_phone_even_without_a_primary_one() -> None:
+    """A phone alias finds its client whether or not the client still has a primary phone."""
+    made = datetime(2026, 1, 1, tzinfo=UTC)
+    kate = Client("k", "ws", "Kate Smith", "kate@example.com", made, phone="+447700900123")
+    kate = attrs.evolve(kate, phone_aliases=frozenset({"+447700900999"}))
+    for client in (kate, attrs.evolve(kate, phone=None)):
+        keys = client_keys(client, "GB")
+        assert "p:700900999" in keys
+        assert ("p:700900123" in keys) is (client.phone is not None)

@@ -163,10 +163,9 @@ class Record:
     def each_of_client(cls, client: Client) -> list[Record]:
         """The client as records, one per contact detail it was seen with: each email with
         the primary phone, then the primary email with each further phone."""
-        further = sorted(client.phone_aliases - {client.phone} if client.phone else ())
         return [
             *(cls(client.id, client.name, e, client.phone) for e in sorted(client.emails)),
-            *(cls(client.id, client.name, client.email, p) for p in further),
+            *(cls(client.id, client.name, client.email, p) for p in sorted(client.phone_aliases)),
         ]
 
     @classmethod
