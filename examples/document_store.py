@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 import sqlite3
 import tempfile
+from collections import Counter
 from collections.abc import Collection, Iterator, Mapping, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
@@ -24,11 +25,21 @@ from attrs import evolve
 
 from clientcrm import CRM, Actor, BookingEvent, Money, Workspace
 from clientcrm.errors import DuplicateClientError, NotFoundError, StorageError
+from clientcrm.models.activity import Activity
 from clientcrm.models.booking import Booking
 from clientcrm.models.client import Client
+from clientcrm.models.journey import (
+    JourneyHistory,
+    Milestone,
+    Stage,
+    StageChange,
+    StageConversion,
+)
 from clientcrm.models.merging import Distinction, MatchStatus, Merge, PendingMatch
 from clientcrm.models.note import Note
+from clientcrm.models.order import Order
 from clientcrm.models.timeline import TimelineEntry
+from clientcrm.rules.bookings import BEGINNING
 from clientcrm.rules.query import ClientCriteria, matches, sort_value
 from clientcrm.serialization import converter
 
@@ -173,8 +184,25 @@ class _Clients:
     def update_figures(self, clients: Sequence[Client]) -> None:
         for client in clients:
             old = self.get(client.workspace_id, client.id)
-            new = evolve(old, created_at=client.created_at, figures=client.figures)
+            new = evolve(
+                old, created_at=client.created_at, figures=client.figures, journey=client.journey
+            )
             self._docs.store(client.workspace_id, client.id, new)
+
+    def due(self, workspace_id: str, until: datetime, limit: int) -> list[Client]:
+        def due_at(client: Client) -> datetime | None:
+            return BEGINNING.occurred_at if client.journey is None else client.journey.due
+
+        due = [
+            (at, c.id, c)
+            for c in self._docs.where(workspace_id)
+            if (at := due_at(c)) is not None and at <= until
+        ]
+        return [c for _, _, c in sorted(due)[:limit]]
+
+    def stage_counts(self, workspace_id: str) -> dict[Stage, int]:
+        stages = [c.journey.stage for c in self._docs.where(workspace_id) if c.journey]
+        return dict(Counter(stages))
 
     def count(self, workspace_id: str) -> int:
         return len(self._docs.where(workspace_id))
@@ -219,6 +247,92 @@ class _Bookings:
             if history:
                 found[client_id] = sorted(history, key=lambda b: (b.starts_at, b.id))
         return found
+
+
+class _Owned:
+    """Orders or activities: documents owned by a client, returned oldest first."""
+
+    def __init__(self, db: sqlite3.Connection, kind: str, model: type[T], at: str) -> None:
+        self._docs, self._at = _Documents(db, kind, model), at
+
+    def get_many(self, workspace_id: str, ids: Collection[str]) -> dict[str, Any]:
+        loaded = {i: self._docs.load(workspace_id, i) for i in ids}
+        return {i: record for i, record in loaded.items() if record is not None}
+
+    def save_many(self, records: Sequence[Any]) -> None:
+        for r in records:
+            self._docs.store(r.workspace_id, r.id, r, r.client_id)
+
+    def for_clients(self, workspace_id: str, client_ids: Collection[str]) -> dict[str, list[Any]]:
+        found = {c: self._docs.where(workspace_id, c) for c in client_ids}
+        return {
+            c: sorted(records, key=lambda r: (getattr(r, self._at), r.id))
+            for c, records in found.items()
+            if records
+        }
+
+
+class _Journeys:
+    """Each client's stage changes and milestones, as one document."""
+
+    def __init__(self, db: sqlite3.Connection) -> None:
+        self._docs = _Documents(db, "journey", JourneyHistory)
+
+    def add(self, changes: Sequence[StageChange], milestones: Sequence[Milestone]) -> None:
+        for (ws, client_id), (new_changes, new_milestones) in _by_client(changes, milestones):
+            old = self._docs.load(ws, client_id) or JourneyHistory()
+            history = JourneyHistory(
+                tuple(sorted((*old.changes, *new_changes), key=lambda c: c.seq)),
+                tuple(sorted((*old.milestones, *new_milestones), key=lambda m: (m.at, m.kind))),
+            )
+            self._docs.store(ws, client_id, history, client_id)
+
+    def replace(
+        self,
+        workspace_id: str,
+        client_ids: Collection[str],
+        changes: Sequence[StageChange],
+        milestones: Sequence[Milestone],
+    ) -> None:
+        for client_id in client_ids:
+            self._docs.remove(workspace_id, client_id)
+        self.add(changes, milestones)
+
+    def for_clients(
+        self, workspace_id: str, client_ids: Collection[str]
+    ) -> dict[str, JourneyHistory]:
+        loaded = {c: self._docs.load(workspace_id, c) for c in client_ids}
+        return {c: history for c, history in loaded.items() if history is not None}
+
+    def conversion(
+        self, workspace_id: str, start: datetime, end: datetime
+    ) -> list[StageConversion]:
+        entered: Counter[Stage] = Counter()
+        moved: Counter[Stage] = Counter()
+        for history in self._docs.where(workspace_id):
+            changes = history.changes
+            went_in, went_on = set(), set()
+            for change, after in zip(changes, (*changes[1:], None), strict=True):
+                if start <= change.at < end:
+                    went_in.add(change.stage)
+                    if after and after.at < end and after.stage is not Stage.CHURNED:
+                        went_on.add(change.stage)
+            entered.update(went_in)
+            moved.update(went_on)
+        return [StageConversion(s, entered[s], moved[s]) for s in Stage]
+
+
+def _by_client(
+    changes: Sequence[StageChange], milestones: Sequence[Milestone]
+) -> Iterator[tuple[tuple[str, str], tuple[list[StageChange], list[Milestone]]]]:
+    grouped: dict[tuple[str, str], tuple[list[StageChange], list[Milestone]]] = {}
+    for change in changes:
+        grouped.setdefault((change.workspace_id, change.client_id), ([], []))[0].append(change)
+    for milestone in milestones:
+        grouped.setdefault((milestone.workspace_id, milestone.client_id), ([], []))[1].append(
+            milestone
+        )
+    yield from grouped.items()
 
 
 class _Notes:
@@ -362,6 +476,9 @@ class _UnitOfWork:
         self.clients = _Clients(self._db)
         self.bookings = _Bookings(self._db)
         self.notes = _Notes(self._db)
+        self.orders = _Owned(self._db, "order", Order, "placed_at")
+        self.activities = _Owned(self._db, "activity", Activity, "at")
+        self.journeys = _Journeys(self._db)
         self.merges = _Merges(self._db)
         self.timeline = _Timeline(self._db)
         self.matches = _Matches(self._db)

@@ -3,12 +3,22 @@
 from __future__ import annotations
 
 import enum
+from decimal import Decimal
 
 import attrs
 
 from clientcrm.errors import ValidationError
 
-__all__ = ["MatchMode", "MatchPolicy", "NotePolicy", "NoteVisibility", "Policies", "StatusPolicy"]
+__all__ = [
+    "JourneyPolicy",
+    "MatchMode",
+    "MatchPolicy",
+    "MilestonePolicy",
+    "NotePolicy",
+    "NoteVisibility",
+    "Policies",
+    "StatusPolicy",
+]
 
 
 def _positive(_: object, attribute: attrs.Attribute[int], value: int) -> None:
@@ -100,6 +110,71 @@ class MatchPolicy:
             raise ValidationError(attribute.name, "must not be above the partial threshold")
 
 
+def _amount(value: object) -> Decimal:
+    return value if isinstance(value, Decimal) else Decimal(str(value))
+
+
+def _positive_amount(_: object, attribute: attrs.Attribute[Decimal], value: Decimal) -> None:
+    if not value.is_finite() or value <= 0:
+        raise ValidationError(attribute.name, "must be a positive amount")
+
+
+@attrs.frozen
+class JourneyPolicy:
+    """When clients move between journey stages (SPEC section 7).
+
+    Attributes:
+        engagement_interactions: interactions (bookings made, orders placed, forms sent)
+            that make a client without a purchase ENGAGED.
+        retention_purchases: purchases (completed bookings and paid orders) that, with the
+            latest inside the churn window, make a client RETAINED.
+        advocacy_purchases: purchases that make a client an ADVOCATE.
+        advocacy_spend: what their purchases brought, in the workspace currency, that makes
+            a client an ADVOCATE.
+        churn_after_days: days without any activity after which a client has CHURNED (the
+            moment the window passes, 24-hour days).
+    """
+
+    engagement_interactions: int = attrs.field(default=2, validator=_positive)
+    retention_purchases: int = attrs.field(default=3, validator=_positive)
+    advocacy_purchases: int = attrs.field(default=50, validator=_positive)
+    advocacy_spend: Decimal = attrs.field(
+        default=Decimal(5000), converter=_amount, validator=_positive_amount
+    )
+    churn_after_days: int = attrs.field(default=180, validator=_positive)
+
+
+@attrs.frozen
+class MilestonePolicy:
+    """The thresholds of milestones (SPEC section 7, seed 002).
+
+    Attributes:
+        high_value_purchase: one purchase worth this much or more (workspace currency) is a
+            High-Value Purchase.
+        vip_purchases: purchases that earn VIP Status.
+        vip_spend: what purchases brought that earns VIP Status.
+        perfect_attendance_bookings: completed bookings, with none cancelled or missed, that
+            earn Perfect Attendance.
+        engagement_factor: a month with this many times the client's monthly average over
+            the trailing months is a High Engagement Month...
+        engagement_min_activities: ...when it also holds at least this many activities.
+        engagement_trailing_months: the months the average is taken over; the client must
+            have been known for all of them.
+    """
+
+    high_value_purchase: Decimal = attrs.field(
+        default=Decimal(500), converter=_amount, validator=_positive_amount
+    )
+    vip_purchases: int = attrs.field(default=50, validator=_positive)
+    vip_spend: Decimal = attrs.field(
+        default=Decimal(5000), converter=_amount, validator=_positive_amount
+    )
+    perfect_attendance_bookings: int = attrs.field(default=5, validator=_positive)
+    engagement_factor: int = attrs.field(default=2, validator=_positive)
+    engagement_min_activities: int = attrs.field(default=3, validator=_positive)
+    engagement_trailing_months: int = attrs.field(default=6, validator=_positive)
+
+
 @attrs.frozen
 class Policies:
     """Every policy of one workspace."""
@@ -107,3 +182,5 @@ class Policies:
     status: StatusPolicy = attrs.Factory(StatusPolicy)
     notes: NotePolicy = attrs.Factory(NotePolicy)
     matching: MatchPolicy = attrs.Factory(MatchPolicy)
+    journey: JourneyPolicy = attrs.Factory(JourneyPolicy)
+    milestones: MilestonePolicy = attrs.Factory(MilestonePolicy)

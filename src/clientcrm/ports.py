@@ -8,23 +8,30 @@ and never reads or writes another workspace's records.
 from __future__ import annotations
 
 from collections.abc import Collection, Iterator, Mapping, Sequence
+from datetime import datetime
 from types import TracebackType
 from typing import Protocol, Self
 
+from clientcrm.models.activity import Activity
 from clientcrm.models.booking import Booking
 from clientcrm.models.client import Client
+from clientcrm.models.journey import JourneyHistory, Milestone, Stage, StageChange, StageConversion
 from clientcrm.models.merging import Distinction, Merge, PendingMatch
 from clientcrm.models.note import Note
+from clientcrm.models.order import Order
 from clientcrm.models.timeline import TimelineEntry
 from clientcrm.models.workspace import Workspace
 from clientcrm.rules.query import ClientCriteria
 
 __all__ = [
+    "ActivityRepository",
     "BookingRepository",
     "ClientRepository",
+    "JourneyRepository",
     "MatchRepository",
     "MergeRepository",
     "NoteRepository",
+    "OrderRepository",
     "Store",
     "TimelineRepository",
     "UnitOfWork",
@@ -73,7 +80,16 @@ class ClientRepository(Protocol):
         ...
 
     def update_figures(self, clients: Sequence[Client]) -> None:
-        """Write only ``created_at`` and the figures of these existing clients."""
+        """Write only ``created_at``, the figures and the journey of these existing clients."""
+        ...
+
+    def due(self, workspace_id: str, until: datetime, limit: int) -> list[Client]:
+        """Return up to ``limit`` clients whose journey is due by ``until`` (``journey.due``
+        at or before it, or no journey yet), earliest due first, ties by id."""
+        ...
+
+    def stage_counts(self, workspace_id: str) -> dict[Stage, int]:
+        """Map each journey stage that clients of the workspace are in to how many are."""
         ...
 
     def count(self, workspace_id: str) -> int:
@@ -116,6 +132,73 @@ class BookingRepository(Protocol):
         self, workspace_id: str, client_ids: Collection[str]
     ) -> dict[str, list[Booking]]:
         """Map each given client id to its bookings, oldest start first, ties by booking id."""
+        ...
+
+
+class OrderRepository(Protocol):
+    """Order state, keyed by the host's order id within a workspace."""
+
+    def get_many(self, workspace_id: str, order_ids: Collection[str]) -> dict[str, Order]:
+        """Map each given order id that exists in the workspace to its order."""
+        ...
+
+    def save_many(self, orders: Sequence[Order]) -> None:
+        """Insert or replace these orders, keyed by (workspace_id, id)."""
+        ...
+
+    def for_clients(self, workspace_id: str, client_ids: Collection[str]) -> dict[str, list[Order]]:
+        """Map each given client id to its orders, earliest placed first, ties by order id."""
+        ...
+
+
+class ActivityRepository(Protocol):
+    """Activities (forms, referrals, reviews, shares), keyed by the host's event id."""
+
+    def get_many(self, workspace_id: str, activity_ids: Collection[str]) -> dict[str, Activity]:
+        """Map each given activity id that exists in the workspace to its activity."""
+        ...
+
+    def save_many(self, activities: Sequence[Activity]) -> None:
+        """Insert or replace these activities, keyed by (workspace_id, id)."""
+        ...
+
+    def for_clients(
+        self, workspace_id: str, client_ids: Collection[str]
+    ) -> dict[str, list[Activity]]:
+        """Map each given client id to its activities, oldest first, ties by id."""
+        ...
+
+
+class JourneyRepository(Protocol):
+    """Clients' stage histories and milestones."""
+
+    def add(self, changes: Sequence[StageChange], milestones: Sequence[Milestone]) -> None:
+        """Insert new stage changes and milestones."""
+        ...
+
+    def replace(
+        self,
+        workspace_id: str,
+        client_ids: Collection[str],
+        changes: Sequence[StageChange],
+        milestones: Sequence[Milestone],
+    ) -> None:
+        """Drop every stage change and milestone of these clients, then insert the given."""
+        ...
+
+    def for_clients(
+        self, workspace_id: str, client_ids: Collection[str]
+    ) -> dict[str, JourneyHistory]:
+        """Map each given client id with a history to it: changes by ``seq``, milestones by
+        (``at``, kind)."""
+        ...
+
+    def conversion(
+        self, workspace_id: str, start: datetime, end: datetime
+    ) -> list[StageConversion]:
+        """For each stage, how many clients entered it at or after ``start`` and before
+        ``end``, and how many of those clients changed stage again after such an entry,
+        before ``end``, to a stage other than Churned; every stage, in `Stage` order."""
         ...
 
 
@@ -242,6 +325,21 @@ class UnitOfWork(Protocol):
     @property
     def bookings(self) -> BookingRepository:
         """The bookings, inside this unit of work."""
+        ...
+
+    @property
+    def orders(self) -> OrderRepository:
+        """The orders, inside this unit of work."""
+        ...
+
+    @property
+    def activities(self) -> ActivityRepository:
+        """The activities, inside this unit of work."""
+        ...
+
+    @property
+    def journeys(self) -> JourneyRepository:
+        """Stage histories and milestones, inside this unit of work."""
         ...
 
     @property

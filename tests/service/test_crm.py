@@ -17,7 +17,7 @@ from clientcrm import (
     ValidationError,
     Workspace,
 )
-from clientcrm.models.events import BookingRecorded, ClientCreated, DomainEvent
+from clientcrm.models.events import BookingRecorded, ClientCreated, DomainEvent, StageChanged
 from clientcrm.models.query import ClientQuery
 from clientcrm.testing import FrozenClock
 from clientcrm.testing.conformance import event
@@ -137,7 +137,7 @@ def test_events_reach_subscribers_after_commit_only(crm: CRM, owner: Actor) -> N
     heard: list[DomainEvent] = []
     crm.subscribe(heard.append)
     crm.record(event("booked", "b1"), owner)
-    assert [type(e) for e in heard] == [ClientCreated, BookingRecorded]
+    assert [type(e) for e in heard] == [ClientCreated, BookingRecorded, StageChanged]
     crm.save_workspace(Workspace("ws-a", "Full", client_limit=1), owner)
     heard.clear()
     with pytest.raises(PlanLimitError):

@@ -9,6 +9,8 @@ from typing import Any
 
 import attrs
 
+from clientcrm.models.journey import Journey
+
 __all__ = ["Client", "ClientFigures", "Flag", "Source", "StatusPill"]
 
 
@@ -80,6 +82,8 @@ class Client:
         created_at: "client since".
         custom: host-defined fields: string keys, JSON-able values.
         figures: the materialised figures.
+        journey: the materialised journey (stage, counts, milestones); ``None`` until it is
+            first evaluated (clients stored before journeys existed).
     """
 
     id: str
@@ -97,6 +101,7 @@ class Client:
     flags: frozenset[Flag] = frozenset()
     custom: dict[str, Any] = attrs.field(factory=dict, hash=False)
     figures: ClientFigures = attrs.Factory(ClientFigures)
+    journey: Journey | None = None
 
     @property
     def emails(self) -> frozenset[str]:

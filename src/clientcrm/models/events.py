@@ -9,15 +9,23 @@ import attrs
 
 from clientcrm.errors import ValidationError
 from clientcrm.models._checks import normalise_email, require_aware, require_text
+from clientcrm.models.activity import ActivityKind
+from clientcrm.models.journey import MilestoneKind, Stage
 from clientcrm.models.money import Money
 
 __all__ = [
+    "ActivityEvent",
     "BookingEvent",
     "BookingEventKind",
     "BookingRecorded",
     "ClientCreated",
+    "ClientEvent",
     "ClientFlagged",
     "DomainEvent",
+    "MilestoneReached",
+    "OrderEvent",
+    "OrderEventKind",
+    "StageChanged",
 ]
 
 
@@ -93,10 +101,7 @@ class BookingEvent:
     amount: Money | None = None
 
     def __attrs_post_init__(self) -> None:
-        for field in ("name", "phone", "location", "staff", "language"):
-            value = getattr(self, field)
-            if value is not None:
-                require_text(value, field, max_length=200, allow_empty=True)
+        _check_optional_text(self, ("name", "phone", "location", "staff", "language"))
         if self.kind in _MONEY_KINDS:
             if self.amount is None:
                 raise ValidationError("amount", f"a {self.kind} event needs an amount")
@@ -104,6 +109,110 @@ class BookingEvent:
                 raise ValidationError("amount", "must not be negative")
         elif self.amount is not None:
             raise ValidationError("amount", f"a {self.kind} event carries no amount")
+
+
+def _check_optional_text(event: object, fields: tuple[str, ...]) -> None:
+    for field in fields:
+        value = getattr(event, field)
+        if value is not None:
+            require_text(value, field, max_length=200, allow_empty=True)
+
+
+class OrderEventKind(enum.StrEnum):
+    """What happened to an order."""
+
+    PLACED = "placed"
+    PAID = "paid"
+    CANCELLED = "cancelled"
+    REFUNDED = "refunded"
+
+
+def _order_id(value: str) -> str:
+    return require_text(value, "order_id", max_length=128)
+
+
+def _description(value: str) -> str:
+    return require_text(value, "description", max_length=200)
+
+
+@attrs.frozen
+class OrderEvent:
+    """A fact about one e-commerce order, reported by the host.
+
+    Like a booking event, it carries the order's details and the buyer's email, so whichever
+    event arrives first creates the order and, for an unknown email, the client. For each fact
+    (details, status) the event with the latest ``(occurred_at, event_id)`` wins.
+
+    Attributes:
+        kind: what happened.
+        event_id: the host's id of this event.
+        order_id: the host's id of the order.
+        occurred_at: when it happened, timezone-aware.
+        email: the buyer's email.
+        description: what was ordered.
+        amount: the order's total, in the workspace currency.
+        name: the buyer's name, if known.
+        phone: the buyer's phone, if known.
+        language: the buyer's preferred language, if known.
+    """
+
+    kind: OrderEventKind = attrs.field(converter=OrderEventKind)
+    event_id: str = attrs.field(converter=_id)
+    order_id: str = attrs.field(converter=_order_id)
+    occurred_at: datetime = attrs.field(converter=_occurred_at)
+    email: str = attrs.field(converter=normalise_email)
+    description: str = attrs.field(converter=_description)
+    amount: Money
+    name: str | None = None
+    phone: str | None = None
+    language: str | None = None
+
+    def __attrs_post_init__(self) -> None:
+        _check_optional_text(self, ("name", "phone", "language"))
+        if not isinstance(self.amount, Money):
+            raise ValidationError("amount", "must be Money")
+        if self.amount.amount < 0:
+            raise ValidationError("amount", "must not be negative")
+
+
+def _title(value: str | None) -> str | None:
+    return None if value is None else require_text(value, "title", max_length=200)
+
+
+@attrs.frozen
+class ActivityEvent:
+    """Something a client did that is neither a booking nor an order: sent a form, made a
+    referral, left a review, shared the business. Recording it again changes nothing.
+
+    A form from an unknown email creates the client, as a booking does; the other kinds are
+    about a client the workspace knows.
+
+    Attributes:
+        kind: what the client did.
+        event_id: the host's id of this event.
+        occurred_at: when, timezone-aware.
+        email: the client's email.
+        title: what it was about (the form's title, say), if known.
+        name: the client's name, if known.
+        phone: the client's phone, if known.
+        language: the client's preferred language, if known.
+    """
+
+    kind: ActivityKind = attrs.field(converter=ActivityKind)
+    event_id: str = attrs.field(converter=_id)
+    occurred_at: datetime = attrs.field(converter=_occurred_at)
+    email: str = attrs.field(converter=normalise_email)
+    title: str | None = attrs.field(default=None, converter=_title)
+    name: str | None = None
+    phone: str | None = None
+    language: str | None = None
+
+    def __attrs_post_init__(self) -> None:
+        _check_optional_text(self, ("name", "phone", "language"))
+
+
+ClientEvent = BookingEvent | OrderEvent | ActivityEvent
+"""Any event a host records about a client."""
 
 
 @attrs.frozen
@@ -136,3 +245,20 @@ class ClientFlagged(DomainEvent):
 
     flag: str
     on: bool
+
+
+@attrs.frozen
+class StageChanged(DomainEvent):
+    """A client moved to another journey stage (``occurred_at`` is when, not when noticed)."""
+
+    previous: Stage | None
+    stage: Stage
+    trigger: str
+
+
+@attrs.frozen
+class MilestoneReached(DomainEvent):
+    """A client reached a milestone (``occurred_at`` is the event that earned it)."""
+
+    kind: MilestoneKind
+    trigger: str

@@ -51,6 +51,8 @@ class Merge:
         booking_ids: the bookings that moved from the loser.
         note_ids: the notes that moved from the loser.
         entry_ids: the timeline entries that moved from the loser.
+        order_ids: the orders that moved from the loser.
+        activity_ids: the activities that moved from the loser.
         undone_at: when it was undone, if it was.
     """
 
@@ -66,6 +68,8 @@ class Merge:
     note_ids: tuple[str, ...] = ()
     entry_ids: tuple[str, ...] = ()
     undone_at: datetime | None = None
+    order_ids: tuple[str, ...] = ()
+    activity_ids: tuple[str, ...] = ()
 
 
 class MatchStatus(enum.StrEnum):

@@ -11,6 +11,7 @@ import attrs
 
 from clientcrm.errors import ValidationError
 from clientcrm.models.client import Client, Flag, StatusPill
+from clientcrm.models.journey import Stage
 
 __all__ = ["ClientPage", "ClientQuery", "SortKey"]
 
@@ -33,6 +34,10 @@ def _limit(_: object, __: attrs.Attribute[int], value: int) -> None:
 
 def _pills(values: Iterable[StatusPill | str]) -> frozenset[StatusPill]:
     return frozenset(StatusPill(v) for v in values)
+
+
+def _stages(values: Iterable[Stage | str]) -> frozenset[Stage]:
+    return frozenset(Stage(v) for v in values)
 
 
 def _flags(values: Iterable[Flag | str]) -> frozenset[Flag]:
@@ -59,6 +64,7 @@ class ClientQuery:
         search: words that must each start a word of the name, the email, or the phone digits.
         statuses: keep clients whose pill (at the query's moment) is one of these.
         growing: keep only the "growing" clients (3-5 counted bookings, not lapsed).
+        stages: keep clients in one of these journey stages.
         flags: keep clients carrying every one of these flags.
         tags_any: keep clients with at least one of these tags.
         tags_all: keep clients with all of these tags.
@@ -75,6 +81,7 @@ class ClientQuery:
     search: str | None = None
     statuses: frozenset[StatusPill] = attrs.field(default=frozenset(), converter=_pills)
     growing: bool = False
+    stages: frozenset[Stage] = attrs.field(default=frozenset(), converter=_stages)
     flags: frozenset[Flag] = attrs.field(default=frozenset(), converter=_flags)
     tags_any: frozenset[str] = attrs.field(default=frozenset(), converter=_tags)
     tags_all: frozenset[str] = attrs.field(default=frozenset(), converter=_tags)

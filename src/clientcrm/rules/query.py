@@ -17,6 +17,7 @@ import attrs
 
 from clientcrm.errors import ValidationError
 from clientcrm.models.client import Client, Flag, StatusPill
+from clientcrm.models.journey import Stage
 from clientcrm.models.query import ClientQuery, SortKey
 from clientcrm.policies import StatusPolicy
 from clientcrm.rules.search import fold, query_words, search_terms
@@ -51,6 +52,7 @@ class ClientCriteria:
         statuses: the pills to keep (empty: all).
         lapsed_before: a client whose last counted booking is before this is lapsed.
         regular_min: counted bookings that make a client regular.
+        stages: the journey stages to keep (empty: all).
         bookings_min / bookings_max: counted bookings range, inclusive.
         spend_min / spend_max: lifetime spend range, inclusive.
         activity_before: keep clients whose last activity is before this.
@@ -69,6 +71,7 @@ class ClientCriteria:
     statuses: frozenset[StatusPill] = frozenset()
     lapsed_before: datetime | None = None
     regular_min: int = 5
+    stages: frozenset[Stage] = frozenset()
     bookings_min: int | None = None
     bookings_max: int | None = None
     spend_min: Decimal | None = None
@@ -140,6 +143,7 @@ def resolve(
         statuses=statuses,
         lapsed_before=lapsed_before,
         regular_min=policy.regular_min_bookings,
+        stages=query.stages,
         bookings_min=bookings_min,
         bookings_max=bookings_max,
         spend_min=query.spend_min,
@@ -222,6 +226,7 @@ def matches(client: Client, criteria: ClientCriteria) -> bool:
             or c.lapsed_before is None
             or pill(figures, c.lapsed_before, c.regular_min) in c.statuses
         )
+        and (not c.stages or (client.journey is not None and client.journey.stage in c.stages))
         and _within(figures.bookings, c.bookings_min, c.bookings_max)
         and _within(figures.spend, c.spend_min, c.spend_max)
         and (c.activity_before is None or activity < c.activity_before)

@@ -7,8 +7,9 @@ import random
 import time
 import uuid
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from datetime import datetime
 from itertools import islice
-from typing import Any
+from typing import Any, TypeVar
 
 import attrs
 
@@ -19,13 +20,20 @@ from clientcrm.errors import (
     NotFoundError,
     PermissionDeniedError,
     PlanLimitError,
+    ValidationError,
 )
 from clientcrm.matching.dedupe import Duplicates, Progress, find_duplicates
 from clientcrm.matching.records import Record
-from clientcrm.models._checks import normalise_email, normalise_phone, require_text
+from clientcrm.models._checks import (
+    normalise_email,
+    normalise_phone,
+    require_aware,
+    require_text,
+)
 from clientcrm.models.actor import Actor, Permission, Role
 from clientcrm.models.client import Client, Flag, Source
-from clientcrm.models.events import BookingEvent, ClientCreated, ClientFlagged
+from clientcrm.models.events import ClientCreated, ClientEvent, ClientFlagged
+from clientcrm.models.journey import JourneyHistory, Stage, StageConversion
 from clientcrm.models.merging import Distinction, MatchStatus, Merge, PendingMatch
 from clientcrm.models.money import minor_units
 from clientcrm.models.note import Note, NoteVisibility
@@ -38,11 +46,19 @@ from clientcrm.rules.query import encode_cursor, resolve
 from clientcrm.rules.status import is_growing, status_pill
 from clientcrm.service import permissions as perm
 from clientcrm.service.bus import EventBus, Subscriber
+from clientcrm.service.journeys import Journeys
 from clientcrm.service.merging import merge_clients, reindex, unmerge_clients
 from clientcrm.service.recording import Batch
 from clientcrm.service.review import PendingReview, decide, distinguish, holding_distinctions
 from clientcrm.service.tags import clean_tags
-from clientcrm.service.views import ClientDetail, FigureRepair, RebuildReport, RecordSummary
+from clientcrm.service.views import (
+    ClientDetail,
+    FigureRepair,
+    JourneyView,
+    RebuildReport,
+    RecordSummary,
+    ScheduleReport,
+)
 
 __all__ = ["CRM"]
 
@@ -53,6 +69,7 @@ _ATTEMPTS = 16
 _BACKOFF_S = 0.01
 """The first retry's longest wait; it doubles with each attempt, up to `_BACKOFF_CAP_S`."""
 _BACKOFF_CAP_S = 0.5
+_T = TypeVar("_T")
 
 
 def _new_id() -> str:
@@ -111,16 +128,19 @@ class CRM:
 
     # -- recording ----------------------------------------------------------------------------
 
-    def record(self, event: BookingEvent, actor: Actor) -> Client:
-        """Record one booking event and return the client it is about.
+    def record(self, event: ClientEvent, actor: Actor) -> Client:
+        """Record one event (a `BookingEvent`, `OrderEvent` or `ActivityEvent`) and return
+        the client it is about.
 
         Idempotent and order-independent: repeating an event, or receiving events out of
-        order, gives the state their ``occurred_at`` order gives. An unknown email creates
-        the client (guests too).
+        order, gives the state their ``occurred_at`` order gives: figures, journey stage,
+        stage history and milestones. An unknown email creates the client (guests too), but
+        for activities other than forms.
 
         Raises:
             ValidationError: the event's money is not in the workspace currency, or its
-                booking belongs to another client.
+                booking or order belongs to another client.
+            NotFoundError: a referral, review or share from an email nobody has.
             BlockedClientError: a new booking for a BLOCKED client.
             PlanLimitError: a new client past the plan's limit.
             PermissionDeniedError: the actor may not record it.
@@ -129,7 +149,7 @@ class CRM:
         return batch.clients[event.email]
 
     def record_many(
-        self, events: Iterable[BookingEvent], actor: Actor, *, batch_size: int = 5000
+        self, events: Iterable[ClientEvent], actor: Actor, *, batch_size: int = 5000
     ) -> RecordSummary:
         """Record many events, ``batch_size`` to a unit of work, and summarise.
 
@@ -145,25 +165,35 @@ class CRM:
             created += batch.created
         return RecordSummary(total, changed, created)
 
-    def _record(self, events: Sequence[BookingEvent], actor: Actor) -> Batch:
+    def _record(self, events: Sequence[ClientEvent], actor: Actor) -> Batch:
         self._may_record(events, actor)
-        for attempt in range(1, _ATTEMPTS + 1):
-            try:
-                with self.store.unit_of_work() as uow:
-                    batch = Batch(uow, uow.workspaces.get(actor.workspace_id), self._ids)
-                    batch.run(events, collect=self._bus.active)
-                    uow.commit()
-                break
-            except ConflictError:
-                if attempt == _ATTEMPTS:
-                    raise
-                # Concurrent writers touched the same clients: back off a jittered while.
-                time.sleep(random.uniform(0, min(_BACKOFF_CAP_S, _BACKOFF_S * 2**attempt)))
+
+        def work(uow: UnitOfWork) -> Batch:
+            batch = Batch(uow, uow.workspaces.get(actor.workspace_id), self._ids)
+            batch.run(events, collect=self._bus.active)
+            return batch
+
+        batch = self._retrying(work)
         self._bus.publish(batch.events)
         return batch
 
+    def _retrying(self, work: Callable[[UnitOfWork], _T]) -> _T:
+        """Run ``work`` in a unit of work and commit; when concurrent writers conflict with
+        it, back off a jittered while and run it again in a new one."""
+        for attempt in range(1, _ATTEMPTS + 1):
+            try:
+                with self.store.unit_of_work() as uow:
+                    result = work(uow)
+                    uow.commit()
+                return result
+            except ConflictError:
+                if attempt == _ATTEMPTS:
+                    raise
+                time.sleep(random.uniform(0, min(_BACKOFF_CAP_S, _BACKOFF_S * 2**attempt)))
+        raise AssertionError("unreachable")  # pragma: no cover
+
     @staticmethod
-    def _may_record(events: Sequence[BookingEvent], actor: Actor) -> None:
+    def _may_record(events: Sequence[ClientEvent], actor: Actor) -> None:
         if actor.role is Role.MEMBER:
             own = (actor.email or "").strip().lower()
             if any(event.email != own for event in events):
@@ -217,9 +247,12 @@ class CRM:
             limit = workspace.client_limit
             if limit is not None and uow.clients.count(workspace.id) >= limit:
                 raise PlanLimitError(limit)
+            journeys = Journeys(uow, workspace, collect=self._bus.active)
+            client = journeys.start(client, ())
             uow.clients.add([client])
             uow.commit()
         self._bus.publish([ClientCreated(workspace.id, client.id, now, client.email)])
+        self._bus.publish(journeys.events)
         return client
 
     def get_client(self, client_id: str, actor: Actor) -> Client:
@@ -480,11 +513,10 @@ class CRM:
         """
         perm.require_admin(actor, "merge clients")
         with self.store.unit_of_work() as uow:
-            workspace = uow.workspaces.get(actor.workspace_id)
-            merge = merge_clients(
-                uow, workspace, survivor_id, loser_id, actor, self.clock(), self._ids
-            )
+            journeys = Journeys(uow, uow.workspaces.get(actor.workspace_id), self._bus.active)
+            merge = merge_clients(journeys, survivor_id, loser_id, actor, self.clock(), self._ids)
             uow.commit()
+        self._bus.publish(journeys.events)
         return merge
 
     def unmerge(self, merge_id: str, actor: Actor) -> Merge:
@@ -496,9 +528,10 @@ class CRM:
         """
         perm.require_admin(actor, "undo merges")
         with self.store.unit_of_work() as uow:
-            workspace = uow.workspaces.get(actor.workspace_id)
-            merge = unmerge_clients(uow, workspace, merge_id, actor, self.clock(), self._ids)
+            journeys = Journeys(uow, uow.workspaces.get(actor.workspace_id), self._bus.active)
+            merge = unmerge_clients(journeys, merge_id, actor, self.clock(), self._ids)
             uow.commit()
+        self._bus.publish(journeys.events)
         return merge
 
     def merges(self, client_id: str, actor: Actor) -> list[Merge]:
@@ -546,9 +579,10 @@ class CRM:
     def _decide(self, match_id: str, decision: MatchStatus, actor: Actor) -> PendingMatch:
         perm.require_admin(actor, "decide matches")
         with self.store.unit_of_work() as uow:
-            workspace = uow.workspaces.get(actor.workspace_id)
-            match = decide(uow, workspace, match_id, decision, actor, self.clock(), self._ids)
+            journeys = Journeys(uow, uow.workspaces.get(actor.workspace_id), self._bus.active)
+            match = decide(journeys, match_id, decision, actor, self.clock(), self._ids)
             uow.commit()
+        self._bus.publish(journeys.events)
         return match
 
     def mark_distinct(self, a_id: str, b_id: str, actor: Actor) -> Distinction:
@@ -578,16 +612,85 @@ class CRM:
             distinct=apart,
         )
 
+    # -- journeys and milestones --------------------------------------------------------------
+
+    def run_scheduled(
+        self, now: datetime, actor: Actor, *, batch_size: int = 1000
+    ) -> ScheduleReport:
+        """The daily job: let time move the journeys due by ``now``.
+
+        Clients whose churn window has passed become Churned, and anniversaries are awarded,
+        each dated at the moment it came, not when the job ran. Idempotent, and it catches up:
+        after missed days, every moment of those days appears once. Only clients whose next
+        moment has come are read (an indexed "next due" column), ``batch_size`` to a unit of
+        work. Owners and admins only.
+        """
+        perm.require_admin(actor, "run the scheduled jobs")
+        now = require_aware(now, "now")
+        examined = changes = milestones = 0
+        while True:
+
+            def work(uow: UnitOfWork) -> tuple[int, Journeys]:
+                workspace = uow.workspaces.get(actor.workspace_id)
+                due = uow.clients.due(workspace.id, now, batch_size)
+                journeys = Journeys(uow, workspace, collect=self._bus.active)
+                done = journeys.advance([c for c in due if c.journey is not None], now)
+                done += journeys.replay([c for c in due if c.journey is None], now)
+                uow.clients.update_figures(done)
+                return len(due), journeys
+
+            count, journeys = self._retrying(work)
+            self._bus.publish(journeys.events)
+            examined += count
+            changes += journeys.added_changes
+            milestones += journeys.added_milestones
+            if count < batch_size:
+                return ScheduleReport(examined, changes, milestones)
+
+    def journey(self, client_id: str, actor: Actor) -> JourneyView:
+        """The client's journey: stage, stage history (oldest first) and milestones."""
+        with self.store.unit_of_work() as uow:
+            client = uow.clients.get(actor.workspace_id, client_id)
+            perm.require_client_access(actor, client, "see the journey")
+            history = uow.journeys.for_clients(client.workspace_id, [client.id])
+        found = history.get(client.id, JourneyHistory())
+        return JourneyView(client, client.journey, found.changes, found.milestones)
+
+    def stage_distribution(self, actor: Actor) -> dict[Stage, int]:
+        """How many clients are in each stage (every stage, in journey order)."""
+        perm.require_staff(actor, "see the journey figures")
+        with self.store.unit_of_work() as uow:
+            counts = uow.clients.stage_counts(actor.workspace_id)
+        return {stage: counts.get(stage, 0) for stage in Stage}
+
+    def stage_conversion(
+        self, start: datetime, end: datetime, actor: Actor
+    ) -> list[StageConversion]:
+        """For each stage, how many clients entered it in ``[start, end)`` and how many of
+        them moved on (to any stage but Churned) before ``end``.
+
+        Raises:
+            ValidationError: a bound is naive, or ``end`` is not after ``start``.
+        """
+        perm.require_staff(actor, "see the journey figures")
+        start, end = require_aware(start, "start"), require_aware(end, "end")
+        if end <= start:
+            raise ValidationError("end", "must be after start")
+        with self.store.unit_of_work() as uow:
+            return uow.journeys.conversion(actor.workspace_id, start, end)
+
     # -- maintenance --------------------------------------------------------------------------
 
     def rebuild(self, actor: Actor, *, batch_size: int = 2000) -> RebuildReport:
-        """Recompute every client's figures from booking history, repairing disagreements, and
-        rewrite the blocking keys smart detection finds clients by.
+        """Recompute every client's figures and journey (stage history and milestones too)
+        from their history, repairing disagreements, and rewrite the blocking keys smart
+        detection finds clients by.
 
-        Returns a report naming each client whose stored figures differed, before and after.
+        Returns a report naming each client whose stored figures or journey differed.
         """
         perm.require_admin(actor, "rebuild figures")
         repaired: list[FigureRepair] = []
+        journeys_repaired: list[str] = []
         checked = 0
         with self.store.unit_of_work() as uow:
             workspace = uow.workspaces.get(actor.workspace_id)
@@ -596,17 +699,28 @@ class CRM:
             while chunk := list(islice(clients, batch_size)):
                 checked += len(chunk)
                 history = uow.bookings.for_clients(ws, [c.id for c in chunk])
+                journeys = Journeys(uow, workspace)
+                recomputed = journeys.replay(
+                    [
+                        attrs.evolve(
+                            c, figures=compute_figures(history.get(c.id, []), c.created_at)
+                        )
+                        for c in chunk
+                    ]
+                )
                 fixed = []
-                for client in chunk:
-                    figures = compute_figures(history.get(client.id, []), client.created_at)
-                    if figures != client.figures:
-                        repaired.append(FigureRepair(client.id, client.figures, figures))
-                        fixed.append(attrs.evolve(client, figures=figures))
+                for client, new in zip(chunk, recomputed, strict=True):
+                    if new.figures != client.figures:
+                        repaired.append(FigureRepair(client.id, client.figures, new.figures))
+                    if new.journey != client.journey or client.id in journeys.replaced:
+                        journeys_repaired.append(client.id)
+                    if new != client:
+                        fixed.append(new)
                 if fixed:
                     uow.clients.update_figures(fixed)
                 reindex(uow, workspace, *chunk)
             uow.commit()
-        return RebuildReport(checked, repaired)
+        return RebuildReport(checked, repaired, journeys_repaired)
 
 
 def _note_text(text: str, workspace: Workspace) -> str:

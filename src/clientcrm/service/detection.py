@@ -17,7 +17,7 @@ from clientcrm.matching.block import blocking_keys, client_keys
 from clientcrm.matching.records import Profile, Record
 from clientcrm.matching.score import MatchLevel, MatchResult, score_against
 from clientcrm.models.client import Client
-from clientcrm.models.events import BookingEvent
+from clientcrm.models.events import ClientEvent
 from clientcrm.models.workspace import Workspace
 from clientcrm.policies import MatchMode
 from clientcrm.ports import UnitOfWork
@@ -44,7 +44,7 @@ class Detection:
         return self.result.level
 
 
-def incoming_keys(event: BookingEvent, workspace: Workspace) -> frozenset[str]:
+def incoming_keys(event: ClientEvent, workspace: Workspace) -> frozenset[str]:
     """The blocking keys of a booking's name, email and phone."""
     incoming = Record("incoming", event.name, event.email, event.phone)
     return frozenset(blocking_keys(Profile.of(incoming, (), workspace.phone_region)))
@@ -69,7 +69,7 @@ class Detector:
     _made: dict[str, tuple[Client, frozenset[str]]] = attrs.Factory(dict)
     """Clients created from a booking with its very name, email and phone, with its keys."""
 
-    def prepare(self, events: Iterable[BookingEvent]) -> None:
+    def prepare(self, events: Iterable[ClientEvent]) -> None:
         """Read the holders of these bookings' keys at once (each email by its first)."""
         for event in events:
             if event.email not in self._keys:
@@ -78,13 +78,13 @@ class Detector:
         held = self.uow.matches.holders(self.workspace.id, wanted, COMMON_KEY)
         self._held.update({key: held.get(key, ()) for key in wanted})
 
-    def keys(self, event: BookingEvent) -> frozenset[str]:
+    def keys(self, event: ClientEvent) -> frozenset[str]:
         """The blocking keys of the booking's email (those of its first booking)."""
         if event.email not in self._keys:
             self.prepare([event])
         return self._keys[event.email]
 
-    def detect(self, event: BookingEvent) -> Detection | None:
+    def detect(self, event: ClientEvent) -> Detection | None:
         """The existing client the booking's booker most likely is, or ``None`` when nobody
         reaches the partial threshold (or the workspace matches by email only)."""
         policy = self.workspace.policies.matching
@@ -122,7 +122,7 @@ class Detector:
         found = (fresh.get(i) or loaded.get(i) for i in best)
         return [client for client in found if client is not None]
 
-    def add(self, client: Client, event: BookingEvent) -> None:
+    def add(self, client: Client, event: ClientEvent) -> None:
         """A client created for this booking: a candidate for the bookings after it."""
         keys = self.keys(event)
         for key in keys:

@@ -16,6 +16,7 @@ from clientcrm.models.timeline import EntryKind, TimelineEntry
 from clientcrm.models.workspace import Workspace
 from clientcrm.ports import UnitOfWork
 from clientcrm.rules.figures import compute_figures
+from clientcrm.service.journeys import Journeys
 
 __all__ = ["merge_clients", "reindex", "unmerge_clients"]
 
@@ -28,9 +29,14 @@ def reindex(uow: UnitOfWork, workspace: Workspace, *clients: Client) -> None:
     uow.matches.index(workspace.id, {c.id: client_keys(c, region) for c in clients})
 
 
+def _latest_run(*clients: Client) -> datetime | None:
+    """The latest scheduled run any of these clients' journeys went through."""
+    runs = [c.journey.scheduled for c in clients if c.journey and c.journey.scheduled]
+    return max(runs, default=None)
+
+
 def merge_clients(
-    uow: UnitOfWork,
-    workspace: Workspace,
+    journeys: Journeys,
     survivor_id: str,
     loser_id: str,
     actor: Actor,
@@ -38,8 +44,9 @@ def merge_clients(
     new_id: Callable[[], str],
 ) -> Merge:
     """Move everything of the loser to the survivor, keep the loser's emails and phones as
-    aliases, and recompute the survivor's figures; the returned merge holds what undoing it
-    needs."""
+    aliases, and recompute the survivor's figures and journey; the returned merge holds what
+    undoing it needs."""
+    uow, workspace = journeys.uow, journeys.workspace
     ws = workspace.id
     if survivor_id == loser_id:
         raise ValidationError("loser_id", "a client cannot be merged into itself")
@@ -49,7 +56,12 @@ def merge_clients(
     moved = [attrs.evolve(b, client_id=survivor.id) for b in history.get(loser.id, [])]
     notes = uow.notes.for_client(ws, loser.id)
     entries = uow.timeline.for_client(ws, loser.id)
+    orders = uow.orders.for_clients(ws, [loser.id]).get(loser.id, [])
+    activities = uow.activities.for_clients(ws, [loser.id]).get(loser.id, [])
     uow.bookings.save_many(moved)
+    uow.orders.save_many([attrs.evolve(o, client_id=survivor.id) for o in orders])
+    uow.activities.save_many([attrs.evolve(a, client_id=survivor.id) for a in activities])
+    uow.journeys.replace(ws, [loser.id], (), ())
     for note in notes:
         uow.notes.update(attrs.evolve(note, client_id=survivor.id))
     uow.timeline.move(ws, [e.id for e in entries], survivor.id)
@@ -73,6 +85,7 @@ def merge_clients(
         created_at=since,
         figures=compute_figures([*history.get(survivor.id, []), *moved], since),
     )
+    [merged] = journeys.replay([merged], _latest_run(survivor, loser))
     uow.clients.update(merged)
     merge = Merge(
         id=new_id(),
@@ -86,6 +99,8 @@ def merge_clients(
         booking_ids=tuple(b.id for b in moved),
         note_ids=tuple(n.id for n in notes),
         entry_ids=tuple(e.id for e in entries),
+        order_ids=tuple(o.id for o in orders),
+        activity_ids=tuple(a.id for a in activities),
     )
     uow.merges.add(merge)
     summary = f"{loser.name} <{loser.email}> merged into this client"
@@ -96,8 +111,7 @@ def merge_clients(
 
 
 def unmerge_clients(
-    uow: UnitOfWork,
-    workspace: Workspace,
+    journeys: Journeys,
     merge_id: str,
     actor: Actor,
     now: datetime,
@@ -109,6 +123,7 @@ def unmerge_clients(
     Raises:
         ValidationError: a later merge touched either client (undo that one first).
     """
+    uow, workspace = journeys.uow, journeys.workspace
     ws = workspace.id
     merge = uow.merges.get(ws, merge_id)
     if merge.undone_at is not None:
@@ -127,9 +142,13 @@ def unmerge_clients(
         figures=compute_figures(kept, merge.survivor_before.created_at),
     )
     loser = attrs.evolve(merge.loser, figures=compute_figures(back, merge.loser.created_at))
+    ran = _latest_run(uow.clients.get(ws, merge.survivor_id))
     uow.clients.update(survivor)
     uow.clients.add([loser])
     uow.bookings.save_many(back)
+    _give_back(uow, ws, merge, loser.id)
+    survivor, loser = journeys.replay([survivor, loser], ran)
+    uow.clients.update_figures([survivor, loser])
     for note_id in merge.note_ids:
         try:
             note = uow.notes.get(ws, note_id)
@@ -148,6 +167,14 @@ def unmerge_clients(
     )
     reindex(uow, workspace, survivor, loser)
     return undone
+
+
+def _give_back(uow: UnitOfWork, ws: str, merge: Merge, loser_id: str) -> None:
+    """Return the loser's orders and activities (those that still exist)."""
+    orders = uow.orders.get_many(ws, merge.order_ids)
+    uow.orders.save_many([attrs.evolve(o, client_id=loser_id) for o in orders.values()])
+    activities = uow.activities.get_many(ws, merge.activity_ids)
+    uow.activities.save_many([attrs.evolve(a, client_id=loser_id) for a in activities.values()])
 
 
 def _entry(

@@ -1,7 +1,8 @@
-"""Recording booking events in batches: the hot path of ingest.
+"""Recording client events (bookings, orders, activities) in batches: the hot path of ingest.
 
-One batch is one unit of work: every client, booking and figure it touches is read once,
-changed in memory, and written back with one statement per table.
+One batch is one unit of work: every client, booking, order and figure it touches is read
+once, changed in memory, and written back with one statement per table. Journeys are
+evaluated once per client at the end, from the batch's new history items.
 """
 
 from __future__ import annotations
@@ -11,20 +12,34 @@ from datetime import datetime
 
 import attrs
 
-from clientcrm.errors import BlockedClientError, PlanLimitError, ValidationError
+from clientcrm.errors import BlockedClientError, NotFoundError, PlanLimitError, ValidationError
 from clientcrm.matching.score import MatchLevel
 from clientcrm.models._checks import normalise_phone
+from clientcrm.models.activity import Activity, ActivityKind
 from clientcrm.models.booking import Booking
 from clientcrm.models.client import Client, ClientFigures, Flag, Source
-from clientcrm.models.events import BookingEvent, BookingRecorded, ClientCreated, DomainEvent
+from clientcrm.models.events import (
+    ActivityEvent,
+    BookingEvent,
+    BookingRecorded,
+    ClientCreated,
+    ClientEvent,
+    DomainEvent,
+    OrderEvent,
+)
+from clientcrm.models.journey import Journey
 from clientcrm.models.merging import PendingMatch
+from clientcrm.models.order import Order
 from clientcrm.models.timeline import EntryKind, TimelineEntry
 from clientcrm.models.workspace import Workspace
 from clientcrm.policies import MatchMode
 from clientcrm.ports import UnitOfWork
 from clientcrm.rules.bookings import apply_event
 from clientcrm.rules.figures import FigureTally, compute_figures
+from clientcrm.rules.journey import Item, activity_items, booking_items, order_items
+from clientcrm.rules.orders import apply_order_event
 from clientcrm.service.detection import Detection, Detector
+from clientcrm.service.journeys import Journeys
 
 __all__ = ["Batch"]
 
@@ -42,6 +57,14 @@ class _Working:
     recompute: bool = False
     contact: bool = False
     """Smart detection gave the client an alias or a phone: the whole record is written."""
+    items: set[Item] = attrs.Factory(set)
+    """The journey's new history items from this batch."""
+    replay: bool = False
+    """An item changed or went away: the journey is evaluated from the whole history."""
+    journey: Journey | None = None
+
+    def __attrs_post_init__(self) -> None:
+        self.journey = self.client.journey
 
     @classmethod
     def of(cls, client: Client, *, new: bool) -> _Working:
@@ -49,10 +72,25 @@ class _Working:
         return cls(client, FigureTally.of(client.figures), client.created_at, new, blocked)
 
     def result(self) -> Client:
+        client = self.client
         figures = self.tally.figures()
-        if figures == self.client.figures and self.since == self.client.created_at:
-            return self.client
-        return attrs.evolve(self.client, created_at=self.since, figures=figures)
+        unchanged = figures == client.figures and self.since == client.created_at
+        if unchanged and self.journey is client.journey:
+            return client
+        return attrs.evolve(client, created_at=self.since, figures=figures, journey=self.journey)
+
+    def history(self, before: Iterable[Item], after: Iterable[Item]) -> None:
+        """One booking, order or activity of the client changed from ``before`` to
+        ``after`` (its items)."""
+        old, new = set(before), set(after)
+        if not old <= new:
+            self.replay = True
+        self.items |= new - old
+
+    @property
+    def moved_in_time(self) -> bool:
+        """Whether the client's "since" moved earlier (then its Discovery did too)."""
+        return self.since != self.client.created_at
 
 
 @attrs.define
@@ -64,8 +102,13 @@ class Batch:
     new_id: Callable[[], str]
     by_email: dict[str, _Working] = attrs.Factory(dict)
     bookings: dict[str, Booking] = attrs.Factory(dict)
-    stored: set[str] = attrs.Factory(set)
+    stored: dict[str, Booking] = attrs.Factory(dict)
     changed: dict[str, Booking] = attrs.Factory(dict)
+    orders: dict[str, Order] = attrs.Factory(dict)
+    stored_orders: dict[str, Order] = attrs.Factory(dict)
+    changed_orders: dict[str, Order] = attrs.Factory(dict)
+    activities: dict[str, Activity] = attrs.Factory(dict)
+    new_activities: list[Activity] = attrs.Factory(list)
     events: list[DomainEvent] = attrs.Factory(list)
     _shared: dict[str, _Working] = attrs.Factory(dict)
     """The batch's clients by id."""
@@ -84,31 +127,45 @@ class Batch:
         """The batch's clients as they stand, by email (primary and aliases)."""
         return {email: working.result() for email, working in self.by_email.items()}
 
-    def run(self, events: Sequence[BookingEvent], *, collect: bool) -> None:
+    def run(self, events: Sequence[ClientEvent], *, collect: bool) -> None:
         """Apply ``events`` in order; ``collect`` builds domain events for subscribers."""
         ws = self.workspace.id
         self._check_currency(events)
-        known = self.uow.clients.find_by_emails(ws, {e.email for e in events})
+        uow = self.uow
+        known = uow.clients.find_by_emails(ws, {e.email for e in events})
         shared = self._shared
         for email, client in known.items():
             if client.id not in shared:
                 shared[client.id] = _Working.of(client, new=False)
             self.by_email[email] = shared[client.id]
-        self.bookings = self.uow.bookings.get_many(ws, {e.booking_id for e in events})
-        self.stored = set(self.bookings)
+        booking_ids = {e.booking_id for e in events if type(e) is BookingEvent}
+        self.bookings = uow.bookings.get_many(ws, booking_ids)
+        self.stored = dict(self.bookings)
+        if len(booking_ids) < len(events):
+            order_ids = {e.order_id for e in events if type(e) is OrderEvent}
+            self.orders = uow.orders.get_many(ws, order_ids) if order_ids else {}
+            self.stored_orders = dict(self.orders)
+            activity_ids = {e.event_id for e in events if type(e) is ActivityEvent}
+            self.activities = uow.activities.get_many(ws, activity_ids) if activity_ids else {}
         if self._smart:
             self.detector.prepare(e for e in events if e.email not in known)
         for event in events:
-            self._apply(event, collect=collect)
-        self._write()
+            if type(event) is BookingEvent:
+                self._apply(event, collect=collect)
+            elif type(event) is OrderEvent:
+                self._apply_order(event, collect=collect)
+            else:
+                assert isinstance(event, ActivityEvent)
+                self._apply_activity(event, collect=collect)
+        self._write(collect=collect)
 
-    def _check_currency(self, events: Sequence[BookingEvent]) -> None:
+    def _check_currency(self, events: Sequence[ClientEvent]) -> None:
         currency = self.workspace.currency
         for event in events:
-            if event.amount is not None and event.amount.currency != currency:
+            amount = getattr(event, "amount", None)
+            if amount is not None and amount.currency != currency:
                 raise ValidationError(
-                    "amount",
-                    f"{event.amount.currency} does not match the workspace currency {currency}",
+                    "amount", f"{amount.currency} does not match the workspace currency {currency}"
                 )
 
     def _apply(self, event: BookingEvent, *, collect: bool) -> None:
@@ -139,11 +196,55 @@ class Batch:
                 )
             )
 
+    def _apply_order(self, event: OrderEvent, *, collect: bool) -> None:
+        working = self.by_email.get(event.email) or self._create(event, collect=collect)
+        client = working.client
+        before = self.orders.get(event.order_id)
+        if before is not None and before.client_id != client.id:
+            raise ValidationError(
+                "email", f"order {event.order_id} belongs to another client, not {event.email}"
+            )
+        after = apply_order_event(before, event, self.workspace.id, client.id)
+        if before is not None and after == before and working.since <= event.occurred_at:
+            return
+        self.orders[after.id] = self.changed_orders[after.id] = after
+        self._touch(working, event.occurred_at)
+
+    def _apply_activity(self, event: ActivityEvent, *, collect: bool) -> None:
+        working = self.by_email.get(event.email)
+        if working is None:
+            if event.kind is not ActivityKind.FORM:
+                raise NotFoundError("client", event.email)
+            working = self._create(event, collect=collect)
+        if event.event_id in self.activities:
+            return  # recorded before: an activity never changes
+        activity = Activity(
+            event.event_id,
+            self.workspace.id,
+            working.client.id,
+            event.kind,
+            event.occurred_at,
+            event.title,
+        )
+        self.activities[activity.id] = activity
+        working.history((), activity_items(activity))
+        self._touch(working, event.occurred_at)
+        self.new_activities.append(activity)
+
+    def _touch(self, working: _Working, at: datetime) -> None:
+        """Something about the client happened at ``at``."""
+        self.changed_events += 1
+        working.since = min(working.since, at)
+        working.moved = True
+        tally = working.tally
+        if tally.last_activity_at is None or at > tally.last_activity_at:
+            tally.last_activity_at = at
+
     @property
     def _smart(self) -> bool:
         return self.workspace.policies.matching.mode is MatchMode.SMART
 
-    def _create(self, event: BookingEvent, *, collect: bool) -> _Working:
+    def _create(self, event: ClientEvent, *, collect: bool) -> _Working:
         if not self._smart:
             return self._new_client(event, collect=collect)
         found = self.detector.detect(event)
@@ -157,7 +258,7 @@ class Batch:
             self.detector.add(working.client, event)
         return working
 
-    def _link(self, event: BookingEvent, found: Detection) -> _Working:
+    def _link(self, event: ClientEvent, found: Detection) -> _Working:
         """An exact match: the booking's email joins the client as an alias (its phone is one
         of the client's already: the exact rule for an unknown email is the same name and
         phone)."""
@@ -168,11 +269,11 @@ class Batch:
         working.client = attrs.evolve(client, aliases=client.aliases | {event.email})
         working.contact = True
         self.by_email[event.email] = working
-        summary = f"booking from {event.email} linked: {found.result.reasons[0].detail}"
+        summary = f"{_what(event)} from {event.email} linked: {found.result.reasons[0].detail}"
         self._note(client.id, EntryKind.MATCH_LINKED, event, summary, found)
         return working
 
-    def _queue(self, event: BookingEvent, provisional: Client, found: Detection) -> None:
+    def _queue(self, event: ClientEvent, provisional: Client, found: Detection) -> None:
         """A partial match: the new client holds the booking until someone decides."""
         match = PendingMatch(
             id=self.new_id(),
@@ -191,7 +292,7 @@ class Batch:
         self,
         client_id: str,
         kind: EntryKind,
-        event: BookingEvent,
+        event: ClientEvent,
         summary: str,
         found: Detection,
         match_id: str | None = None,
@@ -211,7 +312,7 @@ class Batch:
             )
         )
 
-    def _new_client(self, event: BookingEvent, *, collect: bool) -> _Working:
+    def _new_client(self, event: ClientEvent, *, collect: bool) -> _Working:
         limit = self.workspace.client_limit
         if limit is not None:
             if self._client_count is None:
@@ -225,7 +326,7 @@ class Batch:
             email=event.email,
             phone=_phone(event.phone, self.workspace),
             language=event.language,
-            source=Source.BOOKING,
+            source=_SOURCES[type(event)],
             created_at=event.occurred_at,
             figures=ClientFigures(last_activity_at=event.occurred_at),
         )
@@ -238,17 +339,25 @@ class Batch:
             )
         return working
 
-    def _write(self) -> None:
+    def _write(self, *, collect: bool) -> None:
         uow = self.uow
-        everyone = {id(w): w for w in self.by_email.values()}.values()
+        everyone = list({id(w): w for w in self.by_email.values()}.values())
+        self._gather_items()
+        journeys = Journeys(uow, self.workspace, collect=collect)
         new = [w for w in everyone if w.new]
         if new:
+            for working in new:
+                working.journey = journeys.start(working.result(), working.items).journey
             uow.clients.add([w.result() for w in new])
         added = [b for b in self.changed.values() if b.id not in self.stored]
         if added:
             uow.bookings.add_many(added)
         if len(added) < len(self.changed):
             uow.bookings.save_many([b for b in self.changed.values() if b.id in self.stored])
+        if self.changed_orders:
+            uow.orders.save_many(list(self.changed_orders.values()))
+        if self.new_activities:
+            uow.activities.save_many(self.new_activities)
         recompute = [w for w in everyone if w.recompute]
         if recompute:
             ids = [w.client.id for w in recompute]
@@ -256,6 +365,7 @@ class Batch:
             for working in recompute:
                 figures = compute_figures(history.get(working.client.id, []), working.since)
                 working.tally = FigureTally.of(figures)
+        self._evaluate_journeys(journeys, [w for w in everyone if w.moved and not w.new])
         for working in everyone:
             if working.contact and not working.new:
                 uow.clients.update(working.result())
@@ -267,6 +377,37 @@ class Batch:
         if moved:
             uow.clients.update_figures(moved)
         self._write_matches(everyone)
+        self.events += journeys.events
+
+    def _gather_items(self) -> None:
+        """Give each client the history items its changed bookings and orders brought."""
+        shared, stored, stored_orders = self._shared, self.stored, self.stored_orders
+        for booking in self.changed.values():
+            before = stored.get(booking.id)
+            shared[booking.client_id].history(
+                booking_items(before) if before is not None else (), booking_items(booking)
+            )
+        for order in self.changed_orders.values():
+            was = stored_orders.get(order.id)
+            shared[order.client_id].history(
+                order_items(was) if was is not None else (), order_items(order)
+            )
+
+    @staticmethod
+    def _evaluate_journeys(journeys: Journeys, moved: list[_Working]) -> None:
+        carry, replay = [], []
+        for working in moved:
+            client = working.result()
+            if working.replay or working.moved_in_time:
+                replay.append((working, client))
+            elif journeys.can_carry_on(client, working.items):
+                carry.append((working, client))
+            else:
+                replay.append((working, client))
+        done = journeys.carry_on([(client, w.items) for w, client in carry])
+        done += journeys.replay([client for _, client in replay])
+        for (working, _), client in zip([*carry, *replay], done, strict=True):
+            working.journey = client.journey
 
     def _write_matches(self, everyone: Iterable[_Working]) -> None:
         if self.pending:
@@ -282,6 +423,13 @@ class Batch:
             }
             if keys:
                 self.uow.matches.index(self.workspace.id, keys)
+
+
+_SOURCES = {BookingEvent: Source.BOOKING, OrderEvent: Source.ORDER, ActivityEvent: Source.FORM}
+
+
+def _what(event: ClientEvent) -> str:
+    return {BookingEvent: "booking", OrderEvent: "order", ActivityEvent: "form"}[type(event)]
 
 
 def _phone(raw: str | None, workspace: Workspace) -> str | None:

@@ -14,6 +14,7 @@ from clientcrm.models.merging import Distinction, MatchStatus, PendingMatch
 from clientcrm.models.timeline import EntryKind, TimelineEntry
 from clientcrm.models.workspace import Workspace
 from clientcrm.ports import UnitOfWork
+from clientcrm.service.journeys import Journeys
 from clientcrm.service.merging import merge_clients
 
 __all__ = ["PendingReview", "decide", "distinguish", "holding_distinctions"]
@@ -41,8 +42,7 @@ class PendingReview:
 
 
 def decide(
-    uow: UnitOfWork,
-    workspace: Workspace,
+    journeys: Journeys,
     match_id: str,
     decision: MatchStatus,
     actor: Actor,
@@ -54,6 +54,7 @@ def decide(
     Raises:
         ValidationError: the match was already decided otherwise.
     """
+    uow, workspace = journeys.uow, journeys.workspace
     match = uow.matches.get_pending(workspace.id, match_id)
     if match.status is decision:
         return match
@@ -65,7 +66,7 @@ def decide(
     decided = attrs.evolve(match, status=decision, decided_at=now, decided_by=actor.id)
     uow.matches.update_pending(decided)
     if decision is MatchStatus.USED_EXISTING:
-        merge_clients(uow, workspace, candidate.id, client.id, actor, now, new_id)
+        merge_clients(journeys, candidate.id, client.id, actor, now, new_id)
     elif decision is MatchStatus.CREATED_NEW:
         uow.matches.add_distinction(Distinction.of(client, candidate, now, actor.id))
     summary = _SAID[decision].format(candidate=f"{candidate.name} <{candidate.email}>")

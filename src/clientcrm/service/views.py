@@ -8,9 +8,17 @@ import attrs
 
 from clientcrm.models.booking import Booking
 from clientcrm.models.client import Client, ClientFigures, StatusPill
+from clientcrm.models.journey import Journey, Milestone, StageChange
 from clientcrm.rules.figures import QuickStats
 
-__all__ = ["ClientDetail", "FigureRepair", "RebuildReport", "RecordSummary"]
+__all__ = [
+    "ClientDetail",
+    "FigureRepair",
+    "JourneyView",
+    "RebuildReport",
+    "RecordSummary",
+    "ScheduleReport",
+]
 
 
 @attrs.frozen
@@ -58,7 +66,47 @@ class FigureRepair:
 
 @attrs.frozen
 class RebuildReport:
-    """What `CRM.rebuild` checked and repaired."""
+    """What `CRM.rebuild` checked and repaired.
+
+    Attributes:
+        clients: clients checked.
+        repaired: the clients whose stored figures differed, before and after.
+        journeys_repaired: the ids of clients whose stored journey, stage history or
+            milestones differed from their history's.
+    """
 
     clients: int
     repaired: Sequence[FigureRepair]
+    journeys_repaired: Sequence[str] = ()
+
+
+@attrs.frozen
+class JourneyView:
+    """One client's journey: where they are, how they got there, what they reached.
+
+    Attributes:
+        client: the client record.
+        journey: the materialised journey (``None`` until first evaluated).
+        changes: every stage change, oldest first.
+        milestones: every milestone, by date.
+    """
+
+    client: Client
+    journey: Journey | None
+    changes: Sequence[StageChange]
+    milestones: Sequence[Milestone]
+
+
+@attrs.frozen
+class ScheduleReport:
+    """What one `CRM.run_scheduled` call did.
+
+    Attributes:
+        examined: clients whose next scheduled moment had come.
+        stage_changes: stage changes it recorded (clients who churned).
+        milestones: milestones it awarded (anniversaries).
+    """
+
+    examined: int
+    stage_changes: int
+    milestones: int

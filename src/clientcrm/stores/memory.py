@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Collection, Iterator, Mapping, MutableMapping, Sequence
+from datetime import datetime
 from itertools import islice
 from types import TracebackType
 from typing import Any, Self
@@ -16,12 +17,22 @@ from typing import Any, Self
 from attrs import evolve
 
 from clientcrm.errors import DuplicateClientError, NotFoundError, StorageError
+from clientcrm.models.activity import Activity
 from clientcrm.models.booking import Booking
 from clientcrm.models.client import Client
+from clientcrm.models.journey import (
+    JourneyHistory,
+    Milestone,
+    Stage,
+    StageChange,
+    StageConversion,
+)
 from clientcrm.models.merging import Distinction, MatchStatus, Merge, PendingMatch
 from clientcrm.models.note import Note
+from clientcrm.models.order import Order
 from clientcrm.models.timeline import TimelineEntry
 from clientcrm.models.workspace import Workspace
+from clientcrm.rules.bookings import BEGINNING
 from clientcrm.rules.query import ClientCriteria, matches, sort_value
 
 __all__ = ["MemoryStore"]
@@ -43,6 +54,9 @@ class _Tables:
         self.client_keys: dict[tuple[str, str], frozenset[str]] = {}
         self.pending: dict[tuple[str, str], PendingMatch] = {}
         self.distinctions: dict[tuple[str, str, str], Distinction] = {}
+        self.orders: dict[tuple[str, str], Order] = {}
+        self.activities: dict[tuple[str, str], Activity] = {}
+        self.histories: dict[tuple[str, str], JourneyHistory] = {}
 
 
 class _Journal:
@@ -145,8 +159,25 @@ class _Clients:
     def update_figures(self, clients: Sequence[Client]) -> None:
         for client in clients:
             old = self.get(client.workspace_id, client.id)
-            new = evolve(old, created_at=client.created_at, figures=client.figures)
+            new = evolve(
+                old, created_at=client.created_at, figures=client.figures, journey=client.journey
+            )
             self._j.put(self._t.clients, (client.workspace_id, client.id), new)
+
+    def due(self, workspace_id: str, until: datetime, limit: int) -> list[Client]:
+        due = [
+            (when, c.id, c)
+            for (ws, _), c in self._t.clients.items()
+            if ws == workspace_id and (when := _due(c)) is not None and when <= until
+        ]
+        return [c for _, _, c in sorted(due)[:limit]]
+
+    def stage_counts(self, workspace_id: str) -> dict[Stage, int]:
+        found: dict[Stage, int] = {}
+        for (ws, _), c in self._t.clients.items():
+            if ws == workspace_id and c.journey is not None:
+                found[c.journey.stage] = found.get(c.journey.stage, 0) + 1
+        return found
 
     def count(self, workspace_id: str) -> int:
         return sum(1 for ws, _ in self._t.clients if ws == workspace_id)
@@ -211,6 +242,91 @@ class _Bookings:
             if history:
                 found[client_id] = sorted(history.values(), key=lambda b: (b.starts_at, b.id))
         return found
+
+
+def _due(client: Client) -> datetime | None:
+    return BEGINNING.occurred_at if client.journey is None else client.journey.due
+
+
+class _Owned:
+    """Records keyed by (workspace_id, id) that belong to one client each."""
+
+    def __init__(self, table: dict[tuple[str, str], Any], j: _Journal, order: str) -> None:
+        self._table, self._j, self._order = table, j, order
+
+    def get_many(self, workspace_id: str, ids: Collection[str]) -> dict[str, Any]:
+        table = self._table
+        return {i: table[workspace_id, i] for i in ids if (workspace_id, i) in table}
+
+    def save_many(self, records: Sequence[Any]) -> None:
+        for record in records:
+            self._j.put(self._table, (record.workspace_id, record.id), record)
+
+    def for_clients(self, workspace_id: str, client_ids: Collection[str]) -> dict[str, list[Any]]:
+        wanted = set(client_ids)
+        found: dict[str, list[Any]] = {}
+        for (ws, _), record in self._table.items():
+            if ws == workspace_id and record.client_id in wanted:
+                found.setdefault(record.client_id, []).append(record)
+        for records in found.values():
+            records.sort(key=lambda r: (getattr(r, self._order), r.id))
+        return found
+
+
+class _Journeys:
+    def __init__(self, t: _Tables, j: _Journal) -> None:
+        self._t, self._j = t, j
+
+    def add(self, changes: Sequence[StageChange], milestones: Sequence[Milestone]) -> None:
+        grouped: dict[tuple[str, str], tuple[list[StageChange], list[Milestone]]] = {}
+        for change in changes:
+            grouped.setdefault((change.workspace_id, change.client_id), ([], []))[0].append(change)
+        for milestone in milestones:
+            key = (milestone.workspace_id, milestone.client_id)
+            grouped.setdefault(key, ([], []))[1].append(milestone)
+        for key, (new_changes, new_milestones) in grouped.items():
+            old = self._t.histories.get(key, JourneyHistory())
+            history = JourneyHistory(
+                tuple(sorted((*old.changes, *new_changes), key=lambda c: c.seq)),
+                tuple(sorted((*old.milestones, *new_milestones), key=lambda m: (m.at, m.kind))),
+            )
+            self._j.put(self._t.histories, key, history)
+
+    def replace(
+        self,
+        workspace_id: str,
+        client_ids: Collection[str],
+        changes: Sequence[StageChange],
+        milestones: Sequence[Milestone],
+    ) -> None:
+        for client_id in client_ids:
+            if (workspace_id, client_id) in self._t.histories:
+                self._j.pop(self._t.histories, (workspace_id, client_id))
+        self.add(changes, milestones)
+
+    def for_clients(
+        self, workspace_id: str, client_ids: Collection[str]
+    ) -> dict[str, JourneyHistory]:
+        histories = self._t.histories
+        return {c: histories[workspace_id, c] for c in client_ids if (workspace_id, c) in histories}
+
+    def conversion(
+        self, workspace_id: str, start: datetime, end: datetime
+    ) -> list[StageConversion]:
+        entered: dict[Stage, set[str]] = {stage: set() for stage in Stage}
+        moved: dict[Stage, set[str]] = {stage: set() for stage in Stage}
+        for (ws, client_id), history in self._t.histories.items():
+            if ws != workspace_id:
+                continue
+            changes = history.changes
+            for n, change in enumerate(changes):
+                if not start <= change.at < end:
+                    continue
+                entered[change.stage].add(client_id)
+                after = changes[n + 1] if n + 1 < len(changes) else None
+                if after is not None and after.at < end and after.stage is not Stage.CHURNED:
+                    moved[change.stage].add(client_id)
+        return [StageConversion(s, len(entered[s]), len(moved[s])) for s in Stage]
 
 
 class _Notes:
@@ -362,6 +478,9 @@ class _UnitOfWork:
         self.clients = _Clients(tables, self._journal)
         self.bookings = _Bookings(tables, self._journal)
         self.notes = _Notes(tables, self._journal)
+        self.orders = _Owned(tables.orders, self._journal, "placed_at")
+        self.activities = _Owned(tables.activities, self._journal, "at")
+        self.journeys = _Journeys(tables, self._journal)
         self.merges = _Merges(tables, self._journal)
         self.timeline = _Timeline(tables, self._journal)
         self.matches = _Matches(tables, self._journal)

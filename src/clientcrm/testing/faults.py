@@ -14,11 +14,14 @@ from typing import TYPE_CHECKING, Any, Self, cast
 
 from clientcrm.errors import StorageError
 from clientcrm.ports import (
+    ActivityRepository,
     BookingRepository,
     ClientRepository,
+    JourneyRepository,
     MatchRepository,
     MergeRepository,
     NoteRepository,
+    OrderRepository,
     Store,
     TimelineRepository,
     UnitOfWork,
@@ -109,6 +112,18 @@ class _FaultyUnitOfWork:
     @property
     def notes(self) -> NoteRepository:
         return cast("NoteRepository", _Counted(self._faults, self._inner.notes))
+
+    @property
+    def orders(self) -> OrderRepository:
+        return cast("OrderRepository", _Counted(self._faults, self._inner.orders))
+
+    @property
+    def activities(self) -> ActivityRepository:
+        return cast("ActivityRepository", _Counted(self._faults, self._inner.activities))
+
+    @property
+    def journeys(self) -> JourneyRepository:
+        return cast("JourneyRepository", _Counted(self._faults, self._inner.journeys))
 
     @property
     def merges(self) -> MergeRepository:

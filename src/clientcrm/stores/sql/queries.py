@@ -77,6 +77,7 @@ class _Shape:
     after: bool
     ranges: tuple[str, ...]
     statuses: tuple[StatusPill, ...]
+    stages: bool
     flags: tuple[Flag, ...]
     exclude_inactive: bool
     tags_any: bool
@@ -132,6 +133,8 @@ def _statement(shape: _Shape) -> Select[Any]:
     where += [clients.c[FLAG_COLUMNS[flag]] == true() for flag in shape.flags]
     if shape.statuses:
         where.append(or_(*(_pill(status, shape.dialect) for status in shape.statuses)))
+    if shape.stages:
+        where.append(col.stage.in_(bindparam("stages", expanding=True)))
     for name in shape.ranges:
         column, compare = _RANGES[name]
         where.append(compare(column, _param(name, column)))
@@ -166,6 +169,7 @@ def list_clients(
         after=c.after is not None,
         ranges=ranges,
         statuses=statuses,
+        stages=bool(c.stages),
         flags=tuple(sorted(c.flags)),
         exclude_inactive=c.exclude_inactive,
         tags_any=bool(c.tags_any),
@@ -184,6 +188,8 @@ def list_clients(
         params["client_ids"] = sorted(c.client_ids)
     if c.tags_any:
         params["tags_any"] = sorted(c.tags_any)
+    if c.stages:
+        params["stages"] = sorted(stage.value for stage in c.stages)
     params.update((f"tag_{n}", tag) for n, tag in enumerate(tags_all))
     if c.after is not None:
         params.update(after_value=c.after.value, after_id=c.after.client_id)

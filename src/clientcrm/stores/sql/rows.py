@@ -3,15 +3,21 @@
 from __future__ import annotations
 
 import json
+from datetime import datetime
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import RowMapping
 
+from clientcrm.models.activity import Activity, ActivityKind
 from clientcrm.models.booking import Booking, BookingStatus, Version
 from clientcrm.models.client import Client, ClientFigures, Flag, Source
+from clientcrm.models.journey import Journey, Milestone, MilestoneKind, Stage, StageChange
 from clientcrm.models.note import Note, NoteVisibility
+from clientcrm.models.order import Order, OrderStatus
 from clientcrm.models.workspace import Workspace
 from clientcrm.policies import Policies
+from clientcrm.rules.bookings import BEGINNING
 from clientcrm.rules.search import fold
 from clientcrm.serialization import converter
 from clientcrm.stores.sql.search import search_text
@@ -20,14 +26,25 @@ __all__ = [
     "BOOKING_COLUMNS",
     "FIGURE_COLUMNS",
     "FLAG_COLUMNS",
+    "activity_from_row",
+    "activity_row",
     "booking_from_row",
     "booking_row",
     "booking_values",
+    "change_from_row",
+    "change_row",
     "client_from_row",
     "client_row",
     "figures_row",
+    "journey_columns",
+    "journey_from_text",
+    "journey_text",
+    "milestone_from_row",
+    "milestone_row",
     "note_from_row",
     "note_row",
+    "order_from_row",
+    "order_row",
     "workspace_from_row",
     "workspace_row",
 ]
@@ -71,6 +88,10 @@ FIGURE_COLUMNS = (
     "last_booking_at",
     "last_attended_at",
     "last_activity_at",
+    "stage",
+    "stage_at",
+    "journey",
+    "journey_due",
 )
 """The columns `figures_row` fills: what `ClientRepository.update_figures` writes."""
 
@@ -86,7 +107,83 @@ def figures_row(client: Client) -> dict[str, Any]:
         "last_booking_at": f.last_booking_at,
         "last_attended_at": f.last_attended_at,
         "last_activity_at": f.last_activity_at or client.created_at,
+        **journey_columns(client.journey),
     }
+
+
+def journey_columns(journey: Journey | None) -> dict[str, Any]:
+    """The journey's columns: its JSON, and beside it what queries filter and order by."""
+    if journey is None:
+        return {"stage": None, "stage_at": None, "journey": None, "journey_due": _NEVER_EVALUATED}
+    return {
+        "stage": journey.stage.value,
+        "stage_at": journey.stage_at,
+        "journey": journey_text(journey),
+        "journey_due": journey.due or _NOT_DUE,
+    }
+
+
+_NEVER_EVALUATED = BEGINNING.occurred_at
+"""The due moment of a client without a journey: every scheduled run's first pick."""
+_NOT_DUE = datetime.fromisoformat("9999-12-31T00:00:00+00:00")
+
+
+def _time(value: datetime | None) -> str | None:
+    return None if value is None else value.isoformat()
+
+
+def _read_time(value: str | None) -> datetime | None:
+    return None if value is None else datetime.fromisoformat(value)
+
+
+def journey_text(journey: Journey) -> str:
+    """The journey as compact JSON (by hand: it is written for every client an event moves)."""
+    j = journey
+    return json.dumps(
+        [
+            j.stage.value,
+            j.stage_at.isoformat(),
+            j.last_activity_at.isoformat(),
+            j.until.isoformat(),
+            j.changes,
+            j.interactions,
+            j.purchases,
+            str(j.value),
+            j.attended,
+            j.missed,
+            _time(j.first_purchase_at),
+            _time(j.last_purchase_at),
+            j.months,
+            sorted(j.milestones),
+            _time(j.scheduled),
+            _time(j.due),
+        ],
+        separators=(",", ":"),
+    )
+
+
+def journey_from_text(text: str) -> Journey:
+    """The journey `journey_text` wrote."""
+    (stage, stage_at, activity, until, changes, interactions, purchases, value, attended, missed,
+     first, last, months, milestones, scheduled, due) = json.loads(text)  # fmt: skip
+    return Journey(
+        stage=Stage(stage),
+        stage_at=datetime.fromisoformat(stage_at),
+        last_activity_at=datetime.fromisoformat(activity),
+        until=datetime.fromisoformat(until),
+        changes=changes,
+        interactions=interactions,
+        purchases=purchases,
+        value=Decimal(value),
+        attended=attended,
+        missed=missed,
+        first_purchase_at=_read_time(first),
+        last_purchase_at=_read_time(last),
+        months=tuple((month, count) for month, count in months),
+        milestones=frozenset(MilestoneKind(m) for m in milestones),
+        scheduled=_read_time(scheduled),
+        due=_read_time(due),
+    )
 
 
 def client_row(client: Client) -> dict[str, Any]:
@@ -147,6 +244,7 @@ def client_from_row(row: Row) -> Client:
             last_attended_at=row["last_attended_at"],
             last_activity_at=row["last_activity_at"],
         ),
+        journey=None if row["journey"] is None else journey_from_text(row["journey"]),
     )
 
 
@@ -261,4 +359,109 @@ def note_from_row(row: Row) -> Note:
         created_at=row["created_at"],
         updated_at=row["updated_at"],
         pinned=bool(row["pinned"]),
+    )
+
+
+def order_row(order: Order) -> dict[str, Any]:
+    """The row of an order."""
+    return {
+        "workspace_id": order.workspace_id,
+        "order_id": order.id,
+        "client_id": order.client_id,
+        "description": order.description,
+        "amount": order.amount,
+        "status": order.status.value,
+        "placed_at": order.placed_at,
+        "details_at": order.details_version.occurred_at,
+        "details_event": order.details_version.event_id,
+        "status_at": order.status_version.occurred_at,
+        "status_event": order.status_version.event_id,
+    }
+
+
+def order_from_row(row: Row) -> Order:
+    """The order a row holds."""
+    return Order(
+        id=row["order_id"],
+        workspace_id=row["workspace_id"],
+        client_id=row["client_id"],
+        description=row["description"],
+        amount=row["amount"],
+        status=OrderStatus(row["status"]),
+        placed_at=row["placed_at"],
+        details_version=Version(row["details_at"], row["details_event"]),
+        status_version=Version(row["status_at"], row["status_event"]),
+    )
+
+
+def activity_row(activity: Activity) -> dict[str, Any]:
+    """The row of an activity."""
+    return {
+        "workspace_id": activity.workspace_id,
+        "activity_id": activity.id,
+        "client_id": activity.client_id,
+        "kind": activity.kind.value,
+        "at": activity.at,
+        "title": activity.title,
+    }
+
+
+def activity_from_row(row: Row) -> Activity:
+    """The activity a row holds."""
+    return Activity(
+        id=row["activity_id"],
+        workspace_id=row["workspace_id"],
+        client_id=row["client_id"],
+        kind=ActivityKind(row["kind"]),
+        at=row["at"],
+        title=row["title"],
+    )
+
+
+def change_row(change: StageChange) -> dict[str, Any]:
+    """The row of a stage change."""
+    return {
+        "workspace_id": change.workspace_id,
+        "client_id": change.client_id,
+        "seq": change.seq,
+        "previous": None if change.previous is None else change.previous.value,
+        "stage": change.stage.value,
+        "at": change.at,
+        "trigger": change.trigger,
+    }
+
+
+def change_from_row(row: Row) -> StageChange:
+    """The stage change a row holds."""
+    previous = row["previous"]
+    return StageChange(
+        workspace_id=row["workspace_id"],
+        client_id=row["client_id"],
+        seq=row["seq"],
+        previous=None if previous is None else Stage(previous),
+        stage=Stage(row["stage"]),
+        at=row["at"],
+        trigger=row["trigger"],
+    )
+
+
+def milestone_row(milestone: Milestone) -> dict[str, Any]:
+    """The row of a milestone."""
+    return {
+        "workspace_id": milestone.workspace_id,
+        "client_id": milestone.client_id,
+        "kind": milestone.kind.value,
+        "at": milestone.at,
+        "trigger": milestone.trigger,
+    }
+
+
+def milestone_from_row(row: Row) -> Milestone:
+    """The milestone a row holds."""
+    return Milestone(
+        workspace_id=row["workspace_id"],
+        client_id=row["client_id"],
+        kind=MilestoneKind(row["kind"]),
+        at=row["at"],
+        trigger=row["trigger"],
     )

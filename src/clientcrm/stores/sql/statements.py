@@ -38,6 +38,7 @@ __all__ = [
     "DELETE_EMAILS",
     "DELETE_NOTE",
     "DELETE_TAGS",
+    "DUE_CLIENTS",
     "FIND_BY_EMAIL",
     "FIND_BY_EMAILS",
     "FOR_CLIENTS",
@@ -58,6 +59,7 @@ __all__ = [
     "KEYS_PER_STATEMENT",
     "NOTES_OF_CLIENT",
     "PAGE_OF_CLIENTS",
+    "STAGE_COUNTS",
     "UPDATE_CLIENT",
     "UPDATE_FIGURES",
     "UPDATE_NOTE",
@@ -110,6 +112,17 @@ _THIS_CLIENT = (clients.c.workspace_id == bindparam("b_ws")) & (
     clients.c.client_id == bindparam("b_client_id")
 )
 UPDATE_CLIENT = update(clients).where(_THIS_CLIENT)
+DUE_CLIENTS = (
+    select(clients)
+    .where(clients.c.workspace_id == WS, clients.c.journey_due <= bindparam("until"))
+    .order_by(clients.c.journey_due, clients.c.client_id)
+    .limit(bindparam("size"))
+)
+STAGE_COUNTS = (
+    select(clients.c.stage, func.count())
+    .where(clients.c.workspace_id == WS)
+    .group_by(clients.c.stage)
+)
 UPDATE_FIGURES = (
     update(clients).where(_THIS_CLIENT).values({name: bindparam(name) for name in FIGURE_COLUMNS})
 )

@@ -4,17 +4,19 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Collection, Iterator, Sequence
-from contextlib import nullcontext
+from contextlib import nullcontext, suppress
+from datetime import datetime
 from itertools import islice
 from types import TracebackType
 from typing import Any, Self
 
-from sqlalchemy import Connection, Engine, Table, create_engine, delete, event, insert, text
+from sqlalchemy import Connection, Engine, create_engine, delete, event, text
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
 from clientcrm.errors import ConflictError, DuplicateClientError, NotFoundError, StorageError
 from clientcrm.models.booking import Booking
 from clientcrm.models.client import Client
+from clientcrm.models.journey import Stage
 from clientcrm.models.note import Note
 from clientcrm.models.workspace import Workspace
 from clientcrm.rules.query import ClientCriteria
@@ -26,6 +28,7 @@ from clientcrm.stores.sql.bulk import (
     executemany_values,
     first_column,
 )
+from clientcrm.stores.sql.journeys import SQLActivities, SQLJourneys, SQLOrders, upsert_rows
 from clientcrm.stores.sql.merging import SQLMatches, SQLMerges, SQLTimeline
 from clientcrm.stores.sql.migrate import upgrade
 from clientcrm.stores.sql.queries import list_clients
@@ -48,18 +51,6 @@ def _by_workspace(values: list[dict[str, Any]]) -> dict[str, list[dict[str, Any]
     for row in values:
         groups.setdefault(row["workspace_id"], []).append(row)
     return groups
-
-
-def _upsert(conn: Connection, table: Table, values: list[dict[str, Any]]) -> None:
-    """Insert or replace rows by primary key, with the dialect's upsert where it has one."""
-    stmt = sql.upsert(table, conn.dialect.name)
-    if stmt is not None:
-        executemany(conn, stmt, values)
-        return
-    keys = [c.name for c in table.primary_key.columns]
-    for row in values:
-        conn.execute(delete(table).where(*(table.c[k] == row[k] for k in keys)))
-    conn.execute(insert(table), values)
 
 
 class _Workspaces:
@@ -192,6 +183,15 @@ class _Clients:
         ]
         executemany(self._conn, sql.UPDATE_FIGURES, values)
 
+    def due(self, workspace_id: str, until: datetime, limit: int) -> list[Client]:
+        params = {"ws": workspace_id, "until": until, "size": limit}
+        result = self._conn.execute(sql.DUE_CLIENTS, params).mappings()
+        return [rows.client_from_row(row) for row in result]
+
+    def stage_counts(self, workspace_id: str) -> dict[Stage, int]:
+        result = self._conn.execute(sql.STAGE_COUNTS, {"ws": workspace_id}).tuples()
+        return {Stage(stage): count for stage, count in result if stage is not None}
+
     def count(self, workspace_id: str) -> int:
         return int(self._conn.execute(sql.COUNT_CLIENTS, {"ws": workspace_id}).scalar_one())
 
@@ -266,7 +266,7 @@ class _Bookings:
             return
         stmt = sql.upsert(bookings, self._conn.dialect.name)
         if stmt is None:
-            _upsert(self._conn, bookings, [rows.booking_row(b) for b in changed])
+            upsert_rows(self._conn, bookings, [rows.booking_row(b) for b in changed])
         else:
             values = [rows.booking_values(b) for b in changed]
             executemany_values(self._conn, stmt, rows.BOOKING_COLUMNS, values)
@@ -320,6 +320,9 @@ class _UnitOfWork:
     clients: _Clients
     bookings: _Bookings
     notes: _Notes
+    orders: SQLOrders
+    activities: SQLActivities
+    journeys: SQLJourneys
     merges: SQLMerges
     timeline: SQLTimeline
     matches: SQLMatches
@@ -343,6 +346,9 @@ class _UnitOfWork:
         self.clients = _Clients(conn)
         self.bookings = _Bookings(conn)
         self.notes = _Notes(conn)
+        self.orders = SQLOrders(conn)
+        self.activities = SQLActivities(conn)
+        self.journeys = SQLJourneys(conn)
         self.merges = SQLMerges(conn)
         self.timeline = SQLTimeline(conn)
         self.matches = SQLMatches(conn)
@@ -513,6 +519,7 @@ class SQLStore:
     def close(self) -> None:
         """Close every pooled connection (on SQLite, after refreshing planner statistics)."""
         if self.engine.dialect.name == "sqlite":
-            with self.engine.begin() as conn:
+            # Statistics are a hint: a writer holding the file meanwhile may keep them.
+            with suppress(SQLAlchemyError), self.engine.begin() as conn:
                 conn.exec_driver_sql("PRAGMA optimize")
         self.engine.dispose()

@@ -28,6 +28,7 @@ from clientcrm.stores.sql.types import Amount, UTCDateTime
 __all__ = [
     "POSTGRES_SEARCH_INDEX",
     "SQLITE_SEARCH_INDEX",
+    "activities",
     "bookings",
     "client_emails",
     "client_tags",
@@ -38,8 +39,11 @@ __all__ = [
     "match_keys",
     "merges",
     "metadata",
+    "milestones",
     "notes",
+    "orders",
     "pending_matches",
+    "stage_changes",
     "timeline",
     "workspaces",
 ]
@@ -97,6 +101,10 @@ clients = Table(
     Column("last_activity_at", UTCDateTime, nullable=False),
     Column("search_key", BigInteger, nullable=False),
     Column("search_text", Text, nullable=False),
+    Column("stage", String(16)),
+    Column("stage_at", UTCDateTime),
+    Column("journey", Text),  # the materialised journey as JSON (`rows.journey_text`)
+    Column("journey_due", UTCDateTime, nullable=False),  # when time next moves the journey
     ForeignKeyConstraint(["workspace_id"], ["crm_workspaces.workspace_id"]),
     Index(None, "workspace_id", "last_activity_at", "client_id"),
     Index(None, "workspace_id", "spend", "client_id"),
@@ -104,6 +112,8 @@ clients = Table(
     Index(None, "workspace_id", "name_key", "client_id"),
     Index(None, "workspace_id", "created_at"),
     Index(None, "workspace_id", "search_key", unique=True),
+    Index(None, "workspace_id", "journey_due"),
+    Index(None, "workspace_id", "stage", "last_activity_at", "client_id"),
 )
 
 
@@ -158,6 +168,64 @@ bookings = Table(
     Column("refund_event", ID),
     _client_fk(),
     Index(None, "workspace_id", "client_id", "starts_at", "booking_id"),
+)
+
+orders = Table(
+    "crm_orders",
+    metadata,
+    Column("workspace_id", String(64), primary_key=True),
+    Column("order_id", ID, primary_key=True),
+    Column("client_id", ID, nullable=False),
+    Column("description", Text, nullable=False),
+    Column("amount", Amount, nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("placed_at", UTCDateTime, nullable=False),
+    Column("details_at", UTCDateTime, nullable=False),
+    Column("details_event", ID, nullable=False),
+    Column("status_at", UTCDateTime, nullable=False),
+    Column("status_event", ID, nullable=False),
+    _client_fk(),
+    Index(None, "workspace_id", "client_id", "placed_at", "order_id"),
+)
+
+activities = Table(
+    "crm_activities",
+    metadata,
+    Column("workspace_id", String(64), primary_key=True),
+    Column("activity_id", ID, primary_key=True),
+    Column("client_id", ID, nullable=False),
+    Column("kind", String(16), nullable=False),
+    Column("at", UTCDateTime, nullable=False),
+    Column("title", Text),
+    _client_fk(),
+    Index(None, "workspace_id", "client_id", "at", "activity_id"),
+)
+
+# Journeys: derived from the history above, replaced whole when a replay finds them changed;
+# no foreign keys, so a client's history can be replaced in any order of statements.
+
+stage_changes = Table(
+    "crm_stage_changes",
+    metadata,
+    Column("workspace_id", String(64), primary_key=True),
+    Column("client_id", ID, primary_key=True),
+    Column("seq", Integer, primary_key=True),
+    Column("previous", String(16)),
+    Column("stage", String(16), nullable=False),
+    Column("at", UTCDateTime, nullable=False),
+    Column("trigger", Text, nullable=False),
+    Index(None, "workspace_id", "at"),
+)
+
+milestones = Table(
+    "crm_milestones",
+    metadata,
+    Column("workspace_id", String(64), primary_key=True),
+    Column("client_id", ID, primary_key=True),
+    Column("kind", String(32), primary_key=True),
+    Column("at", UTCDateTime, nullable=False),
+    Column("trigger", Text, nullable=False),
+    Index(None, "workspace_id", "kind", "at"),
 )
 
 notes = Table(

@@ -16,6 +16,8 @@ from typing import Any
 import pytest
 
 from clientcrm.models.actor import Actor
+from clientcrm.models.events import ActivityEvent, OrderEvent
+from clientcrm.models.money import Money
 from clientcrm.models.query import ClientQuery, SortKey
 from clientcrm.models.workspace import Workspace
 from clientcrm.ports import Store
@@ -37,10 +39,15 @@ def prepare(crm: CRM, owner: Actor) -> dict[str, str]:
 
 
 def _batch(crm: CRM, owner: Actor, ids: dict[str, str]) -> None:
-    """One unit of work: a new client, a status change, a payment and a partial refund."""
+    """One unit of work: a new client, a status change, a payment, a partial refund, an order
+    and a form (Kate's journey moves on; Nia's and Ola's begin)."""
     hour = timedelta(hours=1)
     crm.record_many(
         [
+            OrderEvent(
+                "paid", "o1", "ord-1", T0 + hour, "kate@example.com", "Mat", Money("25", "EUR")
+            ),
+            ActivityEvent("form", "f1", T0 + hour, "ola@example.com", title="Waiver"),
             event("completed", "k1", email="kate@example.com", at=T0 + hour, event_id="e2"),
             event("paid", "k1", email="kate@example.com", at=T0 + hour, amount="30", event_id="e3"),
             event("booked", "n1", email="nia@example.com", at=T0 + 2 * hour, event_id="e4"),
@@ -94,11 +101,19 @@ def snapshot(crm: CRM, owner: Actor) -> list[tuple[Any, ...]]:
                 sorted(client.tags),
                 sorted(flag.value for flag in client.flags),
                 client.figures,
+                client.journey,
+                _history(crm, client.id, owner),
                 [(b.id, b.status, b.amount_paid, b.amount_refunded) for b in detail.bookings],
                 [(n.text, n.pinned, n.visibility) for n in crm.notes(client.id, owner)],
             )
         )
     return sorted(state)
+
+
+def _history(crm: CRM, client_id: str, owner: Actor) -> tuple[Any, ...]:
+    view = crm.journey(client_id, owner)
+    changes = [(c.seq, c.previous, c.stage, c.at, c.trigger) for c in view.changes]
+    return (changes, [(m.kind, m.at, m.trigger) for m in view.milestones])
 
 
 Injector = Callable[[int], AbstractContextManager[CRM]]

@@ -1,0 +1,423 @@
+"""Journey stages and milestones (SPEC section 7): a pure fold over a client's dated history.
+
+A client's history is a list of dated `Item`s drawn from their bookings, orders and
+activities. `replay` folds them, oldest first, into a `Progress`: the stage history and the
+milestones, each dated by the item that earned it. Time alone moves a journey too (the churn
+window passing, anniversaries): `Progress.advance` applies those moments up to an instant.
+
+The fold depends only on the set of items and the instant it is evaluated through, so any
+order or repetition of the events behind them gives the same journey. `Progress.resume`
+carries a stored journey on with items newer than it, which gives what `replay` gives.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Iterable
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+from typing import NamedTuple
+from zoneinfo import ZoneInfo
+
+import attrs
+from dateutil.relativedelta import relativedelta
+
+from clientcrm.models.activity import Activity, ActivityKind
+from clientcrm.models.booking import Booking, BookingStatus
+from clientcrm.models.journey import Journey, Milestone, MilestoneKind, Stage, StageChange
+from clientcrm.models.order import Order, OrderStatus
+from clientcrm.models.workspace import Workspace
+from clientcrm.policies import JourneyPolicy, MilestonePolicy
+from clientcrm.rules.figures import counts
+
+__all__ = [
+    "Item",
+    "ItemKind",
+    "JourneyRules",
+    "Progress",
+    "activity_items",
+    "anniversary",
+    "booking_items",
+    "order_items",
+    "replay",
+]
+
+_ZERO = Decimal(0)
+
+
+class ItemKind(enum.IntEnum):
+    """What a history item is; at one instant, items are taken in this order."""
+
+    BOOKED = 1
+    ORDERED = 2
+    FORM = 3
+    ATTENDED = 4
+    ORDER_PAID = 5
+    MISSED = 6
+    REFERRAL = 7
+    REVIEW = 8
+    SOCIAL_SHARE = 9
+
+
+_INTERACTIONS = frozenset({ItemKind.BOOKED, ItemKind.ORDERED, ItemKind.FORM})
+_ACTIVITIES = _INTERACTIONS | {ItemKind.REFERRAL, ItemKind.REVIEW, ItemKind.SOCIAL_SHARE}
+_BEHAVIOUR = {
+    ItemKind.REFERRAL: MilestoneKind.REFERRAL_MADE,
+    ItemKind.REVIEW: MilestoneKind.FIRST_REVIEW,
+    ItemKind.SOCIAL_SHARE: MilestoneKind.SOCIAL_SHARE,
+}
+_COUNTS = {
+    10: MilestoneKind.PURCHASES_10,
+    25: MilestoneKind.PURCHASES_25,
+    50: MilestoneKind.PURCHASES_50,
+}
+_ANNIVERSARIES = ((1, MilestoneKind.ANNIVERSARY_1), (2, MilestoneKind.ANNIVERSARY_2))
+
+
+class Item(NamedTuple):
+    """One dated fact of a client's history.
+
+    Attributes:
+        at: when it happened.
+        kind: what it is.
+        ref: the booking, order or activity it comes from.
+        value: what a purchase brought (zero for anything else).
+        purchase: whether it is a purchase (a completed booking whose money was kept, or a
+            paid order).
+    """
+
+    at: datetime
+    kind: ItemKind
+    ref: str
+    value: Decimal = _ZERO
+    purchase: bool = False
+
+    @property
+    def trigger(self) -> str:
+        """How stage changes and milestones name the item: ``"attended:bk-17"``."""
+        return f"{self.kind.name.lower()}:{self.ref}"
+
+
+def booking_items(booking: Booking) -> tuple[Item, ...]:
+    """A booking's items: made (when its first event happened), then attended or missed."""
+    made = Item(booking.first_event_at, ItemKind.BOOKED, booking.id)
+    status, at = booking.status, booking.status_version.occurred_at
+    if status is BookingStatus.COMPLETED:
+        kept = counts(booking)
+        value = booking.net_paid if kept else _ZERO
+        return made, Item(at, ItemKind.ATTENDED, booking.id, value, kept)
+    if status is BookingStatus.BOOKED:
+        return (made,)
+    return made, Item(at, ItemKind.MISSED, booking.id)
+
+
+def order_items(order: Order) -> tuple[Item, ...]:
+    """An order's items: placed, then (for a paid order) the purchase when it was paid."""
+    placed = Item(order.placed_at, ItemKind.ORDERED, order.id)
+    if order.status is not OrderStatus.PAID:
+        return (placed,)
+    paid_at = order.status_version.occurred_at
+    return placed, Item(paid_at, ItemKind.ORDER_PAID, order.id, order.amount, True)
+
+
+_ACTIVITY_KINDS = {
+    ActivityKind.FORM: ItemKind.FORM,
+    ActivityKind.REFERRAL: ItemKind.REFERRAL,
+    ActivityKind.REVIEW: ItemKind.REVIEW,
+    ActivityKind.SOCIAL_SHARE: ItemKind.SOCIAL_SHARE,
+}
+
+
+def activity_items(activity: Activity) -> tuple[Item, ...]:
+    """An activity's one item."""
+    return (Item(activity.at, _ACTIVITY_KINDS[activity.kind], activity.id),)
+
+
+def anniversary(first: datetime, years: int, tz: ZoneInfo) -> datetime:
+    """The moment ``years`` years after ``first`` on the workspace's calendar: the same wall
+    time, and Feb 28 for a Feb 29 in a common year."""
+    local: datetime = first.astimezone(tz) + relativedelta(years=years)
+    return local.astimezone(UTC)
+
+
+@attrs.frozen
+class JourneyRules:
+    """Everything the fold needs from a workspace: its policies and its calendar."""
+
+    journey: JourneyPolicy
+    milestones: MilestonePolicy
+    tz: ZoneInfo
+
+    @classmethod
+    def of(cls, workspace: Workspace) -> JourneyRules:
+        """The rules of ``workspace``."""
+        policies = workspace.policies
+        return cls(policies.journey, policies.milestones, workspace.tz)
+
+    @property
+    def churn_window(self) -> timedelta:
+        """How long without activity makes a client churned."""
+        return timedelta(days=self.journey.churn_after_days)
+
+
+@attrs.define
+class Progress:
+    """A journey being folded: the materialised `Journey` in working form, and the stage
+    changes and milestones the fold has added since it started."""
+
+    workspace_id: str
+    client_id: str
+    created_at: datetime
+    rules: JourneyRules
+    stage: Stage
+    stage_at: datetime
+    last_activity_at: datetime
+    until: datetime
+    changes: int = 0
+    interactions: int = 0
+    purchases: int = 0
+    value: Decimal = _ZERO
+    attended: int = 0
+    missed: int = 0
+    first_purchase_at: datetime | None = None
+    last_purchase_at: datetime | None = None
+    months: dict[str, int] = attrs.Factory(dict)
+    milestones: set[MilestoneKind] = attrs.Factory(set)
+    scheduled: datetime | None = None
+    new_changes: list[StageChange] = attrs.Factory(list)
+    new_milestones: list[Milestone] = attrs.Factory(list)
+
+    @classmethod
+    def start(
+        cls, workspace_id: str, client_id: str, created_at: datetime, rules: JourneyRules
+    ) -> Progress:
+        """A new client: in Discovery since the record was created."""
+        progress = cls(
+            workspace_id,
+            client_id,
+            created_at,
+            rules,
+            Stage.DISCOVERY,
+            created_at,
+            created_at,
+            created_at,
+        )
+        progress._change(Stage.DISCOVERY, created_at, "created")
+        return progress
+
+    @classmethod
+    def resume(
+        cls,
+        workspace_id: str,
+        client_id: str,
+        created_at: datetime,
+        journey: Journey,
+        rules: JourneyRules,
+    ) -> Progress:
+        """Carry a stored journey on; only items after ``journey.until`` may be applied."""
+        j = journey
+        return cls(
+            workspace_id,
+            client_id,
+            created_at,
+            rules,
+            j.stage,
+            j.stage_at,
+            j.last_activity_at,
+            j.until,
+            j.changes,
+            j.interactions,
+            j.purchases,
+            j.value,
+            j.attended,
+            j.missed,
+            j.first_purchase_at,
+            j.last_purchase_at,
+            dict(j.months),
+            set(j.milestones),
+            j.scheduled,
+        )
+
+    def journey(self) -> Journey:
+        """The journey as it stands, to store."""
+        moment = self._next_moment()
+        return Journey(
+            stage=self.stage,
+            stage_at=self.stage_at,
+            last_activity_at=self.last_activity_at,
+            until=self.until,
+            changes=self.changes,
+            interactions=self.interactions,
+            purchases=self.purchases,
+            value=self.value,
+            attended=self.attended,
+            missed=self.missed,
+            first_purchase_at=self.first_purchase_at,
+            last_purchase_at=self.last_purchase_at,
+            months=tuple(sorted(self.months.items())),
+            milestones=frozenset(self.milestones),
+            scheduled=self.scheduled,
+            due=moment[0] if moment else None,
+        )
+
+    # -- time ---------------------------------------------------------------------------------
+
+    def advance(self, to: datetime) -> None:
+        """Apply every moment up to ``to`` at which time alone changes the journey."""
+        while (moment := self._next_moment()) is not None and moment[0] <= to:
+            at, kind = moment
+            if kind is None:
+                self._change(Stage.CHURNED, at, "inactive")
+            else:
+                self._award(kind, at, "anniversary")
+        self.until = max(self.until, to)
+
+    def schedule(self, now: datetime) -> None:
+        """The scheduled job's turn: `advance` to ``now``, and remember it ran through it."""
+        self.advance(now)
+        if self.scheduled is None or now > self.scheduled:
+            self.scheduled = now
+
+    def _next_moment(self) -> tuple[datetime, MilestoneKind | None] | None:
+        """The next moment time changes the journey: the churn window passing (``None``) or
+        an anniversary (its milestone)."""
+        moments: list[tuple[datetime, MilestoneKind | None]] = []
+        if self.stage is not Stage.CHURNED:
+            moments.append((self.last_activity_at + self.rules.churn_window, None))
+        first = self.first_purchase_at
+        if first is not None:
+            for years, kind in _ANNIVERSARIES:
+                if kind not in self.milestones:
+                    moments.append((anniversary(first, years, self.rules.tz), kind))
+                    break
+        return min(moments, key=lambda m: m[0]) if moments else None
+
+    # -- items --------------------------------------------------------------------------------
+
+    def apply(self, item: Item) -> None:
+        """Apply one item, later than every item applied before it."""
+        self.advance(item.at)
+        kind = item.kind
+        self.last_activity_at = max(self.last_activity_at, item.at)
+        if kind in _INTERACTIONS:
+            self.interactions += 1
+        if kind in _ACTIVITIES:
+            self._count_month(item)
+        if kind is ItemKind.ATTENDED:
+            self.attended += 1
+            self._award(MilestoneKind.FIRST_BOOKING, item.at, item.trigger)
+            needed = self.rules.milestones.perfect_attendance_bookings
+            if self.attended >= needed and not self.missed:
+                self._award(MilestoneKind.PERFECT_ATTENDANCE, item.at, item.trigger)
+        elif kind is ItemKind.MISSED:
+            self.missed += 1
+        elif kind is ItemKind.ORDER_PAID:
+            self._award(MilestoneKind.FIRST_ORDER, item.at, item.trigger)
+        elif kind in _BEHAVIOUR:
+            self._award(_BEHAVIOUR[kind], item.at, item.trigger)
+        if item.purchase:
+            self._purchase(item)
+        self._evaluate(item.at, item.trigger)
+
+    def _purchase(self, item: Item) -> None:
+        policy = self.rules.milestones
+        self.purchases += 1
+        self.value += item.value
+        if self.first_purchase_at is None:
+            self.first_purchase_at = item.at
+        self.last_purchase_at = item.at
+        earned = []
+        if self.purchases == 2:
+            earned.append(MilestoneKind.FIRST_REPEAT)
+        if item.value >= policy.high_value_purchase:
+            earned.append(MilestoneKind.HIGH_VALUE_PURCHASE)
+        if self.purchases in _COUNTS:
+            earned.append(_COUNTS[self.purchases])
+        if self.purchases >= policy.vip_purchases or self.value >= policy.vip_spend:
+            earned.append(MilestoneKind.VIP_STATUS)
+        for kind in earned:
+            self._award(kind, item.at, item.trigger)
+
+    def _count_month(self, item: Item) -> None:
+        policy = self.rules.milestones
+        tz = self.rules.tz
+        month = _month(item.at, tz)
+        trailing = [_shift(month, -n) for n in range(1, policy.engagement_trailing_months + 1)]
+        count = self.months[month] = self.months.get(month, 0) + 1
+        for old in [m for m in self.months if m < trailing[-1]]:
+            del self.months[old]
+        kind = MilestoneKind.HIGH_ENGAGEMENT_MONTH
+        if kind in self.milestones or _month(self.created_at, tz) > trailing[-1]:
+            return
+        before = sum(self.months.get(m, 0) for m in trailing)
+        enough = count >= policy.engagement_min_activities
+        if enough and count * len(trailing) >= policy.engagement_factor * before:
+            self._award(kind, item.at, item.trigger)
+
+    # -- stages and milestones ----------------------------------------------------------------
+
+    def _natural(self, at: datetime) -> Stage:
+        """The stage the counts merit at ``at``, forward-only aside."""
+        policy = self.rules.journey
+        if self.purchases >= policy.advocacy_purchases or self.value >= policy.advocacy_spend:
+            return Stage.ADVOCACY
+        last = self.last_purchase_at
+        recent = last is not None and last > at - self.rules.churn_window
+        if self.purchases >= policy.retention_purchases and recent:
+            return Stage.RETENTION
+        if self.purchases:
+            return Stage.ACTIVATION
+        if self.interactions >= policy.engagement_interactions:
+            return Stage.ENGAGEMENT
+        return Stage.DISCOVERY
+
+    def _evaluate(self, at: datetime, trigger: str) -> None:
+        natural = self._natural(at)
+        moves = self.stage is Stage.CHURNED or natural.rank > self.stage.rank
+        if moves and natural is not self.stage:
+            self._change(natural, at, trigger)
+
+    def _change(self, stage: Stage, at: datetime, trigger: str) -> None:
+        previous = self.stage if self.changes else None
+        self.new_changes.append(
+            StageChange(
+                self.workspace_id, self.client_id, self.changes, previous, stage, at, trigger
+            )
+        )
+        self.changes += 1
+        self.stage, self.stage_at = stage, at
+
+    def _award(self, kind: MilestoneKind, at: datetime, trigger: str) -> None:
+        if kind not in self.milestones:
+            self.milestones.add(kind)
+            self.new_milestones.append(
+                Milestone(self.workspace_id, self.client_id, kind, at, trigger)
+            )
+
+
+def _month(at: datetime, tz: ZoneInfo) -> str:
+    local = at.astimezone(tz)
+    return f"{local.year:04d}-{local.month:02d}"
+
+
+def _shift(month: str, by: int) -> str:
+    index = int(month[:4]) * 12 + int(month[5:]) - 1 + by
+    return f"{index // 12:04d}-{index % 12 + 1:02d}"
+
+
+def replay(
+    workspace_id: str,
+    client_id: str,
+    created_at: datetime,
+    items: Iterable[Item],
+    rules: JourneyRules,
+    scheduled: datetime | None = None,
+) -> Progress:
+    """A client's journey from scratch: every item, oldest first, then (when the scheduled
+    job has run through ``scheduled``) time up to it."""
+    progress = Progress.start(workspace_id, client_id, created_at, rules)
+    for item in sorted(set(items)):
+        progress.apply(item)
+    if scheduled is not None:
+        progress.schedule(scheduled)
+    return progress

@@ -1,0 +1,171 @@
+"""Evaluating journeys inside a unit of work: carrying stored ones on with new items, or
+replaying a client's whole history when an item lands before what was already evaluated."""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterable, Sequence
+from datetime import datetime
+
+import attrs
+
+from clientcrm.models.client import Client
+from clientcrm.models.events import DomainEvent, MilestoneReached, StageChanged
+from clientcrm.models.journey import JourneyHistory, Milestone, StageChange
+from clientcrm.models.workspace import Workspace
+from clientcrm.ports import UnitOfWork
+from clientcrm.rules.journey import (
+    Item,
+    JourneyRules,
+    Progress,
+    activity_items,
+    booking_items,
+    order_items,
+    replay,
+)
+
+__all__ = ["Journeys", "history_items"]
+
+
+def history_items(
+    uow: UnitOfWork, workspace_id: str, client_ids: Collection[str]
+) -> dict[str, list[Item]]:
+    """Every history item of these clients, as stored."""
+    items: dict[str, list[Item]] = {c: [] for c in client_ids}
+    for client_id, bookings in uow.bookings.for_clients(workspace_id, client_ids).items():
+        items[client_id].extend(i for b in bookings for i in booking_items(b))
+    for client_id, orders in uow.orders.for_clients(workspace_id, client_ids).items():
+        items[client_id].extend(i for o in orders for i in order_items(o))
+    for client_id, activities in uow.activities.for_clients(workspace_id, client_ids).items():
+        items[client_id].extend(i for a in activities for i in activity_items(a))
+    return items
+
+
+@attrs.define
+class Journeys:
+    """The journeys one unit of work evaluates, and the domain events they make.
+
+    `carry_on` and `advance` work from the stored journey alone; `replay` reads the clients'
+    histories. Each returns the clients with their new journeys, which the caller stores with
+    `ClientRepository.update_figures` (or adds, for new clients); the stage changes and
+    milestones are written here.
+    """
+
+    uow: UnitOfWork
+    workspace: Workspace
+    collect: bool = False
+    events: list[DomainEvent] = attrs.Factory(list)
+    added_changes: int = 0
+    """Stage changes recorded (replays count those that were not stored before)."""
+    added_milestones: int = 0
+    """Milestones awarded (likewise)."""
+    replaced: list[str] = attrs.Factory(list)
+    """Clients whose stored stage history or milestones a replay found wrong and replaced."""
+    rules: JourneyRules = attrs.field(init=False)
+
+    def __attrs_post_init__(self) -> None:
+        self.rules = JourneyRules.of(self.workspace)
+
+    def can_carry_on(self, client: Client, new: Iterable[Item]) -> bool:
+        """Whether ``new`` items can be applied to the client's stored journey: it has one,
+        and every item is later than what it was evaluated through."""
+        journey = client.journey
+        return journey is not None and all(item.at > journey.until for item in new)
+
+    def carry_on(self, clients: Sequence[tuple[Client, Iterable[Item]]]) -> list[Client]:
+        """Apply each client's new items (see `can_carry_on`) to their stored journey."""
+        done, changes, milestones = [], [], []
+        for client, items in clients:
+            assert client.journey is not None, "carry_on needs a stored journey"
+            progress = self._resume(client)
+            for item in sorted(set(items)):
+                progress.apply(item)
+            done.append(attrs.evolve(client, journey=progress.journey()))
+            changes += progress.new_changes
+            milestones += progress.new_milestones
+        self._add(changes, milestones)
+        return done
+
+    def advance(self, clients: Sequence[Client], now: datetime) -> list[Client]:
+        """The scheduled job: let time pass up to ``now`` for clients with a stored journey."""
+        done, changes, milestones = [], [], []
+        for client in clients:
+            progress = self._resume(client)
+            progress.schedule(now)
+            done.append(attrs.evolve(client, journey=progress.journey()))
+            changes += progress.new_changes
+            milestones += progress.new_milestones
+        self._add(changes, milestones)
+        return done
+
+    def replay(self, clients: Sequence[Client], now: datetime | None = None) -> list[Client]:
+        """Evaluate each client's journey from their whole stored history, through the
+        scheduled job's latest run (``now``, for the job itself), and store what differs."""
+        if not clients:
+            return []
+        ws = self.workspace.id
+        ids = [c.id for c in clients]
+        items = history_items(self.uow, ws, ids)
+        stored = self.uow.journeys.for_clients(ws, ids)
+        done: list[Client] = []
+        replaced: list[str] = []
+        changes: list[StageChange] = []
+        milestones: list[Milestone] = []
+        for client in clients:
+            ran = client.journey.scheduled if client.journey is not None else None
+            if now is not None and (ran is None or now > ran):
+                ran = now
+            progress = replay(ws, client.id, client.created_at, items[client.id], self.rules, ran)
+            done.append(attrs.evolve(client, journey=progress.journey()))
+            before = stored.get(client.id, JourneyHistory())
+            after = JourneyHistory(tuple(progress.new_changes), tuple(progress.new_milestones))
+            if _key(before) != _key(after):
+                replaced.append(client.id)
+                changes += after.changes
+                milestones += after.milestones
+                self._announce(
+                    [c for c in after.changes if c not in set(before.changes)],
+                    [
+                        m
+                        for m in after.milestones
+                        if m.kind not in {o.kind for o in before.milestones}
+                    ],
+                )
+        if replaced:
+            self.uow.journeys.replace(ws, replaced, changes, milestones)
+            self.replaced += replaced
+        return done
+
+    def start(self, client: Client, items: Iterable[Item]) -> Client:
+        """The journey of a client created in this unit of work (nothing stored yet)."""
+        ws = self.workspace.id
+        progress = replay(ws, client.id, client.created_at, items, self.rules)
+        self._add(progress.new_changes, progress.new_milestones)
+        return attrs.evolve(client, journey=progress.journey())
+
+    def _resume(self, client: Client) -> Progress:
+        assert client.journey is not None
+        return Progress.resume(
+            self.workspace.id, client.id, client.created_at, client.journey, self.rules
+        )
+
+    def _add(self, changes: list[StageChange], milestones: list[Milestone]) -> None:
+        if changes or milestones:
+            self.uow.journeys.add(changes, milestones)
+            self._announce(changes, milestones)
+
+    def _announce(self, changes: Sequence[StageChange], milestones: Sequence[Milestone]) -> None:
+        self.added_changes += len(changes)
+        self.added_milestones += len(milestones)
+        if not self.collect:
+            return
+        ws = self.workspace.id
+        self.events.extend(
+            StageChanged(ws, c.client_id, c.at, c.previous, c.stage, c.trigger) for c in changes
+        )
+        self.events.extend(
+            MilestoneReached(ws, m.client_id, m.at, m.kind, m.trigger) for m in milestones
+        )
+
+
+def _key(history: JourneyHistory) -> tuple[object, ...]:
+    return (history.changes, tuple(sorted(history.milestones, key=lambda m: m.kind)))
