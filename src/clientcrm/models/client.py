@@ -30,6 +30,8 @@ class Source(enum.StrEnum):
     ORDER = "order"
     MANUAL = "manual"
     IMPORT = "import"
+    ACTIVITY = "activity"
+    """A referral, review or share (`clientcrm.models.events.ActivityEvent`)."""
 
 
 class StatusPill(enum.StrEnum):

@@ -184,8 +184,8 @@ class ActivityEvent:
     """Something a client did that is neither a booking nor an order: sent a form, made a
     referral, left a review, shared the business. Recording it again changes nothing.
 
-    A form from an unknown email creates the client, as a booking does; the other kinds are
-    about a client the workspace knows.
+    Like a booking, an activity from an unknown email creates the client (so that the order
+    in which a client's events arrive never matters).
 
     Attributes:
         kind: what the client did.

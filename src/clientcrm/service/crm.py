@@ -134,13 +134,11 @@ class CRM:
 
         Idempotent and order-independent: repeating an event, or receiving events out of
         order, gives the state their ``occurred_at`` order gives: figures, journey stage,
-        stage history and milestones. An unknown email creates the client (guests too), but
-        for activities other than forms.
+        stage history and milestones. An unknown email creates the client (guests too).
 
         Raises:
             ValidationError: the event's money is not in the workspace currency, or its
                 booking or order belongs to another client.
-            NotFoundError: a referral, review or share from an email nobody has.
             BlockedClientError: a new booking for a BLOCKED client.
             PlanLimitError: a new client past the plan's limit.
             PermissionDeniedError: the actor may not record it.

@@ -12,7 +12,7 @@ from datetime import datetime
 
 import attrs
 
-from clientcrm.errors import BlockedClientError, NotFoundError, PlanLimitError, ValidationError
+from clientcrm.errors import BlockedClientError, PlanLimitError, ValidationError
 from clientcrm.matching.score import MatchLevel
 from clientcrm.models._checks import normalise_phone
 from clientcrm.models.activity import Activity, ActivityKind
@@ -211,11 +211,7 @@ class Batch:
         self._touch(working, event.occurred_at)
 
     def _apply_activity(self, event: ActivityEvent, *, collect: bool) -> None:
-        working = self.by_email.get(event.email)
-        if working is None:
-            if event.kind is not ActivityKind.FORM:
-                raise NotFoundError("client", event.email)
-            working = self._create(event, collect=collect)
+        working = self.by_email.get(event.email) or self._create(event, collect=collect)
         if event.event_id in self.activities:
             return  # recorded before: an activity never changes
         activity = Activity(
@@ -326,7 +322,7 @@ class Batch:
             email=event.email,
             phone=_phone(event.phone, self.workspace),
             language=event.language,
-            source=_SOURCES[type(event)],
+            source=_source(event),
             created_at=event.occurred_at,
             figures=ClientFigures(last_activity_at=event.occurred_at),
         )
@@ -425,11 +421,16 @@ class Batch:
                 self.uow.matches.index(self.workspace.id, keys)
 
 
-_SOURCES = {BookingEvent: Source.BOOKING, OrderEvent: Source.ORDER, ActivityEvent: Source.FORM}
+def _source(event: ClientEvent) -> Source:
+    if isinstance(event, ActivityEvent):
+        return Source.FORM if event.kind is ActivityKind.FORM else Source.ACTIVITY
+    return Source.BOOKING if isinstance(event, BookingEvent) else Source.ORDER
 
 
 def _what(event: ClientEvent) -> str:
-    return {BookingEvent: "booking", OrderEvent: "order", ActivityEvent: "form"}[type(event)]
+    if isinstance(event, ActivityEvent):
+        return event.kind.value.replace("_", " ")
+    return "booking" if isinstance(event, BookingEvent) else "order"
 
 
 def _phone(raw: str | None, workspace: Workspace) -> str | None:

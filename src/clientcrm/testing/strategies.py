@@ -8,10 +8,25 @@ from decimal import Decimal
 from hypothesis import strategies as st
 
 from clientcrm.matching.records import Record
-from clientcrm.models.events import BookingEvent, BookingEventKind
+from clientcrm.models.activity import ActivityKind
+from clientcrm.models.events import (
+    ActivityEvent,
+    BookingEvent,
+    BookingEventKind,
+    ClientEvent,
+    OrderEvent,
+    OrderEventKind,
+)
 from clientcrm.models.money import Money
 
-__all__ = ["EPOCH", "booking_histories", "match_records", "money", "names_and_searches"]
+__all__ = [
+    "EPOCH",
+    "booking_histories",
+    "client_histories",
+    "match_records",
+    "money",
+    "names_and_searches",
+]
 
 EPOCH = datetime(2025, 1, 1, tzinfo=UTC)
 """The start of generated time; histories span the year after it."""
@@ -66,6 +81,57 @@ def booking_histories(
     events = [e for n in range(count) for e in draw(_booking_events(f"b{n}", currency))]
     repeats = draw(st.lists(st.sampled_from(events), max_size=3)) if events else []
     return draw(st.permutations(events + repeats))
+
+
+def _moment(draw: st.DrawFn) -> datetime:
+    return EPOCH + timedelta(minutes=draw(st.integers(0, 60 * 24 * 400)))
+
+
+@st.composite
+def _order_events(draw: st.DrawFn, order_id: str, currency: str) -> list[OrderEvent]:
+    email = draw(st.sampled_from(_EMAILS))
+    kinds = draw(st.lists(st.sampled_from(list(OrderEventKind)), min_size=1, max_size=3))
+    return [
+        OrderEvent(
+            kind=kind,
+            event_id=f"{order_id}-{n}",
+            order_id=order_id,
+            occurred_at=_moment(draw),
+            email=email,
+            description=draw(st.sampled_from(("Mat", "Gift card", "Retreat"))),
+            amount=draw(money(currency, max_cents=300_000)),
+        )
+        for n, kind in enumerate(kinds)
+    ]
+
+
+@st.composite
+def _activities(draw: st.DrawFn, activity_id: str) -> list[ActivityEvent]:
+    return [
+        ActivityEvent(
+            kind=draw(st.sampled_from(list(ActivityKind))),
+            event_id=activity_id,
+            occurred_at=_moment(draw),
+            email=draw(st.sampled_from(_EMAILS)),
+            title="Intake form",
+        )
+    ]
+
+
+@st.composite
+def client_histories(
+    draw: st.DrawFn, *, currency: str = "EUR", max_bookings: int = 8
+) -> list[ClientEvent]:
+    """Like `booking_histories`, with orders and activities (forms, referrals, reviews,
+    shares) of the same clients mixed in."""
+    events: list[ClientEvent] = list(
+        draw(booking_histories(currency=currency, max_bookings=max_bookings))
+    )
+    for n in range(draw(st.integers(0, 3))):
+        events += draw(_order_events(f"o{n}", currency))
+    for n in range(draw(st.integers(0, 3))):
+        events += draw(_activities(f"a{n}"))
+    return draw(st.permutations(events))
 
 
 _NAME_CHARACTERS = st.characters(

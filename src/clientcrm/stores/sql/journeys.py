@@ -203,8 +203,8 @@ class SQLJourneys:
         self, workspace_id: str, start: datetime, end: datetime
     ) -> list[StageConversion]:
         params = {"ws": workspace_id, "start": start, "end": end}
-        entered = dict(self._conn.execute(_ENTERED, params).tuples().all())
-        moved = dict(self._conn.execute(_MOVED_ON, params).tuples().all())
+        entered: dict[str, int] = dict(self._conn.execute(_ENTERED, params).all())
+        moved: dict[str, int] = dict(self._conn.execute(_MOVED_ON, params).all())
         return [
             StageConversion(stage, entered.get(stage.value, 0), moved.get(stage.value, 0))
             for stage in Stage

@@ -189,7 +189,7 @@ class _Clients:
         return [rows.client_from_row(row) for row in result]
 
     def stage_counts(self, workspace_id: str) -> dict[Stage, int]:
-        result = self._conn.execute(sql.STAGE_COUNTS, {"ws": workspace_id}).tuples()
+        result = self._conn.execute(sql.STAGE_COUNTS, {"ws": workspace_id}).all()
         return {Stage(stage): count for stage, count in result if stage is not None}
 
     def count(self, workspace_id: str) -> int:

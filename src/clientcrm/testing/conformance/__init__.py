@@ -17,6 +17,12 @@ pytest does not collect the contract classes themselves (their names do not star
 from clientcrm.testing.conformance.base import StoreFixtures, event
 from clientcrm.testing.conformance.faults import FaultContract
 from clientcrm.testing.conformance.isolation import IsolationContract
+from clientcrm.testing.conformance.journeys import (
+    ActivityRepositoryContract,
+    JourneyPropertyContract,
+    JourneyRepositoryContract,
+    OrderRepositoryContract,
+)
 from clientcrm.testing.conformance.listing import ListQueryContract
 from clientcrm.testing.conformance.merging import (
     MatchRepositoryContract,
@@ -36,17 +42,21 @@ from clientcrm.testing.conformance.repositories import (
 from clientcrm.testing.conformance.units import UnitOfWorkContract
 
 __all__ = [
+    "ActivityRepositoryContract",
     "AllContracts",
     "BookingRepositoryContract",
     "ClientRepositoryContract",
     "FaultContract",
     "FiguresPropertyContract",
     "IsolationContract",
+    "JourneyPropertyContract",
+    "JourneyRepositoryContract",
     "ListQueryContract",
     "MatchRepositoryContract",
     "MergePropertyContract",
     "MergeRepositoryContract",
     "NoteRepositoryContract",
+    "OrderRepositoryContract",
     "StoreFixtures",
     "TimelineRepositoryContract",
     "UnitOfWorkContract",
@@ -61,12 +71,16 @@ class AllContracts(
     ClientRepositoryContract,
     BookingRepositoryContract,
     NoteRepositoryContract,
+    OrderRepositoryContract,
+    ActivityRepositoryContract,
+    JourneyRepositoryContract,
     MergeRepositoryContract,
     TimelineRepositoryContract,
     MatchRepositoryContract,
     ListQueryContract,
     FiguresPropertyContract,
     MergePropertyContract,
+    JourneyPropertyContract,
     IsolationContract,
     FaultContract,
 ):

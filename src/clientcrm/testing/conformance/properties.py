@@ -22,14 +22,20 @@ from clientcrm.service.crm import CRM
 from clientcrm.testing.conformance.base import StoreFixtures, event
 from clientcrm.testing.strategies import booking_histories
 
-__all__ = ["FiguresPropertyContract", "MergePropertyContract", "observable_state"]
+__all__ = [
+    "SHARED_STORE",
+    "FiguresPropertyContract",
+    "MergePropertyContract",
+    "fresh_workspace",
+    "observable_state",
+]
 
 _workspaces = itertools.count()
 _PHONES = (None, "+14155550100", "+14155550123")
 # One store serves many examples; each example gets a fresh workspace in it, so the
 # function-scoped store fixture is safe. Each store's test class inherits the same property,
 # which hypothesis sees as "differing executors": the stores differ, the property does not.
-_SHARED_STORE = settings(
+SHARED_STORE = settings(
     max_examples=40,
     deadline=None,
     suppress_health_check=[
@@ -40,7 +46,8 @@ _SHARED_STORE = settings(
 )
 
 
-def _fresh(crm: CRM) -> Actor:
+def fresh_workspace(crm: CRM) -> Actor:
+    """The owner of a new workspace in ``crm`` (each hypothesis example gets its own)."""
     ws = f"prop-{next(_workspaces)}"
     actor = Actor.owner(ws)
     crm.save_workspace(Workspace(ws, ws, timezone="America/Sao_Paulo"), actor)
@@ -83,25 +90,25 @@ def _recomputed(crm: CRM, client: Client, actor: Actor) -> object:
 class FiguresPropertyContract(StoreFixtures):
     """Incremental figures equal a recomputation; order and repeats do not matter."""
 
-    @_SHARED_STORE
+    @SHARED_STORE
     @given(history=booking_histories())
     def test_incremental_figures_equal_recomputation(
         self, crm: CRM, history: list[BookingEvent]
     ) -> None:
         """After any history, stored figures equal figures recomputed from the bookings."""
-        actor = _fresh(crm)
+        actor = fresh_workspace(crm)
         crm.record_many(history, actor, batch_size=3)
         for client in crm.iter_clients(ClientQuery(include_inactive=True), actor):
             assert client.figures == _recomputed(crm, client, actor)
         assert crm.rebuild(actor).repaired == []
 
-    @_SHARED_STORE
+    @SHARED_STORE
     @given(history=booking_histories(), data=st.data())
     def test_order_and_repeats_do_not_matter(
         self, crm: CRM, history: list[BookingEvent], data: st.DataObject
     ) -> None:
         """Any arrival order, one by one or batched, twice over, gives the same state."""
-        first, second = _fresh(crm), _fresh(crm)
+        first, second = fresh_workspace(crm), fresh_workspace(crm)
         for item in history:
             crm.record(item, first)
         batch_size = data.draw(st.integers(1, 10))
@@ -136,13 +143,13 @@ def _stored(crm: CRM, workspace_id: str) -> _Stored:
 class MergePropertyContract(StoreFixtures):
     """A merge moves everything to the survivor; undoing it restores both exactly."""
 
-    @_SHARED_STORE
+    @SHARED_STORE
     @given(history=booking_histories(), data=st.data())
     def test_merge_then_unmerge_is_the_identity(
         self, crm: CRM, history: list[BookingEvent], data: st.DataObject
     ) -> None:
         """After merge and unmerge every client, booking and note is as it was."""
-        actor = _fresh(crm)
+        actor = fresh_workspace(crm)
         crm.record_many(history, actor)
         clients = list(crm.iter_clients(ClientQuery(include_inactive=True), actor))
         if len(clients) < 2:
