@@ -68,9 +68,55 @@ def test_show_add_note_and_tag(db: Path) -> None:
     assert "Zoë Müller" in out
 
 
+def test_journey_stages_conversion_history_and_the_daily_job(db: Path, tmp_path: Path) -> None:
+    """journey shows the stage mix, a conversion table and one client's history; the stage
+    filter agrees with it; milestones run catches up once and then finds nothing due."""
+    code, out, _ = invoke(["--db", str(db), "journey", "--json"])
+    assert code == 0
+    mix = json.loads(out)
+    assert list(mix) == [
+        "discovery",
+        "engagement",
+        "activation",
+        "retention",
+        "advocacy",
+        "churned",
+    ]
+    churned = clients(db, "--stage", "churned", "--limit", "500")
+    assert len(churned) == mix["churned"] > 0
+    assert all(c["journey"]["stage"] == "churned" for c in churned)
+    email = churned[0]["email"]
+    code, out, _ = invoke(["--db", str(db), "journey", "show", email, "--json"])
+    view = json.loads(out)
+    assert view["changes"][0]["stage"] == "discovery"
+    assert view["changes"][-1]["stage"] == "churned"
+    assert view["changes"][-1]["trigger"] == "inactive"
+    code, out, _ = invoke(["--db", str(db), "journey", "show", email])
+    assert "Stage history" in out
+    assert "Milestones" in out
+    code, out, _ = invoke(
+        ["--db", str(db), "journey", "conversion", "--from", "2020-01-01", "--to", "2100-01-01"]
+    )
+    assert code == 0
+    assert "Discovery" in out
+    later = tmp_path / "later.db"
+    later.write_bytes(db.read_bytes())
+    run_later = ["--db", str(later), "milestones", "run", "--now", "2100-01-01", "--json"]
+    code, out, _ = invoke(run_later)
+    assert code == 0
+    assert json.loads(out)["examined"] > 0
+    code, out, _ = invoke(run_later)
+    assert json.loads(out) == {"examined": 0, "stage_changes": 0, "milestones": 0}
+    code, out, _ = invoke(["--db", str(later), "journey", "--json"])
+    assert json.loads(out)["churned"] == sum(json.loads(out).values())
+
+
 @pytest.mark.parametrize(
     ("args", "message"),
     [
+        (["journey", "conversion", "--from", "2026-02-01", "--to", "2026-01-01"], "end"),
+        (["journey", "show", "nobody@example.com"], "client not found"),
+        (["clients", "--stage", "sleepy"], "Invalid value"),
         (["show", "nobody@example.com"], "client not found"),
         (["clients", "--status", "sleepy"], "Invalid value"),
         (["clients", "--min-bookings", "5", "--max-bookings", "1"], "bookings_min"),

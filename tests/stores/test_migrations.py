@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
+
 import pytest
+from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine
 
+from clientcrm import CRM, Actor, Workspace
+from clientcrm.models.journey import Stage
 from clientcrm.stores.sql import SQLStore
 from clientcrm.stores.sql.migrate import alembic_config, current_revision, head_revision, upgrade
 from clientcrm.stores.sql.tables import include_name, metadata
+from clientcrm.testing.conformance import event
 
 REVISIONS = [r.revision for r in ScriptDirectory.from_config(alembic_config()).walk_revisions()]
 
@@ -36,3 +42,30 @@ def test_every_version_upgrades_to_the_newest(empty_engine: Engine, revision: st
     with empty_engine.connect() as conn:
         context = MigrationContext.configure(conn, opts={"include_name": include_name})
         assert compare_metadata(context, metadata) == []
+
+
+def test_clients_from_before_journeys_get_theirs_from_the_next_scheduled_run(
+    sql_store: SQLStore,
+) -> None:
+    """Upgrading a database with clients and bookings to journeys: the clients are due at
+    once, and the scheduled job derives their journeys from their history."""
+    crm = CRM(sql_store)
+    owner = Actor.owner("old")
+    crm.save_workspace(Workspace("old", "Old studio"), owner)
+    at = datetime(2026, 1, 5, 9, tzinfo=UTC)
+    for kind in ("booked", "completed"):
+        crm.record(event(kind, "b1", at=at), owner)
+    kate = crm.find_client("kate@example.com", owner)
+    expected = crm.journey(kate.id, owner)
+    config = alembic_config()
+    with sql_store.engine.begin() as conn:
+        config.attributes["connection"] = conn
+        command.downgrade(config, "0003")
+    upgrade(sql_store.engine)
+    assert crm.get_client(kate.id, owner).journey is None
+    report = crm.run_scheduled(at + timedelta(days=1), owner)
+    assert report.examined == 1
+    again = crm.journey(kate.id, owner)
+    assert (again.changes, again.milestones) == (expected.changes, expected.milestones)
+    assert again.journey is not None
+    assert again.journey.stage is Stage.ACTIVATION

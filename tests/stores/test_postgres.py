@@ -21,11 +21,13 @@ from clientcrm import (
     StorageError,
     Workspace,
 )
+from clientcrm.models.journey import Journey, Stage
 from clientcrm.rules.query import resolve
 from clientcrm.stores.memory import MemoryStore
 from clientcrm.stores.sql import SQLStore
 from clientcrm.stores.sql.queries import list_clients
 from clientcrm.stores.sql.search import search_params
+from clientcrm.stores.sql.statements import DUE_CLIENTS
 from clientcrm.stores.sql.tables import POSTGRES_SEARCH_INDEX, include_name, metadata
 from clientcrm.testing.conformance import AllContracts, event
 from clientcrm.testing.generators import FIRST, LAST
@@ -101,8 +103,8 @@ def _plan(store: SQLStore, query: ClientQuery, workspace: str) -> str:
             workspace, criteria, dialect="postgresql", few_matches=False
         )
         compiled = statement.compile(dialect=conn.dialect)
-        values = compiled.construct_params(params | search)
-        rows = conn.exec_driver_sql(f"EXPLAIN {compiled}", values).scalars()
+        state = compiled.construct_expanded_state(params | search)
+        rows = conn.exec_driver_sql(f"EXPLAIN {state.statement}", state.parameters).scalars()
         return "\n".join(rows)
 
 
@@ -121,12 +123,14 @@ def _client(n: int, rng: random.Random) -> Client:
             last_booking_at=seen if bookings else None,
             last_activity_at=seen,
         ),
+        journey=Journey(rng.choice(list(Stage)), seen, seen, seen, due=seen + timedelta(days=180)),
     )
 
 
 def test_list_and_search_read_indexes_not_the_whole_table(postgres_store: SQLStore) -> None:
-    """On a large workspace the default list, with or without a pill, walks the recency
-    index and a search uses the trigram index: none scans every client."""
+    """On a large workspace the default list, with or without a pill or a stage, walks an
+    index, a search uses the trigram index, and the scheduled job finds the clients due
+    through the "next due" index: none scans every client."""
     rng = random.Random(3)
     with postgres_store.unit_of_work() as uow:
         for ws in ("big", "other"):
@@ -145,6 +149,14 @@ def test_list_and_search_read_indexes_not_the_whole_table(postgres_store: SQLSto
     assert "ix_crm_clients_workspace_id_last_activity_at_client_id" in active, active
     assert "Seq Scan on crm_clients" not in search, search
     assert POSTGRES_SEARCH_INDEX in search, search
+    staged = _plan(postgres_store, ClientQuery(stages={Stage.CHURNED}), "big")
+    assert "Seq Scan on crm_clients" not in staged, staged
+    with postgres_store.engine.connect() as conn:
+        compiled = DUE_CLIENTS.compile(dialect=conn.dialect)
+        values = compiled.construct_params({"ws": "big", "until": NOW, "size": 1000})
+        due = "\n".join(conn.exec_driver_sql(f"EXPLAIN {compiled}", values).scalars())
+    assert "ix_crm_clients_workspace_id_journey_due" in due, due
+    assert "Seq Scan on crm_clients" not in due, due
 
 
 def test_a_bulk_import_refreshes_the_planner_statistics(postgres_store: SQLStore) -> None:

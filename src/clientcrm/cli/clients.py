@@ -11,13 +11,14 @@ from rich.table import Table
 from clientcrm.cli.context import App, pass_app
 from clientcrm.cli.render import client_json, clients_table, day, dumps, money
 from clientcrm.models.client import Flag, StatusPill
+from clientcrm.models.journey import Stage
 from clientcrm.models.query import ClientQuery, SortKey
 from clientcrm.serialization import converter
 
 __all__ = ["COMMANDS"]
 
 
-def _choice(enum: type[StatusPill] | type[Flag] | type[SortKey]) -> click.Choice[str]:
+def _choice(enum: type[StatusPill | Flag | SortKey | Stage]) -> click.Choice[str]:
     return click.Choice([member.value for member in enum], case_sensitive=False)
 
 
@@ -25,6 +26,7 @@ def _choice(enum: type[StatusPill] | type[Flag] | type[SortKey]) -> click.Choice
 @click.option("--search", "-s", help="Words that start a name, an email or phone digits.")
 @click.option("--status", "statuses", multiple=True, type=_choice(StatusPill), help="Pill(s).")
 @click.option("--growing", is_flag=True, help="Only clients with 3-5 bookings, not lapsed.")
+@click.option("--stage", "stages", multiple=True, type=_choice(Stage), help="Journey stage(s).")
 @click.option("--flag", "flags", multiple=True, type=_choice(Flag), help="Manual flag(s).")
 @click.option("--tag", "tags_any", multiple=True, help="Any of these tags (repeatable).")
 @click.option("--all-tags", "tags_all", multiple=True, help="All of these tags (repeatable).")
@@ -47,6 +49,7 @@ def clients_command(
     search: str | None,
     statuses: tuple[str, ...],
     growing: bool,
+    stages: tuple[str, ...],
     flags: tuple[str, ...],
     tags_any: tuple[str, ...],
     tags_all: tuple[str, ...],
@@ -71,6 +74,7 @@ def clients_command(
         search=search,
         statuses=frozenset(StatusPill(s) for s in statuses),
         growing=growing,
+        stages=frozenset(Stage(s) for s in stages),
         flags=frozenset(Flag(f) for f in flags),
         tags_any=frozenset(tags_any),
         tags_all=frozenset(tags_all),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import random
 from collections import Counter
+from datetime import timedelta
 from decimal import Decimal
 from itertools import islice
 
@@ -11,17 +12,22 @@ import click
 from rich.table import Table
 
 from clientcrm.cli.context import App, pass_app, sqlite_path
+from clientcrm.cli.journey import STAGE_STYLE
 from clientcrm.cli.render import PILL_STYLE, clients_table, money, progress_bar
+from clientcrm.models.activity import ActivityKind
 from clientcrm.models.client import Client
+from clientcrm.models.events import ActivityEvent, ClientEvent, OrderEvent
+from clientcrm.models.money import Money
 from clientcrm.models.note import NoteVisibility
 from clientcrm.models.query import ClientQuery, SortKey
 from clientcrm.models.workspace import Workspace
 from clientcrm.rules.status import status_pill
 from clientcrm.service.crm import CRM
-from clientcrm.testing.generators import make_studio, studio_events
+from clientcrm.testing.generators import Studio, make_studio, studio_events
 
 __all__ = ["COMMANDS"]
 
+SHOP = (("Cork yoga mat", "65.00"), ("10-class pass", "140.00"), ("Retreat deposit", "550.00"))
 NOTES = (
     ("Injury", "Has a low-back issue, needs modifications in forward folds."),
     ("Pre/postnatal", "Due in March; cleared by her midwife for gentle practice."),
@@ -58,8 +64,30 @@ def demo_command(app: App, count: int, seed: int, force: bool) -> None:
         while chunk := list(islice(iterator, 5000)):
             crm.record_many(chunk, app.actor)
             progress.advance(task, len(chunk))
+    crm.record_many(_extras(studio, seed, workspace.currency), app.actor)
+    crm.run_scheduled(crm.clock(), app.actor)
     _notes_and_tags(crm, app, seed)
     _summary(crm, app, workspace, len(studio.duplicates))
+
+
+def _extras(studio: Studio, seed: int, currency: str) -> list[ClientEvent]:
+    """Shop orders, intake forms, reviews and referrals of some of the studio's people."""
+    rng = random.Random(seed)
+    span = int((studio.end - studio.start).total_seconds())
+    events: list[ClientEvent] = []
+    for n, person in enumerate(rng.sample(studio.people, len(studio.people) // 5)):
+        at = studio.start + timedelta(seconds=rng.randrange(span))
+        what, price = rng.choice(SHOP)
+        events.append(
+            OrderEvent(
+                "paid", f"order-{n}", f"ord-{n}", at, person.email, what, Money(price, currency)
+            )
+        )
+        kind = rng.choice(list(ActivityKind))
+        later = at + timedelta(days=rng.randrange(1, 30))
+        if later < studio.end:
+            events.append(ActivityEvent(kind, f"activity-{n}", later, person.email, title=what))
+    return events
 
 
 def _fresh_file(app: App, *, force: bool) -> None:
@@ -103,6 +131,15 @@ def _summary(crm: CRM, app: App, workspace: Workspace, duplicates: int) -> None:
         "Status",
         "  ".join(f"[{PILL_STYLE[p]}]{p.upper()}[/] {pills[p]:,}" for p in PILL_STYLE),
     )
+    stages = crm.stage_distribution(app.actor)
+    summary.add_row(
+        "Journey",
+        "  ".join(f"[{STAGE_STYLE[s.value]}]{s.value.title()}[/] {n:,}" for s, n in stages.items()),
+    )
+    if clients:
+        reached = crm.journey(clients[0].id, app.actor).milestones
+        names = ", ".join(m.kind.value.replace("_", " ") for m in reached) or "none yet"
+        summary.add_row(f"Milestones of {clients[0].name}", names)
     linked = sum(1 for c in clients if c.aliases)
     waiting = len(crm.pending_matches(app.actor))
     summary.add_row(
@@ -123,6 +160,9 @@ def _next_steps(app: App, clients: list[Client]) -> None:
         f"clientcrm{db} clients --growing",
         f"clientcrm{db} clients --search smith",
         f"clientcrm{db} show {example}",
+        f"clientcrm{db} journey",
+        f"clientcrm{db} journey show {example}",
+        f"clientcrm{db} clients --stage churned --sort spend",
         f'clientcrm{db} note add {example} "Prefers the 6 pm class" --pin',
         f"clientcrm{db} tag add {example} Beginner",
         f"clientcrm{db} clients --tag Beginner --json",

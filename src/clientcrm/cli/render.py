@@ -44,9 +44,10 @@ def day(moment: datetime | None, workspace: Workspace) -> str:
 def clients_table(
     clients: Iterable[Client], workspace: Workspace, now: datetime, title: str | None = None
 ) -> Table:
-    """The clients list: name, email, pill, bookings, spend, last attended, tags."""
+    """The clients list: name, email, pill, stage, bookings, spend, last attended, tags."""
     table = Table(title=title, header_style="bold")
-    for name in ("Name", "Email", "Status", "Bookings", "Spend", "Last attended", "Tags"):
+    columns = ("Name", "Email", "Status", "Stage", "Bookings", "Spend", "Last attended", "Tags")
+    for name in columns:
         table.add_column(name, justify="right" if name in ("Bookings", "Spend") else "left")
     policy, tz = workspace.policies.status, workspace.tz
     for client in clients:
@@ -56,6 +57,7 @@ def clients_table(
             client.name,
             client.email,
             f"[{PILL_STYLE[pill]}]{pill.upper()}[/] {flags}".rstrip(),
+            client.journey.stage.value.title() if client.journey else "-",
             str(client.figures.bookings),
             money(client.figures.spend, workspace),
             day(client.figures.last_attended_at, workspace),

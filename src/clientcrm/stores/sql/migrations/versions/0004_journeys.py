@@ -122,6 +122,6 @@ def downgrade() -> None:
         op.drop_table(table)
     op.drop_index("ix_crm_clients_workspace_id_stage_last_activity_at_client_id", "crm_clients")
     op.drop_index("ix_crm_clients_workspace_id_journey_due", "crm_clients")
-    with op.batch_alter_table("crm_clients", schema=None) as batch_op:
-        for column in ("journey_due", "journey", "stage_at", "stage"):
-            batch_op.drop_column(column)
+    # Plain DROP COLUMNs (SQLite 3.35+): rebuilding the table would trip its foreign keys.
+    for column in ("journey_due", "journey", "stage_at", "stage"):
+        op.execute(f"ALTER TABLE crm_clients DROP COLUMN {column}")
