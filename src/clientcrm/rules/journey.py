@@ -59,9 +59,15 @@ class ItemKind(enum.IntEnum):
     SOCIAL_SHARE = 9
 
 
+_TRIGGER = {kind: kind.name.lower() for kind in ItemKind}
+_RANK = {stage: stage.rank for stage in Stage}
+_CHURNED = Stage.CHURNED
+_FIRST_BOOKING = MilestoneKind.FIRST_BOOKING
+_PERFECT = MilestoneKind.PERFECT_ATTENDANCE
 _INTERACTIONS = frozenset({ItemKind.BOOKED, ItemKind.ORDERED, ItemKind.FORM})
 _ACTIVITIES = _INTERACTIONS | {ItemKind.REFERRAL, ItemKind.REVIEW, ItemKind.SOCIAL_SHARE}
-_BEHAVIOUR = {
+_EARNS = {
+    ItemKind.ORDER_PAID: MilestoneKind.FIRST_ORDER,
     ItemKind.REFERRAL: MilestoneKind.REFERRAL_MADE,
     ItemKind.REVIEW: MilestoneKind.FIRST_REVIEW,
     ItemKind.SOCIAL_SHARE: MilestoneKind.SOCIAL_SHARE,
@@ -95,7 +101,7 @@ class Item(NamedTuple):
     @property
     def trigger(self) -> str:
         """How stage changes and milestones name the item: ``"attended:bk-17"``."""
-        return f"{self.kind.name.lower()}:{self.ref}"
+        return f"{_TRIGGER[self.kind]}:{self.ref}"
 
 
 def booking_items(booking: Booking) -> tuple[Item, ...]:
@@ -154,10 +160,24 @@ class JourneyRules:
         policies = workspace.policies
         return cls(policies.journey, policies.milestones, workspace.tz)
 
-    @property
-    def churn_window(self) -> timedelta:
-        """How long without activity makes a client churned."""
-        return timedelta(days=self.journey.churn_after_days)
+    churn_window: timedelta = attrs.field(
+        init=False,
+        default=attrs.Factory(
+            lambda self: timedelta(days=self.journey.churn_after_days), takes_self=True
+        ),
+    )
+    """How long without activity makes a client churned."""
+
+
+class _Month(NamedTuple):
+    """A calendar month of the workspace: its key, its bounds, the keys of the months before
+    it that its average is taken over, and whether the client was known for all of them."""
+
+    key: str
+    start: datetime
+    end: datetime
+    trailing: tuple[str, ...]
+    known: bool
 
 
 @attrs.define
@@ -186,6 +206,12 @@ class Progress:
     scheduled: datetime | None = None
     new_changes: list[StageChange] = attrs.Factory(list)
     new_milestones: list[Milestone] = attrs.Factory(list)
+    _anniversary: tuple[datetime, int, datetime] | None = attrs.field(
+        default=None, init=False, eq=False, repr=False
+    )
+    """The next anniversary's moment, for (first purchase, years): relativedelta is slow."""
+    _month: _Month | None = attrs.field(default=None, init=False, eq=False, repr=False)
+    """The calendar month of the latest activity counted."""
 
     @classmethod
     def start(
@@ -281,78 +307,117 @@ class Progress:
     def _next_moment(self) -> tuple[datetime, MilestoneKind | None] | None:
         """The next moment time changes the journey: the churn window passing (``None``) or
         an anniversary (its milestone)."""
-        moments: list[tuple[datetime, MilestoneKind | None]] = []
+        churn = None
         if self.stage is not Stage.CHURNED:
-            moments.append((self.last_activity_at + self.rules.churn_window, None))
+            churn = self.last_activity_at + self.rules.churn_window
+        coming = self._next_anniversary()
+        if coming is None:
+            return None if churn is None else (churn, None)
+        return coming if churn is None or coming[0] < churn else (churn, None)
+
+    def _next_anniversary(self) -> tuple[datetime, MilestoneKind] | None:
         first = self.first_purchase_at
-        if first is not None:
-            for years, kind in _ANNIVERSARIES:
-                if kind not in self.milestones:
-                    moments.append((anniversary(first, years, self.rules.tz), kind))
-                    break
-        return min(moments, key=lambda m: m[0]) if moments else None
+        if first is None:
+            return None
+        for years, kind in _ANNIVERSARIES:
+            if kind not in self.milestones:
+                if self._anniversary is None or self._anniversary[:2] != (first, years):
+                    self._anniversary = (first, years, anniversary(first, years, self.rules.tz))
+                return self._anniversary[2], kind
+        return None
 
     # -- items --------------------------------------------------------------------------------
 
     def apply(self, item: Item) -> None:
         """Apply one item, later than every item applied before it."""
-        self.advance(item.at)
-        kind = item.kind
-        self.last_activity_at = max(self.last_activity_at, item.at)
+        at, kind = item.at, item.kind
+        self._catch_up(at)
+        self.last_activity_at = max(self.last_activity_at, at)
+        moved = False  # whether the counts that decide the stage moved
         if kind in _INTERACTIONS:
             self.interactions += 1
+            moved = not self.purchases  # interactions only move clients without purchases
         if kind in _ACTIVITIES:
             self._count_month(item)
         if kind is ItemKind.ATTENDED:
-            self.attended += 1
-            self._award(MilestoneKind.FIRST_BOOKING, item.at, item.trigger)
-            needed = self.rules.milestones.perfect_attendance_bookings
-            if self.attended >= needed and not self.missed:
-                self._award(MilestoneKind.PERFECT_ATTENDANCE, item.at, item.trigger)
+            self._attended(item)
         elif kind is ItemKind.MISSED:
             self.missed += 1
-        elif kind is ItemKind.ORDER_PAID:
-            self._award(MilestoneKind.FIRST_ORDER, item.at, item.trigger)
-        elif kind in _BEHAVIOUR:
-            self._award(_BEHAVIOUR[kind], item.at, item.trigger)
+        elif kind in _EARNS:
+            self._award(_EARNS[kind], at, item)
         if item.purchase:
             self._purchase(item)
-        self._evaluate(item.at, item.trigger)
+            moved = True
+        if moved or self.stage is _CHURNED:
+            self._evaluate(item)
+
+    def _catch_up(self, at: datetime) -> None:
+        """`advance` to ``at``, cheaply when no moment has come (the usual case)."""
+        churns = self.stage is not _CHURNED
+        if churns and self.last_activity_at + self.rules.churn_window <= at:
+            self.advance(at)
+            return
+        coming = self._next_anniversary()
+        if coming is not None and coming[0] <= at:
+            self.advance(at)
+        elif at > self.until:
+            self.until = at
+
+    def _attended(self, item: Item) -> None:
+        self.attended += 1
+        if _FIRST_BOOKING not in self.milestones:
+            self._award(_FIRST_BOOKING, item.at, item)
+        needed = self.rules.milestones.perfect_attendance_bookings
+        if self.attended >= needed and not self.missed and _PERFECT not in self.milestones:
+            self._award(_PERFECT, item.at, item)
 
     def _purchase(self, item: Item) -> None:
         policy = self.rules.milestones
+        at = item.at
         self.purchases += 1
         self.value += item.value
         if self.first_purchase_at is None:
-            self.first_purchase_at = item.at
-        self.last_purchase_at = item.at
-        earned = []
+            self.first_purchase_at = at
+        self.last_purchase_at = at
         if self.purchases == 2:
-            earned.append(MilestoneKind.FIRST_REPEAT)
+            self._award(MilestoneKind.FIRST_REPEAT, at, item)
         if item.value >= policy.high_value_purchase:
-            earned.append(MilestoneKind.HIGH_VALUE_PURCHASE)
+            self._award(MilestoneKind.HIGH_VALUE_PURCHASE, at, item)
         if self.purchases in _COUNTS:
-            earned.append(_COUNTS[self.purchases])
-        if self.purchases >= policy.vip_purchases or self.value >= policy.vip_spend:
-            earned.append(MilestoneKind.VIP_STATUS)
-        for kind in earned:
-            self._award(kind, item.at, item.trigger)
+            self._award(_COUNTS[self.purchases], at, item)
+        vip = self.purchases >= policy.vip_purchases or self.value >= policy.vip_spend
+        if vip and MilestoneKind.VIP_STATUS not in self.milestones:
+            self._award(MilestoneKind.VIP_STATUS, at, item)
 
     def _count_month(self, item: Item) -> None:
+        month = self._month
+        if month is None or not month.start <= item.at < month.end:
+            month = self._enter_month(item.at)
+        count = self.months[month.key] = self.months.get(month.key, 0) + 1
+        kind = MilestoneKind.HIGH_ENGAGEMENT_MONTH
         policy = self.rules.milestones
+        if count < policy.engagement_min_activities or kind in self.milestones or not month.known:
+            return
+        before = sum(self.months.get(m, 0) for m in month.trailing)
+        if count * len(month.trailing) >= policy.engagement_factor * before:
+            self._award(kind, item.at, item)
+
+    def _enter_month(self, at: datetime) -> _Month:
+        """The calendar month of ``at`` in the workspace timezone; forget older counts."""
         tz = self.rules.tz
-        month = _month(item.at, tz)
-        trailing = [_shift(month, -n) for n in range(1, policy.engagement_trailing_months + 1)]
-        count = self.months[month] = self.months.get(month, 0) + 1
+        local = at.astimezone(tz)
+        year, month_number = local.year, local.month
+        after = datetime(year + month_number // 12, month_number % 12 + 1, 1, tzinfo=tz)
+        start = datetime(year, month_number, 1, tzinfo=tz).astimezone(UTC)
+        end = after.astimezone(UTC)
+        key = f"{local.year:04d}-{local.month:02d}"
+        months = self.rules.milestones.engagement_trailing_months
+        trailing = tuple(_shift(key, -n) for n in range(1, months + 1))
+        known = _month(self.created_at, tz) <= trailing[-1]
+        month = self._month = _Month(key, start, end, trailing, known)
         for old in [m for m in self.months if m < trailing[-1]]:
             del self.months[old]
-        kind = MilestoneKind.HIGH_ENGAGEMENT_MONTH
-        if kind in self.milestones or _month(self.created_at, tz) > trailing[-1]:
-            return
-        before = sum(self.months.get(m, 0) for m in trailing)
-        enough = count >= policy.engagement_min_activities
-        if enough and count * len(trailing) >= policy.engagement_factor * before:
-            self._award(kind, item.at, item.trigger)
+        return month
 
     # -- stages and milestones ----------------------------------------------------------------
 
@@ -371,11 +436,11 @@ class Progress:
             return Stage.ENGAGEMENT
         return Stage.DISCOVERY
 
-    def _evaluate(self, at: datetime, trigger: str) -> None:
-        natural = self._natural(at)
-        moves = self.stage is Stage.CHURNED or natural.rank > self.stage.rank
-        if moves and natural is not self.stage:
-            self._change(natural, at, trigger)
+    def _evaluate(self, item: Item) -> None:
+        natural = self._natural(item.at)
+        stage = self.stage
+        if natural is not stage and (stage is _CHURNED or _RANK[natural] > _RANK[stage]):
+            self._change(natural, item.at, item.trigger)
 
     def _change(self, stage: Stage, at: datetime, trigger: str) -> None:
         previous = self.stage if self.changes else None
@@ -387,9 +452,11 @@ class Progress:
         self.changes += 1
         self.stage, self.stage_at = stage, at
 
-    def _award(self, kind: MilestoneKind, at: datetime, trigger: str) -> None:
+    def _award(self, kind: MilestoneKind, at: datetime, cause: Item | str) -> None:
+        """Award ``kind`` (once), earned at ``at`` by ``cause`` (an item, or a reason)."""
         if kind not in self.milestones:
             self.milestones.add(kind)
+            trigger = cause if isinstance(cause, str) else cause.trigger
             self.new_milestones.append(
                 Milestone(self.workspace_id, self.client_id, kind, at, trigger)
             )

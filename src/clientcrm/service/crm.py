@@ -248,6 +248,7 @@ class CRM:
             journeys = Journeys(uow, workspace, collect=self._bus.active)
             client = journeys.start(client, ())
             uow.clients.add([client])
+            journeys.flush()
             uow.commit()
         self._bus.publish([ClientCreated(workspace.id, client.id, now, client.email)])
         self._bus.publish(journeys.events)
@@ -635,6 +636,7 @@ class CRM:
                 done = journeys.advance([c for c in due if c.journey is not None], now)
                 done += journeys.replay([c for c in due if c.journey is None], now)
                 uow.clients.update_figures(done)
+                journeys.flush()
                 return len(due), journeys
 
             count, journeys = self._retrying(work)

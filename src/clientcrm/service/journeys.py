@@ -47,7 +47,7 @@ class Journeys:
     `carry_on` and `advance` work from the stored journey alone; `replay` reads the clients'
     histories. Each returns the clients with their new journeys, which the caller stores with
     `ClientRepository.update_figures` (or adds, for new clients); the stage changes and
-    milestones are written here.
+    milestones are written here: at once by `replay`, by `flush` for the others.
     """
 
     uow: UnitOfWork
@@ -61,6 +61,8 @@ class Journeys:
     replaced: list[str] = attrs.Factory(list)
     """Clients whose stored stage history or milestones a replay found wrong and replaced."""
     rules: JourneyRules = attrs.field(init=False)
+    _changes: list[StageChange] = attrs.field(init=False, factory=list)
+    _milestones: list[Milestone] = attrs.field(init=False, factory=list)
 
     def __attrs_post_init__(self) -> None:
         self.rules = JourneyRules.of(self.workspace)
@@ -149,9 +151,16 @@ class Journeys:
         )
 
     def _add(self, changes: list[StageChange], milestones: list[Milestone]) -> None:
-        if changes or milestones:
-            self.uow.journeys.add(changes, milestones)
-            self._announce(changes, milestones)
+        self._changes += changes
+        self._milestones += milestones
+        self._announce(changes, milestones)
+
+    def flush(self) -> None:
+        """Write the stage changes and milestones that `start`, `carry_on` and `advance`
+        added, all in one go (replays write theirs at once)."""
+        if self._changes or self._milestones:
+            self.uow.journeys.add(self._changes, self._milestones)
+            self._changes, self._milestones = [], []
 
     def _announce(self, changes: Sequence[StageChange], milestones: Sequence[Milestone]) -> None:
         self.added_changes += len(changes)

@@ -362,6 +362,7 @@ class Batch:
                 figures = compute_figures(history.get(working.client.id, []), working.since)
                 working.tally = FigureTally.of(figures)
         self._evaluate_journeys(journeys, [w for w in everyone if w.moved and not w.new])
+        journeys.flush()
         for working in everyone:
             if working.contact and not working.new:
                 uow.clients.update(working.result())
@@ -380,9 +381,10 @@ class Batch:
         shared, stored, stored_orders = self._shared, self.stored, self.stored_orders
         for booking in self.changed.values():
             before = stored.get(booking.id)
-            shared[booking.client_id].history(
-                booking_items(before) if before is not None else (), booking_items(booking)
-            )
+            if before is None:
+                shared[booking.client_id].items.update(booking_items(booking))
+            else:
+                shared[booking.client_id].history(booking_items(before), booking_items(booking))
         for order in self.changed_orders.values():
             was = stored_orders.get(order.id)
             shared[order.client_id].history(
