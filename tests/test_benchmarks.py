@@ -19,6 +19,7 @@ ROOT = Path(__file__).parents[1]
         ("list_query.py", ["--clients", "3000", "--runs", "20"], "raw sqlite3"),
         ("dedupe.py", ["--records", "2000"], "clientcrm vs Splink"),
         ("realtime_match.py", ["--clients", "3000", "--probes", "40"], "raw sqlite3"),
+        ("journeys.py", ["--clients", "3000", "--events", "3000"], "the ceiling"),
     ],
 )
 def test_benchmark_script_runs(script: str, args: list[str], expected: str) -> None:

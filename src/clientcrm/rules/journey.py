@@ -13,6 +13,7 @@ carries a stored journey on with items newer than it, which gives what `replay` 
 from __future__ import annotations
 
 import enum
+import functools
 from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
@@ -406,18 +407,17 @@ class Progress:
         """The calendar month of ``at`` in the workspace timezone; forget older counts."""
         tz = self.rules.tz
         local = at.astimezone(tz)
-        year, month_number = local.year, local.month
-        after = datetime(year + month_number // 12, month_number % 12 + 1, 1, tzinfo=tz)
-        start = datetime(year, month_number, 1, tzinfo=tz).astimezone(UTC)
-        end = after.astimezone(UTC)
-        key = f"{local.year:04d}-{local.month:02d}"
-        months = self.rules.milestones.engagement_trailing_months
-        trailing = tuple(_shift(key, -n) for n in range(1, months + 1))
-        known = _month(self.created_at, tz) <= trailing[-1]
-        month = self._month = _Month(key, start, end, trailing, known)
+        key, start, end, trailing = _calendar_month(
+            local.year, local.month, tz, self.rules.milestones.engagement_trailing_months
+        )
+        month = self._month = _Month(key, start, end, trailing, self._created_month <= trailing[-1])
         for old in [m for m in self.months if m < trailing[-1]]:
             del self.months[old]
         return month
+
+    @property
+    def _created_month(self) -> str:
+        return _month(self.created_at, self.rules.tz)
 
     # -- stages and milestones ----------------------------------------------------------------
 
@@ -460,6 +460,17 @@ class Progress:
             self.new_milestones.append(
                 Milestone(self.workspace_id, self.client_id, kind, at, trigger)
             )
+
+
+@functools.lru_cache(maxsize=4096)
+def _calendar_month(
+    year: int, month: int, tz: ZoneInfo, trailing: int
+) -> tuple[str, datetime, datetime, tuple[str, ...]]:
+    """A month's key, its bounds in UTC, and the keys of the ``trailing`` months before it."""
+    key = f"{year:04d}-{month:02d}"
+    start = datetime(year, month, 1, tzinfo=tz).astimezone(UTC)
+    end = datetime(year + month // 12, month % 12 + 1, 1, tzinfo=tz).astimezone(UTC)
+    return key, start, end, tuple(_shift(key, -n) for n in range(1, trailing + 1))
 
 
 def _month(at: datetime, tz: ZoneInfo) -> str:

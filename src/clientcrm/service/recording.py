@@ -57,8 +57,8 @@ class _Working:
     recompute: bool = False
     contact: bool = False
     """Smart detection gave the client an alias or a phone: the whole record is written."""
-    items: set[Item] = attrs.Factory(set)
-    """The journey's new history items from this batch."""
+    items: list[Item] = attrs.Factory(list)
+    """The journey's new history items from this batch (repeats are harmless)."""
     replay: bool = False
     """An item changed or went away: the journey is evaluated from the whole history."""
     journey: Journey | None = None
@@ -85,7 +85,7 @@ class _Working:
         old, new = set(before), set(after)
         if not old <= new:
             self.replay = True
-        self.items |= new - old
+        self.items += new - old
 
     @property
     def moved_in_time(self) -> bool:
@@ -382,7 +382,7 @@ class Batch:
         for booking in self.changed.values():
             before = stored.get(booking.id)
             if before is None:
-                shared[booking.client_id].items.update(booking_items(booking))
+                shared[booking.client_id].items += booking_items(booking)
             else:
                 shared[booking.client_id].history(booking_items(before), booking_items(booking))
         for order in self.changed_orders.values():

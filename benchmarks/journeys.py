@@ -1,0 +1,187 @@
+"""Journey benchmark: the daily job over a large workspace, and what journeys cost ingest.
+
+Measures, in one run:
+- ``CRM.run_scheduled`` on a SQLite file of ``--clients`` clients of which 1% are due (their
+  churn window passed yesterday): wall time and clients examined, against the ceiling of the
+  same work in raw ``sqlite3`` on a copy of the file (read the due rows from the "next due"
+  index, update each client's stage and journey, insert their stage changes);
+- ``CRM.record_many`` into SQLite with journeys evaluated, batch and batch about with the same
+  pipeline whose journey evaluation is switched off (the foundation's ingest): the cost
+  journeys and milestones add.
+
+Run: ``python benchmarks/journeys.py [--clients 1000000] [--events 300000]``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import sqlite3
+import tempfile
+import time
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import attrs
+from _events import events
+
+from clientcrm import CRM, Actor, Client, Workspace
+from clientcrm.models.journey import Journey, Stage
+from clientcrm.service import recording
+from clientcrm.stores.sql import SQLStore
+from clientcrm.stores.sql.types import _sqlite_time
+
+NOW = datetime(2026, 11, 23, 3, 0, tzinfo=UTC)
+CHUNK = 10_000
+
+
+def _client(n: int, due_share: int) -> Client:
+    """A retained client; every ``due_share``-th one's churn window passed yesterday."""
+    due = n % due_share == 0
+    last = NOW - timedelta(days=181 if due else 30 + n % 120)
+    journey = Journey(
+        Stage.RETENTION,
+        last - timedelta(days=60),
+        last,
+        last,
+        changes=4,
+        interactions=8,
+        purchases=6,
+        attended=6,
+        first_purchase_at=NOW - timedelta(days=300),
+        last_purchase_at=last,
+        due=last + timedelta(days=180),
+    )
+    return Client(f"c{n:07d}", "w", f"Client {n}", f"client{n}@example.com", last, journey=journey)
+
+
+def build(path: Path, clients: int) -> None:
+    """A workspace of ``clients`` clients with journeys, 1% of them due."""
+    store = SQLStore(f"sqlite:///{path}")
+    CRM(store).save_workspace(Workspace("w", "Bench"), Actor.owner("w"))
+    for start in range(0, clients, CHUNK):
+        with store.unit_of_work() as uow:
+            uow.clients.add([_client(n, 100) for n in range(start, min(clients, start + CHUNK))])
+            uow.commit()
+    store.close()
+
+
+def ours(path: Path) -> tuple[float, int]:
+    """Seconds of ``run_scheduled`` and clients it examined."""
+    store = SQLStore(f"sqlite:///{path}")
+    crm = CRM(store, clock=lambda: NOW)
+    began = time.perf_counter()
+    report = crm.run_scheduled(NOW, Actor.owner("w"))
+    elapsed = time.perf_counter() - began
+    store.close()
+    return elapsed, report.examined
+
+
+def ceiling(path: Path) -> tuple[float, int]:
+    """Seconds of the same work hand-written in raw ``sqlite3``."""
+    conn = sqlite3.connect(path, isolation_level=None)
+    began = time.perf_counter()
+    conn.execute("BEGIN")
+    rows = conn.execute(
+        "SELECT client_id, last_activity_at FROM crm_clients "
+        "WHERE workspace_id = ? AND journey_due <= ? ORDER BY journey_due, client_id",
+        ("w", _sqlite_time(NOW)),
+    ).fetchall()
+    churned = []
+    for client_id, last in rows:
+        at = datetime.fromisoformat(last + "+00:00") + timedelta(days=180)
+        churned.append((client_id, _sqlite_time(at)))
+    conn.executemany(
+        "UPDATE crm_clients SET stage = 'churned', stage_at = ?, journey = '[]', "
+        "journey_due = '9999-12-31 00:00:00.000000' WHERE workspace_id = 'w' AND client_id = ?",
+        [(at, client_id) for client_id, at in churned],
+    )
+    conn.executemany(
+        "INSERT INTO crm_stage_changes VALUES ('w', ?, 4, 'retention', 'churned', ?, 'inactive')",
+        churned,
+    )
+    conn.execute("COMMIT")
+    elapsed = time.perf_counter() - began
+    conn.close()
+    return elapsed, len(rows)
+
+
+@attrs.define
+class _NoJourneys(recording.Journeys):
+    """Journey evaluation switched off: clients keep the journey they had."""
+
+    def start(self, client: Client, items: Iterable[object]) -> Client:  # type: ignore[override]
+        return client
+
+    def can_carry_on(self, client: Client, new: Iterable[object]) -> bool:  # type: ignore[override]
+        return True
+
+    def carry_on(self, clients: list[tuple[Client, object]]) -> list[Client]:  # type: ignore[override]
+        return [client for client, _ in clients]
+
+    def replay(self, clients: list[Client], now: datetime | None = None) -> list[Client]:
+        return list(clients)
+
+
+@contextmanager
+def _foundation() -> Iterator[None]:
+    """Record without journeys (the foundation's pipeline)."""
+    real = recording.Journeys
+    recording.Journeys = _NoJourneys  # type: ignore[misc]
+    try:
+        yield
+    finally:
+        recording.Journeys = real  # type: ignore[misc]
+
+
+def ingest_cost(folder: Path, count: int) -> tuple[float, float]:
+    """Events per second with journeys and without, batch and batch about."""
+    crms = {}
+    for name in ("with", "without"):
+        crm = CRM(SQLStore(f"sqlite:///{folder / name}.db"))
+        crm.save_workspace(Workspace("w", "Bench"), Actor.owner("w"))
+        crms[name] = crm
+    elapsed = {"with": 0.0, "without": 0.0}
+    actor = Actor.owner("w")
+    for start in range(0, count, 5000):
+        batch = list(events(min(5000, count - start), start))
+        began = time.perf_counter()
+        crms["with"].record_many(batch, actor, batch_size=5000)
+        middle = time.perf_counter()
+        with _foundation():
+            crms["without"].record_many(batch, actor, batch_size=5000)
+        elapsed["with"] += middle - began
+        elapsed["without"] += time.perf_counter() - middle
+    return count / elapsed["with"], count / elapsed["without"]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--clients", type=int, default=1_000_000)
+    parser.add_argument("--events", type=int, default=300_000)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        built = folder / "built.db"
+        build(built, args.clients)
+        for name in ("ours.db", "raw.db"):
+            shutil.copy(built, folder / name)
+        raw_s, raw_n = ceiling(folder / "raw.db")
+        ours_s, ours_n = ours(folder / "ours.db")
+        print(f"ceiling: raw sqlite3, {raw_n:,} due of {args.clients:,}   {raw_s * 1000:8.1f} ms")
+        print(
+            f"run_scheduled, {ours_n:,} examined of {args.clients:,}  {ours_s * 1000:8.1f} ms"
+            f"  = {ours_s / raw_s:.1f}x the ceiling"
+        )
+        with_journeys, without = ingest_cost(folder, args.events)
+        print(f"foundation ingest (journeys off)  {without:10,.0f} events/s")
+        print(
+            f"ingest with journeys              {with_journeys:10,.0f} events/s"
+            f"  = {1 - with_journeys / without:.0%} slower (target at most 25%)"
+        )
+
+
+if __name__ == "__main__":
+    main()
