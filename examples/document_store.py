@@ -279,13 +279,9 @@ class _Journeys:
         self._docs = _Documents(db, "journey", JourneyHistory)
 
     def add(self, changes: Sequence[StageChange], milestones: Sequence[Milestone]) -> None:
-        for (ws, client_id), (new_changes, new_milestones) in _by_client(changes, milestones):
+        for (ws, client_id), more in JourneyHistory.group(changes, milestones).items():
             old = self._docs.load(ws, client_id) or JourneyHistory()
-            history = JourneyHistory(
-                tuple(sorted((*old.changes, *new_changes), key=lambda c: c.seq)),
-                tuple(sorted((*old.milestones, *new_milestones), key=lambda m: (m.at, m.kind))),
-            )
-            self._docs.store(ws, client_id, history, client_id)
+            self._docs.store(ws, client_id, old.extended(more), client_id)
 
     def replace(
         self,
@@ -320,19 +316,6 @@ class _Journeys:
             entered.update(went_in)
             moved.update(went_on)
         return [StageConversion(s, entered[s], moved[s]) for s in Stage]
-
-
-def _by_client(
-    changes: Sequence[StageChange], milestones: Sequence[Milestone]
-) -> Iterator[tuple[tuple[str, str], tuple[list[StageChange], list[Milestone]]]]:
-    grouped: dict[tuple[str, str], tuple[list[StageChange], list[Milestone]]] = {}
-    for change in changes:
-        grouped.setdefault((change.workspace_id, change.client_id), ([], []))[0].append(change)
-    for milestone in milestones:
-        grouped.setdefault((milestone.workspace_id, milestone.client_id), ([], []))[1].append(
-            milestone
-        )
-    yield from grouped.items()
 
 
 class _Notes:

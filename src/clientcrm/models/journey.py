@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+from collections.abc import Iterable
 from datetime import datetime
 from decimal import Decimal
 
@@ -150,6 +151,26 @@ class JourneyHistory:
 
     changes: tuple[StageChange, ...] = ()
     milestones: tuple[Milestone, ...] = ()
+
+    @classmethod
+    def group(
+        cls, changes: Iterable[StageChange], milestones: Iterable[Milestone]
+    ) -> dict[tuple[str, str], JourneyHistory]:
+        """The given changes and milestones as one history per (workspace_id, client_id)."""
+        grouped: dict[tuple[str, str], tuple[list[StageChange], list[Milestone]]] = {}
+        for change in changes:
+            grouped.setdefault((change.workspace_id, change.client_id), ([], []))[0].append(change)
+        for milestone in milestones:
+            key = (milestone.workspace_id, milestone.client_id)
+            grouped.setdefault(key, ([], []))[1].append(milestone)
+        return {key: cls().extended(cls(tuple(c), tuple(m))) for key, (c, m) in grouped.items()}
+
+    def extended(self, more: JourneyHistory) -> JourneyHistory:
+        """This history with ``more`` added: changes by ``seq``, milestones by (at, kind)."""
+        return JourneyHistory(
+            tuple(sorted((*self.changes, *more.changes), key=lambda c: c.seq)),
+            tuple(sorted((*self.milestones, *more.milestones), key=lambda m: (m.at, m.kind))),
+        )
 
 
 @attrs.frozen

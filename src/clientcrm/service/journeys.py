@@ -3,7 +3,8 @@ replaying a client's whole history when an item lands before what was already ev
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Sequence
+import functools
+from collections.abc import Callable, Collection, Iterable, Sequence
 from datetime import datetime
 
 import attrs
@@ -75,24 +76,20 @@ class Journeys:
 
     def carry_on(self, clients: Sequence[tuple[Client, Iterable[Item]]]) -> list[Client]:
         """Apply each client's new items (see `can_carry_on`) to their stored journey."""
-        done, changes, milestones = [], [], []
-        for client, items in clients:
-            assert client.journey is not None, "carry_on needs a stored journey"
-            progress = self._resume(client)
-            for item in sorted(set(items)):
-                progress.apply(item)
-            done.append(attrs.evolve(client, journey=progress.journey()))
-            changes += progress.new_changes
-            milestones += progress.new_milestones
-        self._add(changes, milestones)
-        return done
+        return self._resumed(
+            (client, functools.partial(_apply_all, items)) for client, items in clients
+        )
 
     def advance(self, clients: Sequence[Client], now: datetime) -> list[Client]:
         """The scheduled job: let time pass up to ``now`` for clients with a stored journey."""
+        return self._resumed((client, lambda p: p.schedule(now)) for client in clients)
+
+    def _resumed(self, steps: Iterable[tuple[Client, Callable[[Progress], None]]]) -> list[Client]:
+        """Each client's stored journey, carried on by its step."""
         done, changes, milestones = [], [], []
-        for client in clients:
+        for client, step in steps:
             progress = self._resume(client)
-            progress.schedule(now)
+            step(progress)
             done.append(attrs.evolve(client, journey=progress.journey()))
             changes += progress.new_changes
             milestones += progress.new_milestones
@@ -145,7 +142,7 @@ class Journeys:
         return attrs.evolve(client, journey=progress.journey())
 
     def _resume(self, client: Client) -> Progress:
-        assert client.journey is not None
+        assert client.journey is not None, "only a stored journey can be carried on"
         return Progress.resume(
             self.workspace.id, client.id, client.created_at, client.journey, self.rules
         )
@@ -174,6 +171,11 @@ class Journeys:
         self.events.extend(
             MilestoneReached(ws, m.client_id, m.at, m.kind, m.trigger) for m in milestones
         )
+
+
+def _apply_all(items: Iterable[Item], progress: Progress) -> None:
+    for item in sorted(set(items)):
+        progress.apply(item)
 
 
 def _key(history: JourneyHistory) -> tuple[object, ...]:

@@ -278,19 +278,9 @@ class _Journeys:
         self._t, self._j = t, j
 
     def add(self, changes: Sequence[StageChange], milestones: Sequence[Milestone]) -> None:
-        grouped: dict[tuple[str, str], tuple[list[StageChange], list[Milestone]]] = {}
-        for change in changes:
-            grouped.setdefault((change.workspace_id, change.client_id), ([], []))[0].append(change)
-        for milestone in milestones:
-            key = (milestone.workspace_id, milestone.client_id)
-            grouped.setdefault(key, ([], []))[1].append(milestone)
-        for key, (new_changes, new_milestones) in grouped.items():
+        for key, more in JourneyHistory.group(changes, milestones).items():
             old = self._t.histories.get(key, JourneyHistory())
-            history = JourneyHistory(
-                tuple(sorted((*old.changes, *new_changes), key=lambda c: c.seq)),
-                tuple(sorted((*old.milestones, *new_milestones), key=lambda m: (m.at, m.kind))),
-            )
-            self._j.put(self._t.histories, key, history)
+            self._j.put(self._t.histories, key, old.extended(more))
 
     def replace(
         self,
