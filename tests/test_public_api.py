@@ -9,13 +9,15 @@ import clientcrm
 
 PUBLIC = {
     "clientcrm": {
-        "CRM", "Actor", "BlockedClientError", "Booking", "BookingEvent", "BookingEventKind",
+        "CRM", "ActivityEvent", "ActivityKind", "Actor", "BlockedClientError", "Booking",
+        "BookingEvent", "BookingEventKind",
         "BookingStatus", "CRMError", "Client", "ClientDetail", "ClientFigures", "ClientPage",
-        "ClientQuery", "ConflictError", "DuplicateClientError", "Flag", "MatchMode", "MatchPolicy",
-        "Money", "Note",
+        "ClientQuery", "ConflictError", "DuplicateClientError", "Flag", "JourneyPolicy",
+        "MatchMode", "MatchPolicy", "MilestoneKind", "MilestonePolicy", "Money", "Note",
+        "OrderEvent", "OrderEventKind",
         "NotePolicy", "NoteVisibility", "NotFoundError", "PaymentStatus", "Permission",
         "PermissionDeniedError", "PlanLimitError", "Policies", "RebuildReport",
-        "RecordSummary", "Role", "SortKey", "Source", "StatusPill", "StatusPolicy",
+        "RecordSummary", "Role", "SortKey", "Source", "Stage", "StatusPill", "StatusPolicy",
         "StorageError", "ValidationError", "Workspace", "__version__",
     },
     "clientcrm.matching": {
@@ -27,10 +29,12 @@ PUBLIC = {
     "clientcrm.stores.memory": {"MemoryStore"},
     "clientcrm.testing": {"FrozenClock"},
     "clientcrm.testing.conformance": {
-        "AllContracts", "BookingRepositoryContract", "ClientRepositoryContract", "FaultContract",
-        "FiguresPropertyContract", "IsolationContract", "ListQueryContract",
-        "MatchRepositoryContract", "MergePropertyContract", "MergeRepositoryContract",
-        "NoteRepositoryContract", "StoreFixtures", "TimelineRepositoryContract",
+        "ActivityRepositoryContract", "AllContracts", "BookingRepositoryContract",
+        "ClientRepositoryContract", "FaultContract", "FiguresPropertyContract",
+        "IsolationContract", "JourneyPropertyContract", "JourneyRepositoryContract",
+        "ListQueryContract", "MatchRepositoryContract", "MergePropertyContract",
+        "MergeRepositoryContract", "NoteRepositoryContract", "OrderRepositoryContract",
+        "StoreFixtures", "TimelineRepositoryContract",
         "UnitOfWorkContract", "WorkspaceRepositoryContract", "event",
     },
     "clientcrm.errors": {

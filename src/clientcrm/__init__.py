@@ -24,6 +24,8 @@ from clientcrm.errors import (
     ValidationError,
 )
 from clientcrm.models import (
+    ActivityEvent,
+    ActivityKind,
     Actor,
     Booking,
     BookingEvent,
@@ -34,18 +36,30 @@ from clientcrm.models import (
     ClientPage,
     ClientQuery,
     Flag,
+    MilestoneKind,
     Money,
     Note,
     NoteVisibility,
+    OrderEvent,
+    OrderEventKind,
     PaymentStatus,
     Permission,
     Role,
     SortKey,
     Source,
+    Stage,
     StatusPill,
     Workspace,
 )
-from clientcrm.policies import MatchMode, MatchPolicy, NotePolicy, Policies, StatusPolicy
+from clientcrm.policies import (
+    JourneyPolicy,
+    MatchMode,
+    MatchPolicy,
+    MilestonePolicy,
+    NotePolicy,
+    Policies,
+    StatusPolicy,
+)
 from clientcrm.service import CRM, ClientDetail, RebuildReport, RecordSummary
 
 try:
@@ -55,6 +69,8 @@ except PackageNotFoundError:  # pragma: no cover - only when run from a bare sou
 
 __all__ = [
     "CRM",
+    "ActivityEvent",
+    "ActivityKind",
     "Actor",
     "BlockedClientError",
     "Booking",
@@ -70,13 +86,18 @@ __all__ = [
     "ConflictError",
     "DuplicateClientError",
     "Flag",
+    "JourneyPolicy",
     "MatchMode",
     "MatchPolicy",
+    "MilestoneKind",
+    "MilestonePolicy",
     "Money",
     "NotFoundError",
     "Note",
     "NotePolicy",
     "NoteVisibility",
+    "OrderEvent",
+    "OrderEventKind",
     "PaymentStatus",
     "Permission",
     "PermissionDeniedError",
@@ -87,6 +108,7 @@ __all__ = [
     "Role",
     "SortKey",
     "Source",
+    "Stage",
     "StatusPill",
     "StatusPolicy",
     "StorageError",

@@ -1,22 +1,31 @@
 """The domain models: small, frozen, slotted, typed attrs classes."""
 
+from clientcrm.models.activity import ActivityKind
 from clientcrm.models.actor import Actor, Permission, Role
 from clientcrm.models.booking import Booking, BookingStatus, PaymentStatus, Version
 from clientcrm.models.client import Client, ClientFigures, Flag, Source, StatusPill
 from clientcrm.models.events import (
+    ActivityEvent,
     BookingEvent,
     BookingEventKind,
     BookingRecorded,
     ClientCreated,
     ClientFlagged,
     DomainEvent,
+    MilestoneReached,
+    OrderEvent,
+    OrderEventKind,
+    StageChanged,
 )
+from clientcrm.models.journey import MilestoneKind, Stage
 from clientcrm.models.money import Money
 from clientcrm.models.note import Note, NoteVisibility
 from clientcrm.models.query import ClientPage, ClientQuery, SortKey
 from clientcrm.models.workspace import Workspace
 
 __all__ = [
+    "ActivityEvent",
+    "ActivityKind",
     "Actor",
     "Booking",
     "BookingEvent",
@@ -31,14 +40,20 @@ __all__ = [
     "ClientQuery",
     "DomainEvent",
     "Flag",
+    "MilestoneKind",
+    "MilestoneReached",
     "Money",
     "Note",
     "NoteVisibility",
+    "OrderEvent",
+    "OrderEventKind",
     "PaymentStatus",
     "Permission",
     "Role",
     "SortKey",
     "Source",
+    "Stage",
+    "StageChanged",
     "StatusPill",
     "Version",
     "Workspace",
