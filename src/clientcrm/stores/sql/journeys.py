@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections import defaultdict
 from collections.abc import Callable, Collection, Iterator, Sequence
 from datetime import datetime
@@ -49,11 +50,19 @@ def upsert_rows(conn: Connection, table: Table, values: list[dict[str, Any]]) ->
     conn.execute(insert(table), values)
 
 
+@functools.cache
 def _in(table: Table, column: str) -> Any:
+    """Rows of ``table`` whose ``column`` is one of the ``ids`` (built once per table)."""
     return select(table).where(
         table.c.workspace_id == bindparam("ws"),
         table.c[column].in_(bindparam("ids", expanding=True)),
     )
+
+
+@functools.cache
+def _by_client(table: Table, order: str, key: str) -> Any:
+    """The rows of the given clients, each client's in (``order``, ``key``) order."""
+    return _in(table, "client_id").order_by(table.c.client_id, table.c[order], table.c[key])
 
 
 class _Owned:
@@ -71,9 +80,7 @@ class _Owned:
         self._conn, self._table, self._key = conn, table, key
         self._to_row, self._from_row = to_row, from_row
         self._by_key = _in(table, key)
-        self._by_client = _in(table, "client_id").order_by(
-            table.c.client_id, table.c[order], table.c[key]
-        )
+        self._by_client = _by_client(table, order, key)
 
     def get_many(self, workspace_id: str, ids: Collection[str]) -> dict[str, Any]:
         found = {}
