@@ -54,12 +54,15 @@ def _earliest(a: datetime | None, b: datetime | None) -> datetime | None:
     return a if b is None or a <= b else b
 
 
-def compute_figures(bookings: Iterable[Booking], created_at: datetime) -> ClientFigures:
-    """Recompute a client's figures from scratch from all their bookings."""
+def compute_figures(
+    bookings: Iterable[Booking], created_at: datetime, active_at: datetime | None = None
+) -> ClientFigures:
+    """Recompute a client's figures from scratch from all their bookings; ``active_at`` is
+    the latest moment of anything else about them (orders, activities)."""
     total = 0
     spend = Decimal(0)
     first = last = attended = None
-    activity: datetime | None = created_at
+    activity: datetime | None = _latest(created_at, active_at)
     for booking in bookings:
         activity = _latest(activity, _last_event_at(booking))
         if booking.status is BookingStatus.COMPLETED:

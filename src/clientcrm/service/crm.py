@@ -46,7 +46,7 @@ from clientcrm.rules.query import encode_cursor, resolve
 from clientcrm.rules.status import is_growing, status_pill
 from clientcrm.service import permissions as perm
 from clientcrm.service.bus import EventBus, Subscriber
-from clientcrm.service.journeys import Journeys
+from clientcrm.service.journeys import Journeys, recompute_figures
 from clientcrm.service.merging import merge_clients, reindex, unmerge_clients
 from clientcrm.service.recording import Batch
 from clientcrm.service.review import PendingReview, decide, distinguish, holding_distinctions
@@ -698,15 +698,10 @@ class CRM:
             clients = uow.clients.iter_workspace(ws)
             while chunk := list(islice(clients, batch_size)):
                 checked += len(chunk)
-                history = uow.bookings.for_clients(ws, [c.id for c in chunk])
+                figures = recompute_figures(uow, ws, {c.id: c.created_at for c in chunk})
                 journeys = Journeys(uow, workspace)
                 recomputed = journeys.replay(
-                    [
-                        attrs.evolve(
-                            c, figures=compute_figures(history.get(c.id, []), c.created_at)
-                        )
-                        for c in chunk
-                    ]
+                    [attrs.evolve(c, figures=figures[c.id]) for c in chunk]
                 )
                 fixed = []
                 for client, new in zip(chunk, recomputed, strict=True):

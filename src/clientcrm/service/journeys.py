@@ -4,16 +4,17 @@ replaying a client's whole history when an item lands before what was already ev
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Collection, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from datetime import datetime
 
 import attrs
 
-from clientcrm.models.client import Client
+from clientcrm.models.client import Client, ClientFigures
 from clientcrm.models.events import DomainEvent, MilestoneReached, StageChanged
 from clientcrm.models.journey import JourneyHistory, Milestone, StageChange
 from clientcrm.models.workspace import Workspace
 from clientcrm.ports import UnitOfWork
+from clientcrm.rules.figures import compute_figures
 from clientcrm.rules.journey import (
     Item,
     JourneyRules,
@@ -24,7 +25,7 @@ from clientcrm.rules.journey import (
     replay,
 )
 
-__all__ = ["Journeys", "history_items"]
+__all__ = ["Journeys", "history_items", "recompute_figures"]
 
 
 def history_items(
@@ -39,6 +40,30 @@ def history_items(
     for client_id, activities in uow.activities.for_clients(workspace_id, client_ids).items():
         items[client_id].extend(i for a in activities for i in activity_items(a))
     return items
+
+
+def recompute_figures(
+    uow: UnitOfWork, workspace_id: str, since: Mapping[str, datetime]
+) -> dict[str, ClientFigures]:
+    """The figures of each client (id to "client since") from everything stored about them:
+    bookings, and the latest moment of their orders and activities."""
+    ids = list(since)
+    bookings = uow.bookings.for_clients(workspace_id, ids)
+    latest: dict[str, datetime] = {}
+    for client_id, orders in uow.orders.for_clients(workspace_id, ids).items():
+        latest[client_id] = max(
+            max(o.placed_at, o.details_version.occurred_at, o.status_version.occurred_at)
+            for o in orders
+        )
+    for client_id, activities in uow.activities.for_clients(workspace_id, ids).items():
+        last = max(a.at for a in activities)
+        latest[client_id] = max(latest.get(client_id, last), last)
+    return {
+        client_id: compute_figures(
+            bookings.get(client_id, []), since[client_id], latest.get(client_id)
+        )
+        for client_id in ids
+    }
 
 
 @attrs.define

@@ -15,8 +15,7 @@ from clientcrm.models.merging import Merge
 from clientcrm.models.timeline import EntryKind, TimelineEntry
 from clientcrm.models.workspace import Workspace
 from clientcrm.ports import UnitOfWork
-from clientcrm.rules.figures import compute_figures
-from clientcrm.service.journeys import Journeys
+from clientcrm.service.journeys import Journeys, recompute_figures
 
 __all__ = ["merge_clients", "reindex", "unmerge_clients"]
 
@@ -83,7 +82,7 @@ def merge_clients(
         flags=survivor.flags | loser.flags,
         custom=loser.custom | survivor.custom,
         created_at=since,
-        figures=compute_figures([*history.get(survivor.id, []), *moved], since),
+        figures=recompute_figures(uow, ws, {survivor.id: since})[survivor.id],
     )
     [merged] = journeys.replay([merged], _latest_run(survivor, loser))
     uow.clients.update(merged)
@@ -135,19 +134,18 @@ def unmerge_clients(
                 raise ValidationError("merge_id", msg)
     returned = set(merge.booking_ids)
     history = uow.bookings.for_clients(ws, [merge.survivor_id]).get(merge.survivor_id, [])
-    kept = [b for b in history if b.id not in returned]
     back = [attrs.evolve(b, client_id=merge.loser_id) for b in history if b.id in returned]
-    survivor = attrs.evolve(
-        merge.survivor_before,
-        figures=compute_figures(kept, merge.survivor_before.created_at),
-    )
-    loser = attrs.evolve(merge.loser, figures=compute_figures(back, merge.loser.created_at))
     ran = _latest_run(uow.clients.get(ws, merge.survivor_id))
-    uow.clients.update(survivor)
-    uow.clients.add([loser])
+    uow.clients.update(merge.survivor_before)
+    uow.clients.add([merge.loser])
     uow.bookings.save_many(back)
-    _give_back(uow, ws, merge, loser.id)
-    survivor, loser = journeys.replay([survivor, loser], ran)
+    _give_back(uow, ws, merge, merge.loser_id)
+    since = {c.id: c.created_at for c in (merge.survivor_before, merge.loser)}
+    figures = recompute_figures(uow, ws, since)
+    survivor, loser = journeys.replay(
+        [attrs.evolve(c, figures=figures[c.id]) for c in (merge.survivor_before, merge.loser)],
+        ran,
+    )
     uow.clients.update_figures([survivor, loser])
     for note_id in merge.note_ids:
         try:

@@ -35,11 +35,11 @@ from clientcrm.models.workspace import Workspace
 from clientcrm.policies import MatchMode
 from clientcrm.ports import UnitOfWork
 from clientcrm.rules.bookings import apply_event
-from clientcrm.rules.figures import FigureTally, compute_figures
+from clientcrm.rules.figures import FigureTally
 from clientcrm.rules.journey import Item, activity_items, booking_items, order_items
 from clientcrm.rules.orders import apply_order_event
 from clientcrm.service.detection import Detection, Detector
-from clientcrm.service.journeys import Journeys
+from clientcrm.service.journeys import Journeys, recompute_figures
 
 __all__ = ["Batch"]
 
@@ -354,13 +354,11 @@ class Batch:
             uow.orders.save_many(list(self.changed_orders.values()))
         if self.new_activities:
             uow.activities.save_many(self.new_activities)
-        recompute = [w for w in everyone if w.recompute]
+        recompute = {w.client.id: w for w in everyone if w.recompute}
         if recompute:
-            ids = [w.client.id for w in recompute]
-            history = uow.bookings.for_clients(self.workspace.id, ids)
-            for working in recompute:
-                figures = compute_figures(history.get(working.client.id, []), working.since)
-                working.tally = FigureTally.of(figures)
+            since = {client_id: w.since for client_id, w in recompute.items()}
+            for client_id, figures in recompute_figures(uow, self.workspace.id, since).items():
+                recompute[client_id].tally = FigureTally.of(figures)
         self._evaluate_journeys(journeys, [w for w in everyone if w.moved and not w.new])
         journeys.flush()
         for working in everyone:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 from datetime import UTC, datetime
+from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -13,14 +14,13 @@ from clientcrm.errors import NotFoundError
 from clientcrm.models.actor import Actor
 from clientcrm.models.booking import Booking
 from clientcrm.models.client import Client
-from clientcrm.models.events import BookingEvent
-from clientcrm.models.note import Note
+from clientcrm.models.events import BookingEvent, ClientEvent
 from clientcrm.models.query import ClientQuery, SortKey
 from clientcrm.models.workspace import Workspace
 from clientcrm.rules.figures import compute_figures
 from clientcrm.service.crm import CRM
 from clientcrm.testing.conformance.base import StoreFixtures, event
-from clientcrm.testing.strategies import booking_histories
+from clientcrm.testing.strategies import booking_histories, client_histories
 
 __all__ = [
     "SHARED_STORE",
@@ -126,16 +126,28 @@ class FiguresPropertyContract(StoreFixtures):
         assert client.figures.bookings == 0
 
 
-_Stored = dict[str, tuple[Client, tuple[Booking, ...], tuple[Note, ...]]]
+_Stored = dict[str, tuple[Any, ...]]
 
 
 def _stored(crm: CRM, workspace_id: str) -> _Stored:
-    """Every client of the workspace as stored, with its bookings and notes, by id."""
+    """Every client of the workspace as stored, by id: the record, its bookings, notes,
+    orders, activities and journey history."""
     with crm.store.unit_of_work() as uow:
         clients = list(uow.clients.iter_workspace(workspace_id))
-        history = uow.bookings.for_clients(workspace_id, [c.id for c in clients])
+        ids = [c.id for c in clients]
+        history = uow.bookings.for_clients(workspace_id, ids)
+        orders = uow.orders.for_clients(workspace_id, ids)
+        activities = uow.activities.for_clients(workspace_id, ids)
+        journeys = uow.journeys.for_clients(workspace_id, ids)
         return {
-            c.id: (c, tuple(history.get(c.id, [])), tuple(uow.notes.for_client(workspace_id, c.id)))
+            c.id: (
+                c,
+                tuple(history.get(c.id, [])),
+                tuple(uow.notes.for_client(workspace_id, c.id)),
+                tuple(orders.get(c.id, [])),
+                tuple(activities.get(c.id, [])),
+                journeys.get(c.id),
+            )
             for c in clients
         }
 
@@ -144,11 +156,12 @@ class MergePropertyContract(StoreFixtures):
     """A merge moves everything to the survivor; undoing it restores both exactly."""
 
     @SHARED_STORE
-    @given(history=booking_histories(), data=st.data())
+    @given(history=client_histories(), data=st.data())
     def test_merge_then_unmerge_is_the_identity(
-        self, crm: CRM, history: list[BookingEvent], data: st.DataObject
+        self, crm: CRM, history: list[ClientEvent], data: st.DataObject
     ) -> None:
-        """After merge and unmerge every client, booking and note is as it was."""
+        """After merge and unmerge every client, booking, note, order, activity and journey
+        is as it was."""
         actor = fresh_workspace(crm)
         crm.record_many(history, actor)
         clients = list(crm.iter_clients(ClientQuery(include_inactive=True), actor))
@@ -164,13 +177,15 @@ class MergePropertyContract(StoreFixtures):
 
         merge = crm.merge(survivor.id, loser.id, actor)
         after = _stored(crm, actor.workspace_id)
-        merged, bookings, notes = after[survivor.id]
+        merged, bookings, notes, orders, activities, _ = after[survivor.id]
         assert loser.id not in after
+        assert len(orders) == len(before[survivor.id][3]) + len(before[loser.id][3])
+        assert len(activities) == len(before[survivor.id][4]) + len(before[loser.id][4])
         assert {b.id for b in bookings} == {
             b.id for b in before[survivor.id][1] + before[loser.id][1]
         }
         assert len(notes) == len(before[survivor.id][2]) + len(before[loser.id][2])
-        assert merged.figures == compute_figures(bookings, merged.created_at)
+        assert crm.rebuild(actor).repaired == []
         assert merged.phones == {phone for phone in phones if phone}
         assert crm.find_client(loser.email, actor).id == survivor.id
         with pytest.raises(NotFoundError):
