@@ -140,6 +140,7 @@ def activity_items(activity: Activity) -> tuple[Item, ...]:
     return (Item(activity.at, _ACTIVITY_KINDS[activity.kind], activity.id),)
 
 
+@functools.lru_cache(maxsize=65536)
 def anniversary(first: datetime, years: int, tz: ZoneInfo) -> datetime:
     """The moment ``years`` years after ``first`` on the workspace's calendar: the same wall
     time, and Feb 28 for a Feb 29 in a common year."""

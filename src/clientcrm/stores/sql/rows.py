@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 from datetime import datetime
 from decimal import Decimal
@@ -76,8 +77,14 @@ def workspace_from_row(row: Row) -> Workspace:
         currency=row["currency"],
         phone_region=row["phone_region"],
         client_limit=row["client_limit"],
-        policies=converter.structure(json.loads(row["policies"]), Policies),
+        policies=_policies(row["policies"]),
     )
+
+
+@functools.lru_cache(maxsize=256)
+def _policies(text: str) -> Policies:
+    """The policies a workspace row holds (read by every unit of work; frozen, so shared)."""
+    return converter.structure(json.loads(text), Policies)
 
 
 FIGURE_COLUMNS = (
