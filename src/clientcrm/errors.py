@@ -9,6 +9,7 @@ Every failure a caller can act on is a subclass of :class:`CRMError`::
     ├── PermissionDeniedError (+ PermissionError)
     ├── PlanLimitError                       the workspace's client limit is reached
     ├── BlockedClientError                   a BLOCKED client cannot take new bookings
+    ├── InsufficientBalanceError             not enough loyalty points or credits
     └── StorageError                         the store failed; the unit of work rolled back
         └── ConflictError                    a concurrent writer got there first; retry
 
@@ -22,6 +23,7 @@ __all__ = [
     "CRMError",
     "ConflictError",
     "DuplicateClientError",
+    "InsufficientBalanceError",
     "NotFoundError",
     "PermissionDeniedError",
     "PlanLimitError",
@@ -93,6 +95,26 @@ class BlockedClientError(CRMError):
     def __init__(self, client_id: str) -> None:
         super().__init__(f"client {client_id} is blocked and cannot take new bookings")
         self.client_id = client_id
+
+
+class InsufficientBalanceError(CRMError):
+    """Taking this many points or credits would leave the client's balance below zero.
+
+    Attributes:
+        client_id: the client.
+        unit: ``"points"`` or ``"credits"``.
+        available: what the client has.
+        requested: what was asked for.
+    """
+
+    def __init__(self, client_id: str, unit: str, available: int, requested: int) -> None:
+        super().__init__(
+            f"client {client_id} has {available} {unit} available, not the {requested} asked for"
+        )
+        self.client_id = client_id
+        self.unit = unit
+        self.available = available
+        self.requested = requested
 
 
 class StorageError(CRMError):

@@ -11,6 +11,7 @@ from clientcrm.errors import ValidationError
 
 __all__ = [
     "JourneyPolicy",
+    "LoyaltyPolicy",
     "MatchMode",
     "MatchPolicy",
     "MilestonePolicy",
@@ -176,6 +177,40 @@ class MilestonePolicy:
 
 
 @attrs.frozen
+class LoyaltyPolicy:
+    """How clients earn loyalty points and tiers (SPEC section 11).
+
+    Attributes:
+        points_per_unit: points a purchase earns per unit of the workspace currency (whole
+            points: fractions are dropped).
+        points_per_visit: points a completed booking earns besides its price.
+        silver: points earned inside the window that make a client Silver...
+        gold: ...Gold...
+        platinum: ...and Platinum.
+        window_months: the calendar months (the current one included, in the workspace
+            timezone) whose points count towards the tier; when older points leave the
+            window a client may move down. ``None`` counts every point ever earned.
+    """
+
+    points_per_unit: Decimal = attrs.field(default=Decimal(1), converter=_amount)
+    points_per_visit: int = attrs.field(default=10)
+    silver: int = attrs.field(default=500, validator=_positive)
+    gold: int = attrs.field(default=2000, validator=_positive)
+    platinum: int = attrs.field(default=5000, validator=_positive)
+    window_months: int | None = attrs.field(default=12)
+
+    def __attrs_post_init__(self) -> None:
+        if self.points_per_unit < 0:
+            raise ValidationError("points_per_unit", "must not be negative")
+        if self.points_per_visit < 0:
+            raise ValidationError("points_per_visit", "must not be negative")
+        if not self.silver < self.gold < self.platinum:
+            raise ValidationError("gold", "tier thresholds must rise: silver < gold < platinum")
+        if self.window_months is not None and self.window_months < 1:
+            raise ValidationError("window_months", "must be at least 1, or None")
+
+
+@attrs.frozen
 class Policies:
     """Every policy of one workspace."""
 
@@ -184,3 +219,4 @@ class Policies:
     matching: MatchPolicy = attrs.Factory(MatchPolicy)
     journey: JourneyPolicy = attrs.Factory(JourneyPolicy)
     milestones: MilestonePolicy = attrs.Factory(MilestonePolicy)
+    loyalty: LoyaltyPolicy = attrs.Factory(LoyaltyPolicy)

@@ -94,6 +94,7 @@ def test_journey_stages_conversion_history_and_the_daily_job(db: Path, tmp_path:
     code, out, _ = invoke(["--db", str(db), "journey", "show", email])
     assert "Stage history" in out
     assert "Milestones" in out
+    assert f"{view['journey']['points']} points earned" in out
     code, out, _ = invoke(
         ["--db", str(db), "journey", "conversion", "--from", "2020-01-01", "--to", "2100-01-01"]
     )

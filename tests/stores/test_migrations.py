@@ -44,11 +44,13 @@ def test_every_version_upgrades_to_the_newest(empty_engine: Engine, revision: st
         assert compare_metadata(context, metadata) == []
 
 
-def test_clients_from_before_journeys_get_theirs_from_the_next_scheduled_run(
-    sql_store: SQLStore,
+@pytest.mark.parametrize("revision", ["0003", "0004"])
+def test_clients_from_before_journeys_or_loyalty_get_theirs_from_the_next_scheduled_run(
+    sql_store: SQLStore, revision: str
 ) -> None:
-    """Upgrading a database with clients and bookings to journeys: the clients are due at
-    once, and the scheduled job derives their journeys from their history."""
+    """Upgrading a database with clients and bookings from before journeys (0003) or before
+    loyalty (0004): the clients are due at once, and the scheduled job derives their
+    journeys from their history."""
     crm = CRM(sql_store)
     owner = Actor.owner("old")
     crm.save_workspace(Workspace("old", "Old studio"), owner)
@@ -60,7 +62,7 @@ def test_clients_from_before_journeys_get_theirs_from_the_next_scheduled_run(
     config = alembic_config()
     with sql_store.engine.begin() as conn:
         config.attributes["connection"] = conn
-        command.downgrade(config, "0003")
+        command.downgrade(config, revision)
     upgrade(sql_store.engine)
     assert crm.get_client(kate.id, owner).journey is None
     report = crm.run_scheduled(at + timedelta(days=1), owner)
@@ -68,4 +70,6 @@ def test_clients_from_before_journeys_get_theirs_from_the_next_scheduled_run(
     again = crm.journey(kate.id, owner)
     assert (again.changes, again.milestones) == (expected.changes, expected.milestones)
     assert again.journey is not None
+    assert expected.journey is not None
     assert again.journey.stage is Stage.ACTIVATION
+    assert again.journey.points == expected.journey.points == 10  # the visit's points

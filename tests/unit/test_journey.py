@@ -11,11 +11,15 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from clientcrm.models.journey import MilestoneKind, Stage
-from clientcrm.policies import JourneyPolicy, MilestonePolicy
+from clientcrm.policies import JourneyPolicy, LoyaltyPolicy, MilestonePolicy
 from clientcrm.rules.journey import Item, ItemKind, JourneyRules, Progress, anniversary, replay
 
 BERLIN = ZoneInfo("Europe/Berlin")
 RULES = JourneyRules(JourneyPolicy(), MilestonePolicy(), BERLIN)
+WITHOUT_POINTS = JourneyRules(
+    JourneyPolicy(), MilestonePolicy(), BERLIN, LoyaltyPolicy(points_per_unit=0, points_per_visit=0)
+)
+"""The rules with loyalty out of the way (Platinum would make an Advocate)."""
 T0 = datetime(2025, 1, 6, 9, tzinfo=UTC)
 DAY = timedelta(days=1)
 K = ItemKind
@@ -43,8 +47,10 @@ def visits(count: int, *, every: timedelta = DAY, value: str = "20") -> list[Ite
     return items
 
 
-def fold(items: list[Item], scheduled: datetime | None = None) -> Progress:
-    return replay("ws", "c", T0, items, RULES, scheduled)
+def fold(
+    items: list[Item], scheduled: datetime | None = None, rules: JourneyRules = RULES
+) -> Progress:
+    return replay("ws", "c", T0, items, rules, scheduled)
 
 
 def stages(progress: Progress) -> list[Stage]:
@@ -101,7 +107,7 @@ def awarded(progress: Progress) -> dict[MilestoneKind, datetime]:
 def test_stages_at_their_thresholds(items: list[Item], expected: list[Stage]) -> None:
     """Each stage's threshold, exactly: two interactions, one, three and fifty purchases,
     5,000 spent."""
-    assert stages(fold(items)) == expected
+    assert stages(fold(items, rules=WITHOUT_POINTS)) == expected
 
 
 def test_a_refunded_completed_booking_is_not_a_purchase() -> None:
@@ -290,6 +296,8 @@ def histories(draw: st.DrawFn) -> list[Item]:
         kind = draw(_KINDS)
         purchase = kind in (ItemKind.ATTENDED, ItemKind.ORDER_PAID) and draw(st.booleans())
         value = Decimal(draw(st.integers(0, 200_000))) / 100 if purchase else Decimal(0)
+        if kind is ItemKind.REDEEMED:
+            value = Decimal(draw(st.integers(1, 500)))
         items.append(Item(at, kind, f"r{n}", value, purchase))
     return items
 

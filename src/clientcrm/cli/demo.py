@@ -14,7 +14,7 @@ from rich.table import Table
 from clientcrm.cli.context import App, pass_app, sqlite_path
 from clientcrm.cli.journey import STAGE_STYLE
 from clientcrm.cli.render import PILL_STYLE, clients_table, money, progress_bar
-from clientcrm.models.activity import ActivityKind
+from clientcrm.models.activity import REPORTED_KINDS
 from clientcrm.models.client import Client
 from clientcrm.models.events import ActivityEvent, ClientEvent, OrderEvent
 from clientcrm.models.money import Money
@@ -83,7 +83,7 @@ def _extras(studio: Studio, seed: int, currency: str) -> list[ClientEvent]:
                 "paid", f"order-{n}", f"ord-{n}", at, person.email, what, Money(price, currency)
             )
         )
-        kind = rng.choice(list(ActivityKind))
+        kind = rng.choice(REPORTED_KINDS)
         later = at + timedelta(days=rng.randrange(1, 30))
         if later < studio.end:
             events.append(ActivityEvent(kind, f"activity-{n}", later, person.email, title=what))

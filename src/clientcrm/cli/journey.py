@@ -82,15 +82,21 @@ def conversion_command(app: App, start: datetime, end: datetime, as_json: bool) 
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of tables.")
 @pass_app
 def show_command(app: App, email: str, as_json: bool) -> None:
-    """One client's stage, stage history and milestones."""
+    """One client's stage, stage history, milestones and loyalty."""
     crm = app.crm()
     workspace = crm.workspace(app.actor)
     view = crm.journey(app.client(email).id, app.actor)
     if as_json:
         click.echo(dumps(converter.unstructure(view)))
         return
-    stage = view.journey.stage.value if view.journey else "not evaluated yet"
+    journey = view.journey
+    stage = journey.stage.value if journey else "not evaluated yet"
     app.console.print(f"[bold]{view.client.name}[/]  <{view.client.email}>  stage: {stage}")
+    if journey is not None:
+        app.console.print(
+            f"Loyalty: {journey.tier.value}, {journey.points} points earned, "
+            f"{journey.redeemed} redeemed, {journey.available} available"
+        )
     changes = Table("When", "From", "To", "Because", header_style="bold", title="Stage history")
     for change in view.changes:
         previous = change.previous.value if change.previous else "-"
@@ -101,6 +107,13 @@ def show_command(app: App, email: str, as_json: bool) -> None:
         name = milestone.kind.value.replace("_", " ")
         reached.add_row(day(milestone.at, workspace), name, milestone.trigger)
     app.console.print(reached)
+    if journey is not None and journey.tiers:
+        tiers = Table("When", "From", "To", "Because", header_style="bold", title="Tier history")
+        for move in journey.tiers:
+            tiers.add_row(
+                day(move.at, workspace), move.previous.value, move.tier.value, move.trigger
+            )
+        app.console.print(tiers)
 
 
 @click.group("milestones")

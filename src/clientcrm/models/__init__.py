@@ -18,6 +18,7 @@ from clientcrm.models.events import (
     StageChanged,
 )
 from clientcrm.models.journey import MilestoneKind, Stage
+from clientcrm.models.loyalty import Tier, TierChange
 from clientcrm.models.money import Money
 from clientcrm.models.note import Note, NoteVisibility
 from clientcrm.models.query import ClientPage, ClientQuery, SortKey
@@ -55,6 +56,8 @@ __all__ = [
     "Stage",
     "StageChanged",
     "StatusPill",
+    "Tier",
+    "TierChange",
     "Version",
     "Workspace",
 ]

@@ -7,7 +7,7 @@ from datetime import datetime
 
 import attrs
 
-__all__ = ["Activity", "ActivityKind"]
+__all__ = ["REPORTED_KINDS", "Activity", "ActivityKind"]
 
 
 class ActivityKind(enum.StrEnum):
@@ -18,6 +18,8 @@ class ActivityKind(enum.StrEnum):
     REFERRAL = "referral"
     REVIEW = "review"
     SOCIAL_SHARE = "social_share"
+    REDEMPTION = "redemption"
+    """Redeemed loyalty points (`clientcrm.CRM.redeem_points`)."""
 
 
 @attrs.frozen
@@ -30,7 +32,9 @@ class Activity:
         client_id: the client.
         kind: what they did.
         at: when.
-        title: what it was about (the form's title, the review's subject), if known.
+        title: what it was about (the form's title, the review's subject, the reward), if
+            known.
+        points: the loyalty points a redemption took (zero for every other kind).
     """
 
     id: str
@@ -39,3 +43,8 @@ class Activity:
     kind: ActivityKind
     at: datetime
     title: str | None = None
+    points: int = 0
+
+
+REPORTED_KINDS = tuple(kind for kind in ActivityKind if kind is not ActivityKind.REDEMPTION)
+"""The kinds that only record what happened (a redemption spends a balance too)."""

@@ -193,6 +193,9 @@ class ActivityEvent:
         occurred_at: when, timezone-aware.
         email: the client's email.
         title: what it was about (the form's title, say), if known.
+        points: the loyalty points a `ActivityKind.REDEMPTION` takes (at least 1; zero for
+            every other kind). A batch that would take a client's available points below
+            zero is refused.
         name: the client's name, if known.
         phone: the client's phone, if known.
         language: the client's preferred language, if known.
@@ -203,12 +206,19 @@ class ActivityEvent:
     occurred_at: datetime = attrs.field(converter=_occurred_at)
     email: str = attrs.field(converter=normalise_email)
     title: str | None = attrs.field(default=None, converter=_title)
+    points: int = 0
     name: str | None = None
     phone: str | None = None
     language: str | None = None
 
     def __attrs_post_init__(self) -> None:
         _check_optional_text(self, ("name", "phone", "language"))
+        if type(self.points) is not int:
+            raise ValidationError("points", "must be a whole number")
+        if self.kind is ActivityKind.REDEMPTION and self.points < 1:
+            raise ValidationError("points", "a redemption takes at least 1 point")
+        if self.kind is not ActivityKind.REDEMPTION and self.points:
+            raise ValidationError("points", f"a {self.kind.value} carries no points")
 
 
 ClientEvent = BookingEvent | OrderEvent | ActivityEvent

@@ -9,6 +9,8 @@ from decimal import Decimal
 
 import attrs
 
+from clientcrm.models.loyalty import Tier, TierChange
+
 __all__ = [
     "Journey",
     "JourneyHistory",
@@ -121,10 +123,16 @@ class Journey:
         last_activity_at: the latest event of any kind (the churn window counts from it).
         months: activities per calendar month (``"2026-03"``) of the recent months.
         milestones: the milestones awarded.
+        points: loyalty points earned by purchases, over the client's whole history.
+        redeemed: loyalty points redeemed.
+        earned: points earned per calendar month of the recent months (the tier's window).
+        tier: the loyalty tier.
+        tiers: every move between tiers, oldest first.
         until: the moment the journey is evaluated through: its latest item, or the latest
             ``now`` of the scheduled job, whichever is later.
         scheduled: the latest ``now`` the scheduled job evaluated it through, if any.
-        due: the next moment time alone changes the journey (churn, an anniversary), if any.
+        due: the next moment time alone changes the journey (churn, an anniversary, points
+            leaving the tier's window), if any.
     """
 
     stage: Stage
@@ -141,8 +149,19 @@ class Journey:
     last_purchase_at: datetime | None = None
     months: tuple[tuple[str, int], ...] = ()
     milestones: frozenset[MilestoneKind] = frozenset()
+    points: int = 0
+    redeemed: int = 0
+    earned: tuple[tuple[str, int], ...] = ()
+    tier: Tier = Tier.BRONZE
+    tiers: tuple[TierChange, ...] = ()
     scheduled: datetime | None = None
     due: datetime | None = None
+
+    @property
+    def available(self) -> int:
+        """Points the client may still redeem (never below zero, even when a refund took
+        back points already redeemed)."""
+        return max(self.points - self.redeemed, 0)
 
 
 @attrs.frozen

@@ -26,10 +26,13 @@ from dateutil.relativedelta import relativedelta
 from clientcrm.models.activity import Activity, ActivityKind
 from clientcrm.models.booking import Booking, BookingStatus
 from clientcrm.models.journey import Journey, Milestone, MilestoneKind, Stage, StageChange
+from clientcrm.models.loyalty import Tier
 from clientcrm.models.order import Order, OrderStatus
 from clientcrm.models.workspace import Workspace
-from clientcrm.policies import JourneyPolicy, MilestonePolicy
+from clientcrm.policies import JourneyPolicy, LoyaltyPolicy, MilestonePolicy
+from clientcrm.rules.calendar import calendar_month, month_key
 from clientcrm.rules.figures import counts
+from clientcrm.rules.loyalty import Loyalty, points_for
 
 __all__ = [
     "Item",
@@ -58,6 +61,7 @@ class ItemKind(enum.IntEnum):
     REFERRAL = 7
     REVIEW = 8
     SOCIAL_SHARE = 9
+    REDEEMED = 10
 
 
 _TRIGGER = {kind: kind.name.lower() for kind in ItemKind}
@@ -88,7 +92,7 @@ class Item(NamedTuple):
         at: when it happened.
         kind: what it is.
         ref: the booking, order or activity it comes from.
-        value: what a purchase brought (zero for anything else).
+        value: what a purchase brought, the points a redemption took (zero for the rest).
         purchase: whether it is a purchase (a completed booking whose money was kept, or a
             paid order).
     """
@@ -132,12 +136,14 @@ _ACTIVITY_KINDS = {
     ActivityKind.REFERRAL: ItemKind.REFERRAL,
     ActivityKind.REVIEW: ItemKind.REVIEW,
     ActivityKind.SOCIAL_SHARE: ItemKind.SOCIAL_SHARE,
+    ActivityKind.REDEMPTION: ItemKind.REDEEMED,
 }
 
 
 def activity_items(activity: Activity) -> tuple[Item, ...]:
     """An activity's one item."""
-    return (Item(activity.at, _ACTIVITY_KINDS[activity.kind], activity.id),)
+    kind = _ACTIVITY_KINDS[activity.kind]
+    return (Item(activity.at, kind, activity.id, Decimal(activity.points)),)
 
 
 @functools.lru_cache(maxsize=65536)
@@ -155,12 +161,13 @@ class JourneyRules:
     journey: JourneyPolicy
     milestones: MilestonePolicy
     tz: ZoneInfo
+    loyalty: LoyaltyPolicy = attrs.Factory(LoyaltyPolicy)
 
     @classmethod
     def of(cls, workspace: Workspace) -> JourneyRules:
         """The rules of ``workspace``."""
         policies = workspace.policies
-        return cls(policies.journey, policies.milestones, workspace.tz)
+        return cls(policies.journey, policies.milestones, workspace.tz, policies.loyalty)
 
     churn_window: timedelta = attrs.field(
         init=False,
@@ -208,6 +215,9 @@ class Progress:
     scheduled: datetime | None = None
     new_changes: list[StageChange] = attrs.Factory(list)
     new_milestones: list[Milestone] = attrs.Factory(list)
+    loyalty: Loyalty = attrs.Factory(
+        lambda self: Loyalty(self.rules.loyalty, self.rules.tz), takes_self=True
+    )
     _anniversary: tuple[datetime, int, datetime] | None = attrs.field(
         default=None, init=False, eq=False, repr=False
     )
@@ -244,7 +254,7 @@ class Progress:
     ) -> Progress:
         """Carry a stored journey on; only items after ``journey.until`` may be applied."""
         j = journey
-        return cls(
+        progress = cls(
             workspace_id,
             client_id,
             created_at,
@@ -265,10 +275,13 @@ class Progress:
             set(j.milestones),
             j.scheduled,
         )
+        progress.loyalty = Loyalty.of(j, rules.loyalty, rules.tz)
+        return progress
 
     def journey(self) -> Journey:
         """The journey as it stands, to store."""
         moment = self._next_moment()
+        loyalty = self.loyalty
         return Journey(
             stage=self.stage,
             stage_at=self.stage_at,
@@ -284,6 +297,11 @@ class Progress:
             last_purchase_at=self.last_purchase_at,
             months=tuple(sorted(self.months.items())),
             milestones=frozenset(self.milestones),
+            points=loyalty.points,
+            redeemed=loyalty.redeemed,
+            earned=tuple(sorted(loyalty.earned.items())),
+            tier=loyalty.tier,
+            tiers=tuple(loyalty.tiers),
             scheduled=self.scheduled,
             due=moment[0] if moment else None,
         )
@@ -293,11 +311,13 @@ class Progress:
     def advance(self, to: datetime) -> None:
         """Apply every moment up to ``to`` at which time alone changes the journey."""
         while (moment := self._next_moment()) is not None and moment[0] <= to:
-            at, kind = moment
-            if kind is None:
+            at, what = moment
+            if what is None:
                 self._change(Stage.CHURNED, at, "inactive")
+            elif isinstance(what, Tier):
+                self.loyalty.move(at, what, "window")
             else:
-                self._award(kind, at, "anniversary")
+                self._award(what, at, "anniversary")
         self.until = max(self.until, to)
 
     def schedule(self, now: datetime) -> None:
@@ -306,16 +326,21 @@ class Progress:
         if self.scheduled is None or now > self.scheduled:
             self.scheduled = now
 
-    def _next_moment(self) -> tuple[datetime, MilestoneKind | None] | None:
-        """The next moment time changes the journey: the churn window passing (``None``) or
-        an anniversary (its milestone)."""
-        churn = None
+    def _next_moment(self) -> tuple[datetime, MilestoneKind | Tier | None] | None:
+        """The next moment time changes the journey: the churn window passing (``None``),
+        an anniversary (its milestone) or points leaving the loyalty window (the lower tier).
+        At one instant, churn comes first, then anniversaries."""
+        moments: list[tuple[datetime, int, MilestoneKind | Tier | None]] = []
         if self.stage is not Stage.CHURNED:
-            churn = self.last_activity_at + self.rules.churn_window
-        coming = self._next_anniversary()
-        if coming is None:
-            return None if churn is None else (churn, None)
-        return coming if churn is None or coming[0] < churn else (churn, None)
+            moments.append((self.last_activity_at + self.rules.churn_window, 0, None))
+        if (coming := self._next_anniversary()) is not None:
+            moments.append((coming[0], 1, coming[1]))
+        if (downgrade := self.loyalty.next_downgrade()) is not None:
+            moments.append((downgrade[0], 2, downgrade[1]))
+        if not moments:
+            return None
+        at, _, what = min(moments, key=lambda moment: moment[:2])
+        return at, what
 
     def _next_anniversary(self) -> tuple[datetime, MilestoneKind] | None:
         first = self.first_purchase_at
@@ -345,6 +370,8 @@ class Progress:
             self._attended(item)
         elif kind is ItemKind.MISSED:
             self.missed += 1
+        elif kind is ItemKind.REDEEMED:
+            self.loyalty.redeemed += int(item.value)
         elif kind in _EARNS:
             self._award(_EARNS[kind], at, item)
         if item.purchase:
@@ -360,7 +387,10 @@ class Progress:
             self.advance(at)
             return
         coming = self._next_anniversary()
-        if coming is not None and coming[0] <= at:
+        downgrade = self.loyalty.next_downgrade()
+        if (coming is not None and coming[0] <= at) or (
+            downgrade is not None and downgrade[0] <= at
+        ):
             self.advance(at)
         elif at > self.until:
             self.until = at
@@ -387,9 +417,23 @@ class Progress:
             self._award(MilestoneKind.HIGH_VALUE_PURCHASE, at, item)
         if self.purchases in _COUNTS:
             self._award(_COUNTS[self.purchases], at, item)
-        vip = self.purchases >= policy.vip_purchases or self.value >= policy.vip_spend
+        self._earn(item)
+        vip = (
+            self.purchases >= policy.vip_purchases
+            or self.value >= policy.vip_spend
+            or self.loyalty.tier is Tier.PLATINUM
+        )
         if vip and MilestoneKind.VIP_STATUS not in self.milestones:
             self._award(MilestoneKind.VIP_STATUS, at, item)
+
+    def _earn(self, item: Item) -> None:
+        """The loyalty points of a purchase, and the tier upgrade they may bring."""
+        visit = item.kind is ItemKind.ATTENDED
+        points = points_for(item.value, self.rules.loyalty, visit=visit)
+        if points:
+            key = month_key(item.at, self.rules.tz)
+            if self.loyalty.earn(points, key, item.at, item.trigger) is not None:
+                self._award(MilestoneKind.LOYALTY_TIER_UPGRADE, item.at, item)
 
     def _count_month(self, item: Item) -> None:
         month = self._month
@@ -408,7 +452,7 @@ class Progress:
         """The calendar month of ``at`` in the workspace timezone; forget older counts."""
         tz = self.rules.tz
         local = at.astimezone(tz)
-        key, start, end, trailing = _calendar_month(
+        key, start, end, trailing = calendar_month(
             local.year, local.month, tz, self.rules.milestones.engagement_trailing_months
         )
         month = self._month = _Month(key, start, end, trailing, self._created_month <= trailing[-1])
@@ -418,14 +462,18 @@ class Progress:
 
     @property
     def _created_month(self) -> str:
-        return _month(self.created_at, self.rules.tz)
+        return month_key(self.created_at, self.rules.tz)
 
     # -- stages and milestones ----------------------------------------------------------------
 
     def _natural(self, at: datetime) -> Stage:
         """The stage the counts merit at ``at``, forward-only aside."""
         policy = self.rules.journey
-        if self.purchases >= policy.advocacy_purchases or self.value >= policy.advocacy_spend:
+        if (
+            self.purchases >= policy.advocacy_purchases
+            or self.value >= policy.advocacy_spend
+            or self.loyalty.tier is Tier.PLATINUM
+        ):
             return Stage.ADVOCACY
         last = self.last_purchase_at
         recent = last is not None and last > at - self.rules.churn_window
@@ -461,27 +509,6 @@ class Progress:
             self.new_milestones.append(
                 Milestone(self.workspace_id, self.client_id, kind, at, trigger)
             )
-
-
-@functools.lru_cache(maxsize=4096)
-def _calendar_month(
-    year: int, month: int, tz: ZoneInfo, trailing: int
-) -> tuple[str, datetime, datetime, tuple[str, ...]]:
-    """A month's key, its bounds in UTC, and the keys of the ``trailing`` months before it."""
-    key = f"{year:04d}-{month:02d}"
-    start = datetime(year, month, 1, tzinfo=tz).astimezone(UTC)
-    end = datetime(year + month // 12, month % 12 + 1, 1, tzinfo=tz).astimezone(UTC)
-    return key, start, end, tuple(_shift(key, -n) for n in range(1, trailing + 1))
-
-
-def _month(at: datetime, tz: ZoneInfo) -> str:
-    local = at.astimezone(tz)
-    return f"{local.year:04d}-{local.month:02d}"
-
-
-def _shift(month: str, by: int) -> str:
-    index = int(month[:4]) * 12 + int(month[5:]) - 1 + by
-    return f"{index // 12:04d}-{index % 12 + 1:02d}"
 
 
 def replay(

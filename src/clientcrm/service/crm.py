@@ -30,10 +30,11 @@ from clientcrm.models._checks import (
     require_aware,
     require_text,
 )
+from clientcrm.models.activity import ActivityKind
 from clientcrm.models.actor import Actor, Permission, Role
 from clientcrm.models.client import Client, Flag, Source
-from clientcrm.models.events import ClientCreated, ClientEvent, ClientFlagged
-from clientcrm.models.journey import JourneyHistory, Stage, StageConversion
+from clientcrm.models.events import ActivityEvent, ClientCreated, ClientEvent, ClientFlagged
+from clientcrm.models.journey import Journey, JourneyHistory, Stage, StageConversion
 from clientcrm.models.merging import Distinction, MatchStatus, Merge, PendingMatch
 from clientcrm.models.money import minor_units
 from clientcrm.models.note import Note, NoteVisibility
@@ -655,6 +656,36 @@ class CRM:
             history = uow.journeys.for_clients(client.workspace_id, [client.id])
         found = history.get(client.id, JourneyHistory())
         return JourneyView(client, client.journey, found.changes, found.milestones)
+
+    def redeem_points(
+        self,
+        client_id: str,
+        points: int,
+        actor: Actor,
+        *,
+        reason: str | None = None,
+        at: datetime | None = None,
+        redemption_id: str | None = None,
+    ) -> Journey:
+        """Redeem ``points`` of the client's loyalty points (for ``reason``, a reward) and
+        return their journey. Giving a ``redemption_id`` makes a retry harmless.
+
+        Raises:
+            InsufficientBalanceError: the client has fewer points available.
+            ValidationError: ``points`` is not a whole number of at least 1.
+        """
+        client = self.get_client(client_id, actor)
+        event = ActivityEvent(
+            ActivityKind.REDEMPTION,
+            redemption_id or self._ids(),
+            require_aware(at, "at") if at is not None else self.clock(),
+            client.email,
+            title=reason,
+            points=points,
+        )
+        journey = self.record(event, actor).journey
+        assert journey is not None
+        return journey
 
     def stage_distribution(self, actor: Actor) -> dict[Stage, int]:
         """How many clients are in each stage (every stage, in journey order)."""

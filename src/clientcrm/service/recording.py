@@ -12,7 +12,12 @@ from datetime import datetime
 
 import attrs
 
-from clientcrm.errors import BlockedClientError, PlanLimitError, ValidationError
+from clientcrm.errors import (
+    BlockedClientError,
+    InsufficientBalanceError,
+    PlanLimitError,
+    ValidationError,
+)
 from clientcrm.matching.score import MatchLevel
 from clientcrm.models._checks import normalise_phone
 from clientcrm.models.activity import Activity, ActivityKind
@@ -221,6 +226,7 @@ class Batch:
             event.kind,
             event.occurred_at,
             event.title,
+            event.points,
         )
         self.activities[activity.id] = activity
         working.history((), activity_items(activity))
@@ -360,6 +366,7 @@ class Batch:
             for client_id, figures in recompute_figures(uow, self.workspace.id, since).items():
                 recompute[client_id].tally = FigureTally.of(figures)
         self._evaluate_journeys(journeys, [w for w in everyone if w.moved and not w.new])
+        self._check_redemptions()
         journeys.flush()
         for working in everyone:
             if working.contact and not working.new:
@@ -373,6 +380,19 @@ class Batch:
             uow.clients.update_figures(moved)
         self._write_matches(everyone)
         self.events += journeys.events
+
+    def _check_redemptions(self) -> None:
+        """Refuse the batch when its redemptions take a client's points below zero."""
+        taken: dict[str, int] = {}
+        for activity in self.new_activities:
+            if activity.points:
+                taken[activity.client_id] = taken.get(activity.client_id, 0) + activity.points
+        for client_id, points in taken.items():
+            journey = self._shared[client_id].journey
+            assert journey is not None
+            if journey.points < journey.redeemed:
+                available = max(journey.points - journey.redeemed + points, 0)
+                raise InsufficientBalanceError(client_id, "points", available, points)
 
     def _gather_items(self) -> None:
         """Give each client the history items its changed bookings and orders brought."""

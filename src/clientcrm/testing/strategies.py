@@ -8,7 +8,7 @@ from decimal import Decimal
 from hypothesis import strategies as st
 
 from clientcrm.matching.records import Record
-from clientcrm.models.activity import ActivityKind
+from clientcrm.models.activity import REPORTED_KINDS
 from clientcrm.models.events import (
     ActivityEvent,
     BookingEvent,
@@ -109,7 +109,7 @@ def _order_events(draw: st.DrawFn, order_id: str, currency: str) -> list[OrderEv
 def _activities(draw: st.DrawFn, activity_id: str) -> list[ActivityEvent]:
     return [
         ActivityEvent(
-            kind=draw(st.sampled_from(list(ActivityKind))),
+            kind=draw(st.sampled_from(REPORTED_KINDS)),
             event_id=activity_id,
             occurred_at=_moment(draw),
             email=draw(st.sampled_from(_EMAILS)),

@@ -14,6 +14,7 @@ from clientcrm.models.activity import Activity, ActivityKind
 from clientcrm.models.booking import Booking, BookingStatus, Version
 from clientcrm.models.client import Client, ClientFigures, Flag, Source
 from clientcrm.models.journey import Journey, Milestone, MilestoneKind, Stage, StageChange
+from clientcrm.models.loyalty import Tier, TierChange
 from clientcrm.models.note import Note, NoteVisibility
 from clientcrm.models.order import Order, OrderStatus
 from clientcrm.models.workspace import Workspace
@@ -164,6 +165,13 @@ def journey_text(journey: Journey) -> str:
             sorted(j.milestones),
             _time(j.scheduled),
             _time(j.due),
+            [
+                j.points,
+                j.redeemed,
+                j.earned,
+                j.tier.value,
+                [[c.at.isoformat(), c.previous.value, c.tier.value, c.trigger] for c in j.tiers],
+            ],
         ],
         separators=(",", ":"),
     )
@@ -172,7 +180,8 @@ def journey_text(journey: Journey) -> str:
 def journey_from_text(text: str) -> Journey:
     """The journey `journey_text` wrote."""
     (stage, stage_at, activity, until, changes, interactions, purchases, value, attended, missed,
-     first, last, months, milestones, scheduled, due) = json.loads(text)  # fmt: skip
+     first, last, months, milestones, scheduled, due, loyalty) = json.loads(text)  # fmt: skip
+    points, redeemed, earned, tier, tiers = loyalty
     return Journey(
         stage=Stage(stage),
         stage_at=datetime.fromisoformat(stage_at),
@@ -188,6 +197,14 @@ def journey_from_text(text: str) -> Journey:
         last_purchase_at=_read_time(last),
         months=tuple((month, count) for month, count in months),
         milestones=frozenset(MilestoneKind(m) for m in milestones),
+        points=points,
+        redeemed=redeemed,
+        earned=tuple((month, count) for month, count in earned),
+        tier=Tier(tier),
+        tiers=tuple(
+            TierChange(datetime.fromisoformat(at), Tier(previous), Tier(now), trigger)
+            for at, previous, now, trigger in tiers
+        ),
         scheduled=_read_time(scheduled),
         due=_read_time(due),
     )
@@ -410,6 +427,7 @@ def activity_row(activity: Activity) -> dict[str, Any]:
         "kind": activity.kind.value,
         "at": activity.at,
         "title": activity.title,
+        "points": activity.points,
     }
 
 
@@ -422,6 +440,7 @@ def activity_from_row(row: Row) -> Activity:
         kind=ActivityKind(row["kind"]),
         at=row["at"],
         title=row["title"],
+        points=row["points"],
     )
 
 

@@ -197,6 +197,7 @@ activities = Table(
     Column("kind", String(16), nullable=False),
     Column("at", UTCDateTime, nullable=False),
     Column("title", Text),
+    Column("points", Integer, nullable=False, server_default="0"),
     _client_fk(),
     Index(None, "workspace_id", "client_id", "at", "activity_id"),
 )

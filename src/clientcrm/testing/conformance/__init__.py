@@ -24,6 +24,7 @@ from clientcrm.testing.conformance.journeys import (
     OrderRepositoryContract,
 )
 from clientcrm.testing.conformance.listing import ListQueryContract
+from clientcrm.testing.conformance.loyalty import LoyaltyContract
 from clientcrm.testing.conformance.merging import (
     MatchRepositoryContract,
     MergeRepositoryContract,
@@ -52,6 +53,7 @@ __all__ = [
     "JourneyPropertyContract",
     "JourneyRepositoryContract",
     "ListQueryContract",
+    "LoyaltyContract",
     "MatchRepositoryContract",
     "MergePropertyContract",
     "MergeRepositoryContract",
@@ -81,6 +83,7 @@ class AllContracts(
     FiguresPropertyContract,
     MergePropertyContract,
     JourneyPropertyContract,
+    LoyaltyContract,
     IsolationContract,
     FaultContract,
 ):

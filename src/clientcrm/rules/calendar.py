@@ -1,0 +1,37 @@
+"""Calendar months of a workspace, keyed ``"2026-03"``, bounded in UTC."""
+
+from __future__ import annotations
+
+import functools
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
+__all__ = ["calendar_month", "month_key", "month_start", "shift_month"]
+
+
+@functools.lru_cache(maxsize=4096)
+def calendar_month(
+    year: int, month: int, tz: ZoneInfo, trailing: int
+) -> tuple[str, datetime, datetime, tuple[str, ...]]:
+    """A month's key, its bounds in UTC, and the keys of the ``trailing`` months before it."""
+    key = f"{year:04d}-{month:02d}"
+    start = datetime(year, month, 1, tzinfo=tz).astimezone(UTC)
+    end = datetime(year + month // 12, month % 12 + 1, 1, tzinfo=tz).astimezone(UTC)
+    return key, start, end, tuple(shift_month(key, -n) for n in range(1, trailing + 1))
+
+
+def month_key(at: datetime, tz: ZoneInfo) -> str:
+    """The key of the month ``at`` falls in, on the calendar of ``tz``."""
+    local = at.astimezone(tz)
+    return f"{local.year:04d}-{local.month:02d}"
+
+
+def month_start(key: str, tz: ZoneInfo) -> datetime:
+    """The first instant of the month ``key`` on the calendar of ``tz``, in UTC."""
+    return calendar_month(int(key[:4]), int(key[5:]), tz, 0)[1]
+
+
+def shift_month(key: str, by: int) -> str:
+    """The key of the month ``by`` months after (or before, when negative) ``key``."""
+    index = int(key[:4]) * 12 + int(key[5:]) - 1 + by
+    return f"{index // 12:04d}-{index % 12 + 1:02d}"
