@@ -17,6 +17,7 @@ import tempfile
 from collections import Counter
 from collections.abc import Collection, Iterator, Mapping, Sequence
 from datetime import UTC, datetime
+from decimal import Decimal
 from pathlib import Path
 from types import TracebackType
 from typing import Any, Self, TypeVar
@@ -28,6 +29,8 @@ from clientcrm.errors import DuplicateClientError, NotFoundError, StorageError
 from clientcrm.models.activity import Activity
 from clientcrm.models.booking import Booking
 from clientcrm.models.client import Client
+from clientcrm.models.credits import CreditEntry, CreditPackage, PackageState
+from clientcrm.models.insights import Totals
 from clientcrm.models.journey import (
     JourneyHistory,
     Milestone,
@@ -185,7 +188,11 @@ class _Clients:
         for client in clients:
             old = self.get(client.workspace_id, client.id)
             new = evolve(
-                old, created_at=client.created_at, figures=client.figures, journey=client.journey
+                old,
+                created_at=client.created_at,
+                figures=client.figures,
+                journey=client.journey,
+                credits=client.credits,
             )
             self._docs.store(client.workspace_id, client.id, new)
 
@@ -206,6 +213,15 @@ class _Clients:
 
     def count(self, workspace_id: str) -> int:
         return len(self._docs.where(workspace_id))
+
+    def totals(self, workspace_id: str) -> Totals:
+        clients = self._docs.where(workspace_id)
+        return Totals(
+            customers=len(clients),
+            with_credits=sum(1 for c in clients if c.credits.available > 0),
+            revenue=sum((c.figures.spend for c in clients), Decimal(0)),
+            bookings=sum(c.figures.bookings for c in clients),
+        )
 
     def list(self, workspace_id: str, criteria: ClientCriteria) -> list[Client]:
         def key(client: Client) -> tuple[object, str]:
@@ -270,6 +286,57 @@ class _Owned:
             for c, records in found.items()
             if records
         }
+
+
+class _Credits:
+    """Credit packages, and each ledger entry as a document keyed by package and place."""
+
+    def __init__(self, db: sqlite3.Connection) -> None:
+        self._packages = _Documents(db, "credit_package", CreditPackage)
+        self._entries = _Documents(db, "credit_entry", CreditEntry)
+
+    def get(self, workspace_id: str, package_id: str) -> CreditPackage:
+        found: CreditPackage | None = self._packages.load(workspace_id, package_id)
+        if found is None:
+            raise NotFoundError("credit package", package_id)
+        return found
+
+    def for_client(self, workspace_id: str, client_id: str) -> list[CreditPackage]:
+        found = self._packages.where(workspace_id, client_id)
+        return sorted(found, key=lambda p: (p.purchased_at, p.id))
+
+    def save(self, packages: Sequence[CreditPackage], entries: Sequence[CreditEntry]) -> None:
+        for p in packages:
+            self._packages.store(p.workspace_id, p.id, p, p.client_id)
+        for e in entries:
+            key = f"{e.package_id}/{e.seq:09d}"
+            self._entries.store(e.workspace_id, key, e, e.client_id, new=True)
+
+    def ledger(self, workspace_id: str, client_id: str) -> list[CreditEntry]:
+        found = self._entries.where(workspace_id, client_id)
+        return sorted(found, key=lambda e: (e.at, e.package_id, e.seq))
+
+    def for_booking(self, workspace_id: str, booking_id: str) -> list[CreditEntry]:
+        found = [e for e in self._entries.where(workspace_id) if e.booking_id == booking_id]
+        return sorted(found, key=lambda e: (e.package_id, e.seq))
+
+    def expiring(self, workspace_id: str, until: datetime, limit: int) -> list[CreditPackage]:
+        due = [
+            p
+            for p in self._packages.where(workspace_id)
+            if p.state is PackageState.ACTIVE and p.expires_at is not None and p.expires_at <= until
+        ]
+        return sorted(due, key=lambda p: (p.expires_at, p.id))[:limit]
+
+    def move(self, workspace_id: str, package_ids: Collection[str], client_id: str) -> None:
+        moving = set(package_ids)
+        for p in self._packages.where(workspace_id):
+            if p.id in moving:
+                self._packages.store(workspace_id, p.id, evolve(p, client_id=client_id), client_id)
+        for e in self._entries.where(workspace_id):
+            if e.package_id in moving:
+                key = f"{e.package_id}/{e.seq:09d}"
+                self._entries.store(workspace_id, key, evolve(e, client_id=client_id), client_id)
 
 
 class _Journeys:
@@ -462,6 +529,7 @@ class _UnitOfWork:
         self.orders = _Owned(self._db, "order", Order, "placed_at")
         self.activities = _Owned(self._db, "activity", Activity, "at")
         self.journeys = _Journeys(self._db)
+        self.credits = _Credits(self._db)
         self.merges = _Merges(self._db)
         self.timeline = _Timeline(self._db)
         self.matches = _Matches(self._db)

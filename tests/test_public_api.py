@@ -31,7 +31,8 @@ PUBLIC = {
     "clientcrm.testing": {"FrozenClock"},
     "clientcrm.testing.conformance": {
         "ActivityRepositoryContract", "AllContracts", "BookingRepositoryContract",
-        "ClientRepositoryContract", "FaultContract", "FiguresPropertyContract",
+        "ClientRepositoryContract", "CreditContract", "CreditRepositoryContract", "FaultContract",
+        "FiguresPropertyContract",
         "IsolationContract", "JourneyPropertyContract", "JourneyRepositoryContract",
         "ListQueryContract", "LoyaltyContract", "MatchRepositoryContract", "MergePropertyContract",
         "MergeRepositoryContract", "NoteRepositoryContract", "OrderRepositoryContract",

@@ -10,6 +10,7 @@ import attrs
 from clientcrm.errors import ValidationError
 
 __all__ = [
+    "CreditPolicy",
     "JourneyPolicy",
     "LoyaltyPolicy",
     "MatchMode",
@@ -200,7 +201,7 @@ class LoyaltyPolicy:
     window_months: int | None = attrs.field(default=12)
 
     def __attrs_post_init__(self) -> None:
-        if self.points_per_unit < 0:
+        if not self.points_per_unit.is_finite() or self.points_per_unit < 0:
             raise ValidationError("points_per_unit", "must not be negative")
         if self.points_per_visit < 0:
             raise ValidationError("points_per_visit", "must not be negative")
@@ -208,6 +209,25 @@ class LoyaltyPolicy:
             raise ValidationError("gold", "tier thresholds must rise: silver < gold < platinum")
         if self.window_months is not None and self.window_months < 1:
             raise ValidationError("window_months", "must be at least 1, or None")
+
+
+@attrs.frozen
+class CreditPolicy:
+    """Rules of credit packages (seed 001).
+
+    Attributes:
+        overdraft: how far below zero a package's balance may go (0: never).
+        restore_notice_hours: a booking cancelled at least this many hours before it starts
+            gets its credits back; a later cancellation forfeits them.
+    """
+
+    overdraft: int = attrs.field(default=0)
+    restore_notice_hours: int = attrs.field(default=12)
+
+    def __attrs_post_init__(self) -> None:
+        for name in ("overdraft", "restore_notice_hours"):
+            if type(getattr(self, name)) is not int or getattr(self, name) < 0:
+                raise ValidationError(name, "must be a whole number, not negative")
 
 
 @attrs.frozen
@@ -220,3 +240,4 @@ class Policies:
     journey: JourneyPolicy = attrs.Factory(JourneyPolicy)
     milestones: MilestonePolicy = attrs.Factory(MilestonePolicy)
     loyalty: LoyaltyPolicy = attrs.Factory(LoyaltyPolicy)
+    credits: CreditPolicy = attrs.Factory(CreditPolicy)

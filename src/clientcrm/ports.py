@@ -15,6 +15,8 @@ from typing import Protocol, Self
 from clientcrm.models.activity import Activity
 from clientcrm.models.booking import Booking
 from clientcrm.models.client import Client
+from clientcrm.models.credits import CreditEntry, CreditPackage
+from clientcrm.models.insights import Totals
 from clientcrm.models.journey import JourneyHistory, Milestone, Stage, StageChange, StageConversion
 from clientcrm.models.merging import Distinction, Merge, PendingMatch
 from clientcrm.models.note import Note
@@ -27,6 +29,7 @@ __all__ = [
     "ActivityRepository",
     "BookingRepository",
     "ClientRepository",
+    "CreditRepository",
     "JourneyRepository",
     "MatchRepository",
     "MergeRepository",
@@ -80,7 +83,8 @@ class ClientRepository(Protocol):
         ...
 
     def update_figures(self, clients: Sequence[Client]) -> None:
-        """Write only ``created_at``, the figures and the journey of these existing clients."""
+        """Write only ``created_at``, the figures, the journey and the credit summary of these
+        existing clients."""
         ...
 
     def due(self, workspace_id: str, until: datetime, limit: int) -> list[Client]:
@@ -94,6 +98,10 @@ class ClientRepository(Protocol):
 
     def count(self, workspace_id: str) -> int:
         """Return how many clients the workspace has."""
+        ...
+
+    def totals(self, workspace_id: str) -> Totals:
+        """The workspace's customers, those with credits available, revenue and bookings."""
         ...
 
     def list(self, workspace_id: str, criteria: ClientCriteria) -> list[Client]:
@@ -166,6 +174,40 @@ class ActivityRepository(Protocol):
         self, workspace_id: str, client_ids: Collection[str]
     ) -> dict[str, list[Activity]]:
         """Map each given client id to its activities, oldest first, ties by id."""
+        ...
+
+
+class CreditRepository(Protocol):
+    """Credit packages and their ledgers."""
+
+    def get(self, workspace_id: str, package_id: str) -> CreditPackage:
+        """Return the package; raise `NotFoundError` if it is not in this workspace."""
+        ...
+
+    def for_client(self, workspace_id: str, client_id: str) -> list[CreditPackage]:
+        """The client's packages, oldest purchase first, ties by id."""
+        ...
+
+    def save(self, packages: Sequence[CreditPackage], entries: Sequence[CreditEntry]) -> None:
+        """Insert or replace these packages (keyed by (workspace_id, id)), then insert these
+        new ledger entries."""
+        ...
+
+    def ledger(self, workspace_id: str, client_id: str) -> list[CreditEntry]:
+        """Every ledger entry of the client's packages, by (``at``, package id, ``seq``)."""
+        ...
+
+    def for_booking(self, workspace_id: str, booking_id: str) -> list[CreditEntry]:
+        """The ledger entries that name this booking, by (package id, ``seq``)."""
+        ...
+
+    def expiring(self, workspace_id: str, until: datetime, limit: int) -> list[CreditPackage]:
+        """Up to ``limit`` active packages (neither paused nor expired) whose expiry is at or
+        before ``until``, earliest expiry first, ties by id."""
+        ...
+
+    def move(self, workspace_id: str, package_ids: Collection[str], client_id: str) -> None:
+        """Give these packages, and their ledger entries, to another client."""
         ...
 
 
@@ -340,6 +382,11 @@ class UnitOfWork(Protocol):
     @property
     def journeys(self) -> JourneyRepository:
         """Stage histories and milestones, inside this unit of work."""
+        ...
+
+    @property
+    def credits(self) -> CreditRepository:
+        """Credit packages and their ledgers, inside this unit of work."""
         ...
 
     @property

@@ -107,7 +107,12 @@ def test_journey_stages_conversion_history_and_the_daily_job(db: Path, tmp_path:
     assert code == 0
     assert json.loads(out)["examined"] > 0
     code, out, _ = invoke(run_later)
-    assert json.loads(out) == {"examined": 0, "stage_changes": 0, "milestones": 0}
+    assert json.loads(out) == {
+        "examined": 0,
+        "stage_changes": 0,
+        "milestones": 0,
+        "credits_expired": 0,
+    }
     code, out, _ = invoke(["--db", str(later), "journey", "--json"])
     assert json.loads(out)["churned"] == sum(json.loads(out).values())
 
@@ -171,3 +176,39 @@ def test_a_missing_extra_prints_the_install_line() -> None:
     )
     assert done.returncode == 1
     assert 'pip install "clientcrm[cli]"' in done.stderr
+
+
+def test_credits_add_adjust_pause_resume_extend_and_show(db: Path) -> None:
+    """A package through its life on the command line; the list's credit tabs agree; a
+    mistake is one line, not a traceback."""
+    email = clients(db, "--limit", "1")[0]["email"]
+    code, out, err = invoke(
+        ["--db", str(db), "credits", "add", email, "10", "--name", "10-class pass",
+         "--expires", "2031-06-30"]
+    )  # fmt: skip
+    assert code == 0, err
+    package_id = out.split()[1].rstrip(":")
+    steps = [
+        ["adjust", package_id, "--reason", "Missed class", "--", "-2"],
+        ["pause", package_id],
+        ["resume", package_id],
+        ["extend", package_id, "2031-12-31", "--reason", "Injury"],
+    ]
+    for step in steps:
+        code, out, err = invoke(["--db", str(db), "credits", *step])
+        assert code == 0, err
+    assert "8 of 10 credits left, active, expires 2031-12-31" in out
+    code, out, _ = invoke(["--db", str(db), "credits", "show", email, "--json"])
+    shown = json.loads(out)
+    kinds = [e["kind"] for e in shown["history"] if e["package_id"] == package_id]
+    assert kinds == ["purchase", "adjust", "pause", "resume", "extend"]
+    assert shown["credits"]["available"] >= 8
+    code, out, _ = invoke(["--db", str(db), "credits", "show", email])
+    assert "10-class pass" in out
+    with_credits = {c["email"] for c in clients(db, "--with-credits", "--limit", "500")}
+    without = {c["email"] for c in clients(db, "--no-credits", "--limit", "500")}
+    assert email in with_credits
+    assert email not in without
+    code, _, err = invoke(["--db", str(db), "credits", "pause", "no-such-package"])
+    assert code == 2
+    assert err.strip() == "Error: credit package not found: no-such-package"

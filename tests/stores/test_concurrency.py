@@ -17,7 +17,7 @@ from typing import Any
 
 import pytest
 
-from clientcrm import CRM, Actor, ClientQuery, Workspace
+from clientcrm import CRM, Actor, ClientQuery, InsufficientBalanceError, Workspace
 from clientcrm.stores.sql import SQLStore
 from clientcrm.testing.conformance import event
 
@@ -57,11 +57,26 @@ def _record(where: dict[str, Any], worker: int, bookings: int, go: Any) -> None:
     store.close()
 
 
-def _run_workers(where: dict[str, Any], bookings: int) -> None:
+def _book_with_credit(where: dict[str, Any], worker: int, client_id: str, go: Any) -> None:
+    """One process: wait for the start, then book one class with one credit; exit 3 when
+    the credits are gone."""
+    store = SQLStore(where["url"], schema=where["schema"], migrate=False)
+    go.wait()
+    try:
+        CRM(store).credits.consume(client_id, f"class-{worker}", Actor.owner(WS), at=T0)
+    except InsufficientBalanceError:
+        raise SystemExit(3) from None
+    finally:
+        store.close()
+
+
+def _run_workers(
+    where: dict[str, Any], *args: object, target: Any = _record, exits: list[int] | None = None
+) -> None:
     context = multiprocessing.get_context("spawn")
     go = context.Event()
     workers = [
-        context.Process(target=_record, args=(where, worker, bookings, go))
+        context.Process(target=target, args=(where, worker, *args, go))
         for worker in range(PROCESSES)
     ]
     for process in workers:
@@ -69,7 +84,11 @@ def _run_workers(where: dict[str, Any], bookings: int) -> None:
     go.set()
     for process in workers:
         process.join(timeout=120)
-    assert [process.exitcode for process in workers] == [0] * PROCESSES
+    codes = [process.exitcode for process in workers]
+    if exits is None:
+        assert codes == [0] * PROCESSES
+    else:
+        exits += codes
 
 
 @contextmanager
@@ -83,7 +102,7 @@ def _crm(where: dict[str, Any]) -> Iterator[CRM]:
 
 def test_first_bookings_of_one_new_email_make_one_client(database: dict[str, Any]) -> None:
     """Processes that all see the email as new at once still create exactly one client."""
-    _run_workers(database, bookings=1)
+    _run_workers(database, 1)
     with _crm(database) as crm:
         clients = list(crm.iter_clients(ClientQuery(), Actor.owner(WS)))
     assert [c.email for c in clients] == ["new@example.com"]
@@ -94,7 +113,7 @@ def test_concurrent_events_on_one_client_lose_no_counts_or_spend(
     database: dict[str, Any],
 ) -> None:
     """Every booking and every euro of many overlapping writers is counted once."""
-    _run_workers(database, bookings=5)
+    _run_workers(database, 5)
     owner = Actor.owner(WS)
     with _crm(database) as crm:
         client = crm.find_client("new@example.com", owner)
@@ -102,3 +121,22 @@ def test_concurrent_events_on_one_client_lose_no_counts_or_spend(
     assert client.figures.bookings == PROCESSES * 5
     assert client.figures.spend == Decimal("10.00") * PROCESSES * 5
     assert report.repaired == []
+
+
+def test_racing_bookings_cannot_overdraw_the_last_credits(database: dict[str, Any]) -> None:
+    """Six processes book at once against three credits: three get one each, three are
+    refused, and the balance ends at zero, equal to its ledger."""
+    owner = Actor.owner(WS)
+    with _crm(database) as crm:
+        kate = crm.add_client(owner, name="Kate", email="kate@example.com")
+        package = crm.credits.purchase(kate.id, 3, owner, at=T0 - timedelta(days=1))
+    exits: list[int] = []
+    _run_workers(database, kate.id, target=_book_with_credit, exits=exits)
+    assert sorted(exits) == [0, 0, 0, 3, 3, 3]
+    with _crm(database) as crm:
+        [after] = crm.credits.packages(kate.id, owner)
+        ledger = crm.credits.ledger(kate.id, owner)
+        summary = crm.get_client(kate.id, owner).credits
+    assert after.id == package.id
+    assert after.balance == sum(e.credits for e in ledger) == summary.available == 0
+    assert len({e.booking_id for e in ledger if e.booking_id}) == 3

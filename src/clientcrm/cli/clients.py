@@ -34,6 +34,15 @@ def _choice(enum: type[StatusPill | Flag | SortKey | Stage]) -> click.Choice[str
 @click.option("--max-bookings", type=click.IntRange(min=0))
 @click.option("--min-spend", type=Decimal)
 @click.option("--max-spend", type=Decimal)
+@click.option(
+    "--with-credits/--no-credits",
+    "has_credits",
+    default=None,
+    help="Clients with credits available (or without).",
+)
+@click.option("--paused-credits", is_flag=True, help="Clients holding paused credits.")
+@click.option("--min-credits", type=click.IntRange(min=0))
+@click.option("--max-credits", type=click.IntRange(min=0))
 @click.option("--inactive-days", type=click.IntRange(min=0), help="At least N days since activity.")
 @click.option("--active-within", type=click.IntRange(min=0), help="At most N days since activity.")
 @click.option("--registered-from", type=click.DateTime(["%Y-%m-%d"]))
@@ -57,6 +66,10 @@ def clients_command(
     max_bookings: int | None,
     min_spend: Decimal | None,
     max_spend: Decimal | None,
+    has_credits: bool | None,
+    paused_credits: bool,
+    min_credits: int | None,
+    max_credits: int | None,
     inactive_days: int | None,
     active_within: int | None,
     registered_from: datetime | None,
@@ -82,6 +95,10 @@ def clients_command(
         bookings_max=max_bookings,
         spend_min=min_spend,
         spend_max=max_spend,
+        has_credits=has_credits,
+        paused_credits=paused_credits or None,
+        credits_min=min_credits,
+        credits_max=max_credits,
         inactive_days_min=inactive_days,
         inactive_days_max=active_within,
         registered_from=registered_from.date() if registered_from else None,

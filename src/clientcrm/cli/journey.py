@@ -8,8 +8,7 @@ import click
 from rich.table import Table
 
 from clientcrm.cli.context import App, pass_app
-from clientcrm.cli.render import day, dumps
-from clientcrm.models.workspace import Workspace
+from clientcrm.cli.render import WHEN, day, dumps, moment
 from clientcrm.serialization import converter
 
 __all__ = ["COMMANDS"]
@@ -22,16 +21,6 @@ STAGE_STYLE = {
     "advocacy": "bold green",
     "churned": "yellow",
 }
-
-
-def _moment(value: datetime | None, workspace: Workspace) -> datetime | None:
-    """A date or datetime from the command line, read in the workspace's timezone."""
-    if value is None:
-        return None
-    return value.replace(tzinfo=workspace.tz) if value.tzinfo is None else value
-
-
-_WHEN = click.DateTime(["%Y-%m-%d", "%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"])
 
 
 @click.group("journey", invoke_without_command=True)
@@ -56,8 +45,8 @@ def journey_group(ctx: click.Context, as_json: bool) -> None:
 
 
 @journey_group.command("conversion")
-@click.option("--from", "start", type=_WHEN, required=True, help="Start date (inclusive).")
-@click.option("--to", "end", type=_WHEN, required=True, help="End date (exclusive).")
+@click.option("--from", "start", type=WHEN, required=True, help="Start date (inclusive).")
+@click.option("--to", "end", type=WHEN, required=True, help="End date (exclusive).")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
 @pass_app
 def conversion_command(app: App, start: datetime, end: datetime, as_json: bool) -> None:
@@ -65,7 +54,7 @@ def conversion_command(app: App, start: datetime, end: datetime, as_json: bool) 
     crm = app.crm()
     workspace = crm.workspace(app.actor)
     rows = crm.stage_conversion(
-        _moment(start, workspace) or start, _moment(end, workspace) or end, app.actor
+        moment(start, workspace) or start, moment(end, workspace) or end, app.actor
     )
     if as_json:
         click.echo(dumps(converter.unstructure(rows)))
@@ -122,7 +111,7 @@ def milestones_group() -> None:
 
 
 @milestones_group.command("run")
-@click.option("--now", type=_WHEN, help="Run as of this moment (default: now).")
+@click.option("--now", type=WHEN, help="Run as of this moment (default: now).")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a line.")
 @pass_app
 def run_command(app: App, now: datetime | None, as_json: bool) -> None:
@@ -131,14 +120,14 @@ def run_command(app: App, now: datetime | None, as_json: bool) -> None:
     Safe to run any number of times; after missed days it catches up.
     """
     crm = app.crm()
-    moment = _moment(now, crm.workspace(app.actor)) or datetime.now(UTC)
-    report = crm.run_scheduled(moment, app.actor)
+    when = moment(now, crm.workspace(app.actor)) or datetime.now(UTC)
+    report = crm.run_scheduled(when, app.actor)
     if as_json:
         click.echo(dumps(converter.unstructure(report)))
         return
     app.console.print(
         f"Examined {report.examined} clients due: {report.stage_changes} stage changes, "
-        f"{report.milestones} milestones."
+        f"{report.milestones} milestones; {report.credits_expired} credit packages expired."
     )
 
 

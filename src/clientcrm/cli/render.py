@@ -8,6 +8,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
+import click
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
@@ -20,15 +21,27 @@ from clientcrm.serialization import converter
 
 __all__ = [
     "PILL_STYLE",
+    "WHEN",
     "client_json",
     "clients_table",
     "day",
     "dumps",
+    "moment",
     "money",
     "progress_bar",
 ]
 
 PILL_STYLE = {"regular": "green", "active": "cyan", "new": "magenta", "lapsed": "yellow"}
+
+WHEN = click.DateTime(["%Y-%m-%d", "%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"])
+"""A date or a moment on the command line."""
+
+
+def moment(value: datetime | None, workspace: Workspace) -> datetime | None:
+    """A date or datetime from the command line, read in the workspace's timezone."""
+    if value is None:
+        return None
+    return value.replace(tzinfo=workspace.tz) if value.tzinfo is None else value
 
 
 def money(amount: Decimal, workspace: Workspace) -> str:
@@ -44,11 +57,16 @@ def day(moment: datetime | None, workspace: Workspace) -> str:
 def clients_table(
     clients: Iterable[Client], workspace: Workspace, now: datetime, title: str | None = None
 ) -> Table:
-    """The clients list: name, email, pill, stage, bookings, spend, last attended, tags."""
+    """The clients list: name, email, pill, stage, credits, bookings, spend, last attended,
+    tags."""
     table = Table(title=title, header_style="bold")
-    columns = ("Name", "Email", "Status", "Stage", "Bookings", "Spend", "Last attended", "Tags")
+    columns = (
+        "Name", "Email", "Status", "Stage", "Credits", "Bookings", "Spend", "Last attended",
+        "Tags",
+    )  # fmt: skip
     for name in columns:
-        table.add_column(name, justify="right" if name in ("Bookings", "Spend") else "left")
+        numeric = name in ("Credits", "Bookings", "Spend")
+        table.add_column(name, justify="right" if numeric else "left")
     policy, tz = workspace.policies.status, workspace.tz
     for client in clients:
         pill = status_pill(client.figures, now, tz, policy).value
@@ -58,6 +76,7 @@ def clients_table(
             client.email,
             f"[{PILL_STYLE[pill]}]{pill.upper()}[/] {flags}".rstrip(),
             client.journey.stage.value.title() if client.journey else "-",
+            str(client.credits.available),
             str(client.figures.bookings),
             money(client.figures.spend, workspace),
             day(client.figures.last_attended_at, workspace),

@@ -9,6 +9,7 @@ from typing import Any
 
 import attrs
 
+from clientcrm.models.credits import CreditSummary
 from clientcrm.models.journey import Journey
 
 __all__ = ["Client", "ClientFigures", "Flag", "Source", "StatusPill"]
@@ -86,6 +87,7 @@ class Client:
         figures: the materialised figures.
         journey: the materialised journey (stage, counts, milestones); ``None`` until it is
             first evaluated (clients stored before journeys existed).
+        credits: the credits of the client's packages at a glance.
     """
 
     id: str
@@ -104,6 +106,7 @@ class Client:
     custom: dict[str, Any] = attrs.field(factory=dict, hash=False)
     figures: ClientFigures = attrs.Factory(ClientFigures)
     journey: Journey | None = None
+    credits: CreditSummary = attrs.Factory(CreditSummary)
 
     @property
     def emails(self) -> frozenset[str]:

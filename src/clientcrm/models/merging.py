@@ -53,6 +53,7 @@ class Merge:
         entry_ids: the timeline entries that moved from the loser.
         order_ids: the orders that moved from the loser.
         activity_ids: the activities that moved from the loser.
+        package_ids: the credit packages that moved from the loser.
         undone_at: when it was undone, if it was.
     """
 
@@ -70,6 +71,7 @@ class Merge:
     undone_at: datetime | None = None
     order_ids: tuple[str, ...] = ()
     activity_ids: tuple[str, ...] = ()
+    package_ids: tuple[str, ...] = ()
 
 
 class MatchStatus(enum.StrEnum):

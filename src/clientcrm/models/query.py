@@ -25,6 +25,10 @@ class SortKey(enum.StrEnum):
     SPEND = "spend"
     BOOKINGS = "bookings"
     NAME = "name"
+    CREDITS = "credits"
+    """Credits available, most first."""
+    PURCHASED_CREDITS = "purchased_credits"
+    """Credits ever bought, most first."""
 
 
 def _limit(_: object, __: attrs.Attribute[int], value: int) -> None:
@@ -70,6 +74,11 @@ class ClientQuery:
         tags_all: keep clients with all of these tags.
         bookings_min / bookings_max: counted bookings range, inclusive.
         spend_min / spend_max: lifetime spend range, inclusive.
+        credits_min / credits_max: credits available range, inclusive.
+        has_credits: ``True`` keeps clients with credits available (seed 001's "With
+            credits" tab), ``False`` those without ("No credits").
+        paused_credits: ``True`` keeps clients holding credits in a paused package ("Paused
+            credits"), ``False`` those who do not.
         inactive_days_min / inactive_days_max: calendar days since the last activity.
         registered_from / registered_to: "client since" date range, inclusive, workspace dates.
         include_inactive: also list clients flagged INACTIVE.
@@ -89,6 +98,10 @@ class ClientQuery:
     bookings_max: int | None = None
     spend_min: Decimal | None = None
     spend_max: Decimal | None = None
+    credits_min: int | None = None
+    credits_max: int | None = None
+    has_credits: bool | None = None
+    paused_credits: bool | None = None
     inactive_days_min: int | None = None
     inactive_days_max: int | None = None
     registered_from: date | None = None
@@ -101,6 +114,7 @@ class ClientQuery:
     def __attrs_post_init__(self) -> None:
         _range(self.bookings_min, self.bookings_max, "bookings_min")
         _range(self.spend_min, self.spend_max, "spend_min")
+        _range(self.credits_min, self.credits_max, "credits_min")
         _range(self.inactive_days_min, self.inactive_days_max, "inactive_days_min")
         _range(self.registered_from, self.registered_to, "registered_from")
         for name in ("bookings_min", "bookings_max", "inactive_days_min", "inactive_days_max"):

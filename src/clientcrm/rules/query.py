@@ -55,6 +55,8 @@ class ClientCriteria:
         stages: the journey stages to keep (empty: all).
         bookings_min / bookings_max: counted bookings range, inclusive.
         spend_min / spend_max: lifetime spend range, inclusive.
+        credits_min / credits_max: credits available range, inclusive.
+        paused_credits: keep clients with (``True``) or without (``False``) paused credits.
         activity_before: keep clients whose last activity is before this.
         activity_from: keep clients whose last activity is at or after this.
         created_from / created_before: "client since" in [from, before).
@@ -76,6 +78,9 @@ class ClientCriteria:
     bookings_max: int | None = None
     spend_min: Decimal | None = None
     spend_max: Decimal | None = None
+    credits_min: int | None = None
+    credits_max: int | None = None
+    paused_credits: bool | None = None
     activity_before: datetime | None = None
     activity_from: datetime | None = None
     created_from: datetime | None = None
@@ -133,6 +138,11 @@ def resolve(
         activity_before = days_ago_cutoff(now, tz, query.inactive_days_min)
     if query.inactive_days_max is not None:
         activity_from = days_ago_cutoff(now, tz, query.inactive_days_max + 1)
+    credits_min, credits_max = query.credits_min, query.credits_max
+    if query.has_credits is True:
+        credits_min = _tighter_min(credits_min, 1)
+    elif query.has_credits is False:
+        credits_max = _tighter_max(credits_max, 0)
     created_from = created_before = None
     if query.registered_from is not None:
         created_from = _midnight(query.registered_from, tz)
@@ -148,6 +158,9 @@ def resolve(
         bookings_max=bookings_max,
         spend_min=query.spend_min,
         spend_max=query.spend_max,
+        credits_min=credits_min,
+        credits_max=credits_max,
+        paused_credits=query.paused_credits,
         activity_before=activity_before,
         activity_from=activity_from,
         created_from=created_from,
@@ -172,6 +185,10 @@ def sort_value(client: Client, sort: SortKey) -> SortValue:
         return figures.spend
     if sort is SortKey.BOOKINGS:
         return figures.bookings
+    if sort is SortKey.CREDITS:
+        return client.credits.available
+    if sort is SortKey.PURCHASED_CREDITS:
+        return client.credits.purchased
     return fold(client.name)
 
 
@@ -181,6 +198,9 @@ def encode_cursor(client: Client, sort: SortKey) -> str:
     text = value.isoformat() if isinstance(value, datetime) else str(value)
     raw = json.dumps([sort.value, text, client.id], separators=(",", ":"))
     return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
+
+
+_COUNTED = frozenset({SortKey.BOOKINGS, SortKey.CREDITS, SortKey.PURCHASED_CREDITS})
 
 
 def decode_cursor(cursor: str, sort: SortKey) -> SortPosition:
@@ -195,7 +215,7 @@ def decode_cursor(cursor: str, sort: SortKey) -> SortPosition:
             value = datetime.fromisoformat(text)
         elif sort is SortKey.SPEND:
             value = Decimal(text)
-        elif sort is SortKey.BOOKINGS:
+        elif sort in _COUNTED:
             value = int(text)
         else:
             value = str(text)
@@ -229,6 +249,8 @@ def matches(client: Client, criteria: ClientCriteria) -> bool:
         and (not c.stages or (client.journey is not None and client.journey.stage in c.stages))
         and _within(figures.bookings, c.bookings_min, c.bookings_max)
         and _within(figures.spend, c.spend_min, c.spend_max)
+        and _within(client.credits.available, c.credits_min, c.credits_max)
+        and (c.paused_credits is None or (client.credits.paused > 0) == c.paused_credits)
         and (c.activity_before is None or activity < c.activity_before)
         and (c.activity_from is None or activity >= c.activity_from)
         and (c.created_from is None or client.created_at >= c.created_from)

@@ -34,6 +34,7 @@ from clientcrm.models.activity import ActivityKind
 from clientcrm.models.actor import Actor, Permission, Role
 from clientcrm.models.client import Client, Flag, Source
 from clientcrm.models.events import ActivityEvent, ClientCreated, ClientEvent, ClientFlagged
+from clientcrm.models.insights import Totals
 from clientcrm.models.journey import Journey, JourneyHistory, Stage, StageConversion
 from clientcrm.models.merging import Distinction, MatchStatus, Merge, PendingMatch
 from clientcrm.models.money import minor_units
@@ -47,6 +48,7 @@ from clientcrm.rules.query import encode_cursor, resolve
 from clientcrm.rules.status import is_growing, status_pill
 from clientcrm.service import permissions as perm
 from clientcrm.service.bus import EventBus, Subscriber
+from clientcrm.service.credits import Credits
 from clientcrm.service.journeys import Journeys, recompute_figures
 from clientcrm.service.merging import merge_clients, reindex, unmerge_clients
 from clientcrm.service.recording import Batch
@@ -106,6 +108,8 @@ class CRM:
         self.clock = clock
         self._ids = ids
         self._bus = EventBus()
+        self.credits = Credits(self._retrying, clock, ids)
+        """Credit packages and their ledgers (`clientcrm.service.credits.Credits`)."""
 
     def subscribe(self, subscriber: Subscriber) -> None:
         """Call ``subscriber`` with each domain event, after the work that made it commits."""
@@ -619,7 +623,8 @@ class CRM:
     ) -> ScheduleReport:
         """The daily job: let time move the journeys due by ``now``.
 
-        Clients whose churn window has passed become Churned, and anniversaries are awarded,
+        Clients whose churn window has passed become Churned, anniversaries are awarded,
+        loyalty tiers fall when old points leave their window, and credit packages expire,
         each dated at the moment it came, not when the job ran. Idempotent, and it catches up:
         after missed days, every moment of those days appears once. Only clients whose next
         moment has come are read (an indexed "next due" column), ``batch_size`` to a unit of
@@ -646,7 +651,8 @@ class CRM:
             changes += journeys.added_changes
             milestones += journeys.added_milestones
             if count < batch_size:
-                return ScheduleReport(examined, changes, milestones)
+                expired = self.credits.expire(now, actor, batch_size=batch_size)
+                return ScheduleReport(examined, changes, milestones, expired)
 
     def journey(self, client_id: str, actor: Actor) -> JourneyView:
         """The client's journey: stage, stage history (oldest first) and milestones."""
@@ -686,6 +692,13 @@ class CRM:
         journey = self.record(event, actor).journey
         assert journey is not None
         return journey
+
+    def totals(self, actor: Actor) -> Totals:
+        """The customer dashboard's statistics: customers, those with credits, revenue and
+        bookings (seed 001), aggregated in the database."""
+        perm.require_staff(actor, "see the workspace's figures")
+        with self.store.unit_of_work() as uow:
+            return uow.clients.totals(actor.workspace_id)
 
     def stage_distribution(self, actor: Actor) -> dict[Stage, int]:
         """How many clients are in each stage (every stage, in journey order)."""

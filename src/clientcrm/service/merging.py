@@ -15,6 +15,7 @@ from clientcrm.models.merging import Merge
 from clientcrm.models.timeline import EntryKind, TimelineEntry
 from clientcrm.models.workspace import Workspace
 from clientcrm.ports import UnitOfWork
+from clientcrm.rules.credits import summarise
 from clientcrm.service.journeys import Journeys, recompute_figures
 
 __all__ = ["merge_clients", "reindex", "unmerge_clients"]
@@ -57,6 +58,8 @@ def merge_clients(
     entries = uow.timeline.for_client(ws, loser.id)
     orders = uow.orders.for_clients(ws, [loser.id]).get(loser.id, [])
     activities = uow.activities.for_clients(ws, [loser.id]).get(loser.id, [])
+    packages = uow.credits.for_client(ws, loser.id)
+    uow.credits.move(ws, [p.id for p in packages], survivor.id)
     uow.bookings.save_many(moved)
     uow.orders.save_many([attrs.evolve(o, client_id=survivor.id) for o in orders])
     uow.activities.save_many([attrs.evolve(a, client_id=survivor.id) for a in activities])
@@ -83,6 +86,7 @@ def merge_clients(
         custom=loser.custom | survivor.custom,
         created_at=since,
         figures=recompute_figures(uow, ws, {survivor.id: since})[survivor.id],
+        credits=summarise(uow.credits.for_client(ws, survivor.id)),
     )
     [merged] = journeys.replay([merged], _latest_run(survivor, loser))
     uow.clients.update(merged)
@@ -100,6 +104,7 @@ def merge_clients(
         entry_ids=tuple(e.id for e in entries),
         order_ids=tuple(o.id for o in orders),
         activity_ids=tuple(a.id for a in activities),
+        package_ids=tuple(p.id for p in packages),
     )
     uow.merges.add(merge)
     summary = f"{loser.name} <{loser.email}> merged into this client"
@@ -143,7 +148,12 @@ def unmerge_clients(
     since = {c.id: c.created_at for c in (merge.survivor_before, merge.loser)}
     figures = recompute_figures(uow, ws, since)
     survivor, loser = journeys.replay(
-        [attrs.evolve(c, figures=figures[c.id]) for c in (merge.survivor_before, merge.loser)],
+        [
+            attrs.evolve(
+                c, figures=figures[c.id], credits=summarise(uow.credits.for_client(ws, c.id))
+            )
+            for c in (merge.survivor_before, merge.loser)
+        ],
         ran,
     )
     uow.clients.update_figures([survivor, loser])
@@ -168,11 +178,12 @@ def unmerge_clients(
 
 
 def _give_back(uow: UnitOfWork, ws: str, merge: Merge, loser_id: str) -> None:
-    """Return the loser's orders and activities (those that still exist)."""
+    """Return the loser's orders, activities (those that still exist) and credit packages."""
     orders = uow.orders.get_many(ws, merge.order_ids)
     uow.orders.save_many([attrs.evolve(o, client_id=loser_id) for o in orders.values()])
     activities = uow.activities.get_many(ws, merge.activity_ids)
     uow.activities.save_many([attrs.evolve(a, client_id=loser_id) for a in activities.values()])
+    uow.credits.move(ws, merge.package_ids, loser_id)
 
 
 def _entry(

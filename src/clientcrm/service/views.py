@@ -105,8 +105,10 @@ class ScheduleReport:
         examined: clients whose next scheduled moment had come.
         stage_changes: stage changes it recorded (clients who churned).
         milestones: milestones it awarded (anniversaries).
+        credits_expired: credit packages it expired.
     """
 
     examined: int
     stage_changes: int
     milestones: int
+    credits_expired: int = 0

@@ -10,6 +10,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Collection, Iterator, Mapping, MutableMapping, Sequence
 from datetime import datetime
+from decimal import Decimal
 from itertools import islice
 from types import TracebackType
 from typing import Any, Self
@@ -20,6 +21,8 @@ from clientcrm.errors import DuplicateClientError, NotFoundError, StorageError
 from clientcrm.models.activity import Activity
 from clientcrm.models.booking import Booking
 from clientcrm.models.client import Client
+from clientcrm.models.credits import CreditEntry, CreditPackage, PackageState
+from clientcrm.models.insights import Totals
 from clientcrm.models.journey import (
     JourneyHistory,
     Milestone,
@@ -57,6 +60,8 @@ class _Tables:
         self.orders: dict[tuple[str, str], Order] = {}
         self.activities: dict[tuple[str, str], Activity] = {}
         self.histories: dict[tuple[str, str], JourneyHistory] = {}
+        self.packages: dict[tuple[str, str], CreditPackage] = {}
+        self.ledger: dict[tuple[str, str, int], CreditEntry] = {}
 
 
 class _Journal:
@@ -160,7 +165,11 @@ class _Clients:
         for client in clients:
             old = self.get(client.workspace_id, client.id)
             new = evolve(
-                old, created_at=client.created_at, figures=client.figures, journey=client.journey
+                old,
+                created_at=client.created_at,
+                figures=client.figures,
+                journey=client.journey,
+                credits=client.credits,
             )
             self._j.put(self._t.clients, (client.workspace_id, client.id), new)
 
@@ -181,6 +190,15 @@ class _Clients:
 
     def count(self, workspace_id: str) -> int:
         return sum(1 for ws, _ in self._t.clients if ws == workspace_id)
+
+    def totals(self, workspace_id: str) -> Totals:
+        mine = [c for (ws, _), c in self._t.clients.items() if ws == workspace_id]
+        return Totals(
+            customers=len(mine),
+            with_credits=sum(1 for c in mine if c.credits.available > 0),
+            revenue=sum((c.figures.spend for c in mine), Decimal(0)),
+            bookings=sum(c.figures.bookings for c in mine),
+        )
 
     def list(self, workspace_id: str, criteria: ClientCriteria) -> list[Client]:
         rows = [
@@ -317,6 +335,67 @@ class _Journeys:
                 if after is not None and after.at < end and after.stage is not Stage.CHURNED:
                     moved[change.stage].add(client_id)
         return [StageConversion(s, len(entered[s]), len(moved[s])) for s in Stage]
+
+
+class _Credits:
+    def __init__(self, t: _Tables, j: _Journal) -> None:
+        self._t, self._j = t, j
+
+    def get(self, workspace_id: str, package_id: str) -> CreditPackage:
+        try:
+            return self._t.packages[workspace_id, package_id]
+        except KeyError:
+            raise NotFoundError("credit package", package_id) from None
+
+    def for_client(self, workspace_id: str, client_id: str) -> list[CreditPackage]:
+        found = [
+            p
+            for (ws, _), p in self._t.packages.items()
+            if ws == workspace_id and p.client_id == client_id
+        ]
+        return sorted(found, key=lambda p: (p.purchased_at, p.id))
+
+    def save(self, packages: Sequence[CreditPackage], entries: Sequence[CreditEntry]) -> None:
+        for package in packages:
+            self._j.put(self._t.packages, (package.workspace_id, package.id), package)
+        for entry in entries:
+            key = (entry.workspace_id, entry.package_id, entry.seq)
+            if key in self._t.ledger:
+                raise StorageError(f"ledger entry {key} exists already")
+            self._j.put(self._t.ledger, key, entry)
+
+    def _entries(self, workspace_id: str) -> Iterator[CreditEntry]:
+        return (e for (ws, _, _), e in self._t.ledger.items() if ws == workspace_id)
+
+    def ledger(self, workspace_id: str, client_id: str) -> list[CreditEntry]:
+        found = [e for e in self._entries(workspace_id) if e.client_id == client_id]
+        return sorted(found, key=lambda e: (e.at, e.package_id, e.seq))
+
+    def for_booking(self, workspace_id: str, booking_id: str) -> list[CreditEntry]:
+        found = [e for e in self._entries(workspace_id) if e.booking_id == booking_id]
+        return sorted(found, key=lambda e: (e.package_id, e.seq))
+
+    def expiring(self, workspace_id: str, until: datetime, limit: int) -> list[CreditPackage]:
+        found = [
+            (p.expires_at, p.id, p)
+            for (ws, _), p in self._t.packages.items()
+            if ws == workspace_id
+            and p.state is PackageState.ACTIVE
+            and p.expires_at is not None
+            and p.expires_at <= until
+        ]
+        return [p for _, _, p in sorted(found)[:limit]]
+
+    def move(self, workspace_id: str, package_ids: Collection[str], client_id: str) -> None:
+        moving = set(package_ids)
+        for package_id in moving:
+            package = self.get(workspace_id, package_id)
+            self._j.put(
+                self._t.packages, (workspace_id, package_id), evolve(package, client_id=client_id)
+            )
+        for key, entry in list(self._t.ledger.items()):
+            if key[0] == workspace_id and key[1] in moving:
+                self._j.put(self._t.ledger, key, evolve(entry, client_id=client_id))
 
 
 class _Notes:
@@ -471,6 +550,7 @@ class _UnitOfWork:
         self.orders = _Owned(tables.orders, self._journal, "placed_at")
         self.activities = _Owned(tables.activities, self._journal, "at")
         self.journeys = _Journeys(tables, self._journal)
+        self.credits = _Credits(tables, self._journal)
         self.merges = _Merges(tables, self._journal)
         self.timeline = _Timeline(tables, self._journal)
         self.matches = _Matches(tables, self._journal)

@@ -17,6 +17,7 @@ from clientcrm.ports import (
     ActivityRepository,
     BookingRepository,
     ClientRepository,
+    CreditRepository,
     JourneyRepository,
     MatchRepository,
     MergeRepository,
@@ -124,6 +125,10 @@ class _FaultyUnitOfWork:
     @property
     def journeys(self) -> JourneyRepository:
         return cast("JourneyRepository", _Counted(self._faults, self._inner.journeys))
+
+    @property
+    def credits(self) -> CreditRepository:
+        return cast("CreditRepository", _Counted(self._faults, self._inner.credits))
 
     @property
     def merges(self) -> MergeRepository:

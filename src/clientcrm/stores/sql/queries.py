@@ -41,6 +41,8 @@ _SORT_COLUMN = {
     SortKey.SPEND: clients.c.spend,
     SortKey.BOOKINGS: clients.c.bookings,
     SortKey.NAME: clients.c.name_key,
+    SortKey.CREDITS: clients.c.credits_available,
+    SortKey.PURCHASED_CREDITS: clients.c.credits_purchased,
 }
 _Compare = Callable[[ColumnElement[Any], BindParameter[Any]], ColumnElement[bool]]
 
@@ -62,6 +64,8 @@ _RANGES: dict[str, tuple[ColumnElement[Any], _Compare]] = {
     "bookings_max": (clients.c.bookings, _at_most),
     "spend_min": (clients.c.spend, _at_least),
     "spend_max": (clients.c.spend, _at_most),
+    "credits_min": (clients.c.credits_available, _at_least),
+    "credits_max": (clients.c.credits_available, _at_most),
     "activity_before": (clients.c.last_activity_at, _below),
     "activity_from": (clients.c.last_activity_at, _at_least),
     "created_from": (clients.c.created_at, _at_least),
@@ -78,6 +82,7 @@ class _Shape:
     ranges: tuple[str, ...]
     statuses: tuple[StatusPill, ...]
     stages: bool
+    paused_credits: bool | None
     flags: tuple[Flag, ...]
     exclude_inactive: bool
     tags_any: bool
@@ -135,6 +140,9 @@ def _statement(shape: _Shape) -> Select[Any]:
         where.append(or_(*(_pill(status, shape.dialect) for status in shape.statuses)))
     if shape.stages:
         where.append(col.stage.in_(bindparam("stages", expanding=True)))
+    if shape.paused_credits is not None:
+        paused = col.credits_paused > 0
+        where.append(paused if shape.paused_credits else ~paused)
     for name in shape.ranges:
         column, compare = _RANGES[name]
         where.append(compare(column, _param(name, column)))
@@ -170,6 +178,7 @@ def list_clients(
         ranges=ranges,
         statuses=statuses,
         stages=bool(c.stages),
+        paused_credits=c.paused_credits,
         flags=tuple(sorted(c.flags)),
         exclude_inactive=c.exclude_inactive,
         tags_any=bool(c.tags_any),

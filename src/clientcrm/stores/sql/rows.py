@@ -8,11 +8,13 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
+import attrs
 from sqlalchemy import RowMapping
 
 from clientcrm.models.activity import Activity, ActivityKind
 from clientcrm.models.booking import Booking, BookingStatus, Version
 from clientcrm.models.client import Client, ClientFigures, Flag, Source
+from clientcrm.models.credits import CreditEntry, CreditPackage, CreditSummary, EntryKind
 from clientcrm.models.journey import Journey, Milestone, MilestoneKind, Stage, StageChange
 from clientcrm.models.loyalty import Tier, TierChange
 from clientcrm.models.note import Note, NoteVisibility
@@ -37,6 +39,8 @@ __all__ = [
     "change_row",
     "client_from_row",
     "client_row",
+    "entry_from_row",
+    "entry_row",
     "figures_row",
     "journey_columns",
     "journey_from_text",
@@ -47,6 +51,8 @@ __all__ = [
     "note_row",
     "order_from_row",
     "order_row",
+    "package_from_row",
+    "package_row",
     "workspace_from_row",
     "workspace_row",
 ]
@@ -100,6 +106,9 @@ FIGURE_COLUMNS = (
     "stage_at",
     "journey",
     "journey_due",
+    "credits_available",
+    "credits_paused",
+    "credits_purchased",
 )
 """The columns `figures_row` fills: what `ClientRepository.update_figures` writes."""
 
@@ -116,6 +125,9 @@ def figures_row(client: Client) -> dict[str, Any]:
         "last_attended_at": f.last_attended_at,
         "last_activity_at": f.last_activity_at or client.created_at,
         **journey_columns(client.journey),
+        "credits_available": client.credits.available,
+        "credits_paused": client.credits.paused,
+        "credits_purchased": client.credits.purchased,
     }
 
 
@@ -269,6 +281,9 @@ def client_from_row(row: Row) -> Client:
             last_activity_at=row["last_activity_at"],
         ),
         journey=None if row["journey"] is None else journey_from_text(row["journey"]),
+        credits=CreditSummary(
+            row["credits_available"], row["credits_paused"], row["credits_purchased"]
+        ),
     )
 
 
@@ -491,3 +506,55 @@ def milestone_from_row(row: Row) -> Milestone:
         at=row["at"],
         trigger=row["trigger"],
     )
+
+
+def package_row(package: CreditPackage) -> dict[str, Any]:
+    """The row of a credit package."""
+    p = package
+    return {
+        "workspace_id": p.workspace_id,
+        "package_id": p.id,
+        "client_id": p.client_id,
+        "name": p.name,
+        "purchased_at": p.purchased_at,
+        "credits": p.credits,
+        "balance": p.balance,
+        "expires_at": p.expires_at,
+        "paused_at": p.paused_at,
+        "expired_at": p.expired_at,
+        "entries": p.entries,
+    }
+
+
+def package_from_row(row: Row) -> CreditPackage:
+    """The credit package a row holds."""
+    return CreditPackage(
+        id=row["package_id"],
+        workspace_id=row["workspace_id"],
+        client_id=row["client_id"],
+        name=row["name"],
+        purchased_at=row["purchased_at"],
+        credits=row["credits"],
+        balance=row["balance"],
+        expires_at=row["expires_at"],
+        paused_at=row["paused_at"],
+        expired_at=row["expired_at"],
+        entries=row["entries"],
+    )
+
+
+def entry_row(entry: CreditEntry) -> dict[str, Any]:
+    """The row of a ledger entry."""
+    row = attrs.asdict(entry, recurse=False)
+    row["kind"] = entry.kind.value
+    return row
+
+
+def entry_from_row(row: Row) -> CreditEntry:
+    """The ledger entry a row holds."""
+    return CreditEntry(
+        **{name: row[name] for name in _ENTRY_FIELDS} | {"kind": EntryKind(row["kind"])}
+    )
+
+
+_ENTRY_FIELDS = tuple(field.name for field in attrs.fields(CreditEntry))

@@ -13,10 +13,12 @@ from sqlalchemy import (
     Table,
     any_,
     bindparam,
+    case,
     delete,
     func,
     insert,
     select,
+    type_coerce,
     update,
 )
 from sqlalchemy.dialects import postgresql, sqlite
@@ -30,6 +32,7 @@ from clientcrm.stores.sql.tables import (
     notes,
     workspaces,
 )
+from clientcrm.stores.sql.types import Amount
 
 __all__ = [
     "BOOKING_IDS",
@@ -60,6 +63,7 @@ __all__ = [
     "NOTES_OF_CLIENT",
     "PAGE_OF_CLIENTS",
     "STAGE_COUNTS",
+    "TOTALS",
     "UPDATE_CLIENT",
     "UPDATE_FIGURES",
     "UPDATE_NOTE",
@@ -123,6 +127,12 @@ STAGE_COUNTS = (
     .where(clients.c.workspace_id == WS)
     .group_by(clients.c.stage)
 )
+TOTALS = select(
+    func.count(),
+    func.coalesce(func.sum(case((clients.c.credits_available > 0, 1), else_=0)), 0),
+    type_coerce(func.coalesce(func.sum(clients.c.spend), 0), Amount()),
+    func.coalesce(func.sum(clients.c.bookings), 0),
+).where(clients.c.workspace_id == WS)
 UPDATE_FIGURES = (
     update(clients).where(_THIS_CLIENT).values({name: bindparam(name) for name in FIGURE_COLUMNS})
 )

@@ -16,6 +16,7 @@ from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from clientcrm.errors import ConflictError, DuplicateClientError, NotFoundError, StorageError
 from clientcrm.models.booking import Booking
 from clientcrm.models.client import Client
+from clientcrm.models.insights import Totals
 from clientcrm.models.journey import Stage
 from clientcrm.models.note import Note
 from clientcrm.models.workspace import Workspace
@@ -28,6 +29,7 @@ from clientcrm.stores.sql.bulk import (
     executemany_values,
     first_column,
 )
+from clientcrm.stores.sql.credits import SQLCredits
 from clientcrm.stores.sql.journeys import SQLActivities, SQLJourneys, SQLOrders, upsert_rows
 from clientcrm.stores.sql.merging import SQLMatches, SQLMerges, SQLTimeline
 from clientcrm.stores.sql.migrate import upgrade
@@ -195,6 +197,12 @@ class _Clients:
     def count(self, workspace_id: str) -> int:
         return int(self._conn.execute(sql.COUNT_CLIENTS, {"ws": workspace_id}).scalar_one())
 
+    def totals(self, workspace_id: str) -> Totals:
+        customers, with_credits, revenue, bookings = self._conn.execute(
+            sql.TOTALS, {"ws": workspace_id}
+        ).one()
+        return Totals(int(customers), int(with_credits), revenue, int(bookings))
+
     def list(self, workspace_id: str, criteria: ClientCriteria) -> list[Client]:
         conn, few_matches = self._conn, False
         search_params: dict[str, object] = {}
@@ -323,6 +331,7 @@ class _UnitOfWork:
     orders: SQLOrders
     activities: SQLActivities
     journeys: SQLJourneys
+    credits: SQLCredits
     merges: SQLMerges
     timeline: SQLTimeline
     matches: SQLMatches
@@ -349,6 +358,7 @@ class _UnitOfWork:
         self.orders = SQLOrders(conn)
         self.activities = SQLActivities(conn)
         self.journeys = SQLJourneys(conn)
+        self.credits = SQLCredits(conn)
         self.merges = SQLMerges(conn)
         self.timeline = SQLTimeline(conn)
         self.matches = SQLMatches(conn)

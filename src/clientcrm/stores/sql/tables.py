@@ -34,6 +34,8 @@ __all__ = [
     "client_tags",
     "clients",
     "create_postgres_search_index",
+    "credit_entries",
+    "credit_packages",
     "distinctions",
     "include_name",
     "match_keys",
@@ -105,6 +107,9 @@ clients = Table(
     Column("stage_at", UTCDateTime),
     Column("journey", Text),  # the materialised journey as JSON (`rows.journey_text`)
     Column("journey_due", UTCDateTime, nullable=False),  # when time next moves the journey
+    Column("credits_available", Integer, nullable=False, server_default="0"),
+    Column("credits_paused", Integer, nullable=False, server_default="0"),
+    Column("credits_purchased", Integer, nullable=False, server_default="0"),
     ForeignKeyConstraint(["workspace_id"], ["crm_workspaces.workspace_id"]),
     Index(None, "workspace_id", "last_activity_at", "client_id"),
     Index(None, "workspace_id", "spend", "client_id"),
@@ -114,6 +119,8 @@ clients = Table(
     Index(None, "workspace_id", "search_key", unique=True),
     Index(None, "workspace_id", "journey_due"),
     Index(None, "workspace_id", "stage", "last_activity_at", "client_id"),
+    Index(None, "workspace_id", "credits_available", "client_id"),
+    Index(None, "workspace_id", "credits_purchased", "client_id"),
 )
 
 
@@ -200,6 +207,50 @@ activities = Table(
     Column("points", Integer, nullable=False, server_default="0"),
     _client_fk(),
     Index(None, "workspace_id", "client_id", "at", "activity_id"),
+)
+
+# Credit packages and their ledgers (seed 001): the ledger is written once, never changed.
+
+credit_packages = Table(
+    "crm_credit_packages",
+    metadata,
+    Column("workspace_id", String(64), primary_key=True),
+    Column("package_id", ID, primary_key=True),
+    Column("client_id", ID, nullable=False),
+    Column("name", Text, nullable=False),
+    Column("purchased_at", UTCDateTime, nullable=False),
+    Column("credits", Integer, nullable=False),
+    Column("balance", Integer, nullable=False),
+    Column("expires_at", UTCDateTime),
+    Column("paused_at", UTCDateTime),
+    Column("expired_at", UTCDateTime),
+    Column("entries", Integer, nullable=False),
+    _client_fk(),
+    Index(None, "workspace_id", "client_id", "purchased_at"),
+    Index(None, "workspace_id", "expires_at", "package_id"),
+)
+
+credit_entries = Table(
+    "crm_credit_entries",
+    metadata,
+    Column("workspace_id", String(64), primary_key=True),
+    Column("package_id", ID, primary_key=True),
+    Column("seq", Integer, primary_key=True),
+    Column("client_id", ID, nullable=False),
+    Column("kind", String(16), nullable=False),
+    Column("credits", Integer, nullable=False),
+    Column("balance", Integer, nullable=False),
+    Column("at", UTCDateTime, nullable=False),
+    Column("actor_id", ID),
+    Column("booking_id", ID),
+    Column("reason", Text),
+    Column("expires_at", UTCDateTime),
+    ForeignKeyConstraint(
+        ["workspace_id", "package_id"],
+        ["crm_credit_packages.workspace_id", "crm_credit_packages.package_id"],
+    ),
+    Index(None, "workspace_id", "client_id", "at"),
+    Index(None, "workspace_id", "booking_id"),
 )
 
 # Journeys: derived from the history above, replaced whole when a replay finds them changed;

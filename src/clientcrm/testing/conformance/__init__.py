@@ -15,6 +15,7 @@ pytest does not collect the contract classes themselves (their names do not star
 """
 
 from clientcrm.testing.conformance.base import StoreFixtures, event
+from clientcrm.testing.conformance.credits import CreditContract, CreditRepositoryContract
 from clientcrm.testing.conformance.faults import FaultContract
 from clientcrm.testing.conformance.isolation import IsolationContract
 from clientcrm.testing.conformance.journeys import (
@@ -47,6 +48,8 @@ __all__ = [
     "AllContracts",
     "BookingRepositoryContract",
     "ClientRepositoryContract",
+    "CreditContract",
+    "CreditRepositoryContract",
     "FaultContract",
     "FiguresPropertyContract",
     "IsolationContract",
@@ -84,6 +87,8 @@ class AllContracts(
     MergePropertyContract,
     JourneyPropertyContract,
     LoyaltyContract,
+    CreditRepositoryContract,
+    CreditContract,
     IsolationContract,
     FaultContract,
 ):
