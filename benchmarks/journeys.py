@@ -127,13 +127,16 @@ class _NoJourneys(recording.Journeys):
 
 @contextmanager
 def _foundation() -> Iterator[None]:
-    """Record without journeys (the foundation's pipeline)."""
-    real = recording.Journeys
+    """Record without journeys (the foundation's pipeline): no history items gathered, no
+    journey evaluated."""
+    real, gather = recording.Journeys, recording.Batch._gather_items
     recording.Journeys = _NoJourneys  # type: ignore[misc]
+    recording.Batch._gather_items = lambda self: None  # type: ignore[method-assign]
     try:
         yield
     finally:
         recording.Journeys = real  # type: ignore[misc]
+        recording.Batch._gather_items = gather  # type: ignore[method-assign]
 
 
 def ingest_cost(folder: Path, count: int) -> tuple[float, float]:

@@ -348,3 +348,12 @@ def test_scheduling_in_steps_equals_one_run(items: list[Item], a: int, b: int) -
     assert resumed.journey() == once.journey()
     assert [*stepped.new_changes, *resumed.new_changes] == once.new_changes
     assert [*stepped.new_milestones, *resumed.new_milestones] == once.new_milestones
+
+
+def test_a_paid_order_is_one_activity_of_its_month_not_two() -> None:
+    """Placing an order is the activity; its payment is a purchase, not a second one."""
+    items = []
+    for n in range(2):
+        at = T0 + n * DAY
+        items += [Item(at, K.ORDERED, f"o{n}"), paid_order(n, at + timedelta(hours=1))]
+    assert fold(items).journey().months == (("2025-01", 2),)

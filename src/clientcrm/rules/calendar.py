@@ -31,6 +31,7 @@ def month_start(key: str, tz: ZoneInfo) -> datetime:
     return calendar_month(int(key[:4]), int(key[5:]), tz, 0)[1]
 
 
+@functools.lru_cache(maxsize=65536)
 def shift_month(key: str, by: int) -> str:
     """The key of the month ``by`` months after (or before, when negative) ``key``."""
     index = int(key[:4]) * 12 + int(key[5:]) - 1 + by

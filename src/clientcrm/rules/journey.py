@@ -83,6 +83,8 @@ _COUNTS = {
     50: MilestoneKind.PURCHASES_50,
 }
 _ANNIVERSARIES = ((1, MilestoneKind.ANNIVERSARY_1), (2, MilestoneKind.ANNIVERSARY_2))
+_ADVOCACY, _RETENTION, _BRONZE = Stage.ADVOCACY, Stage.RETENTION, Tier.BRONZE
+_BOOKED, _ATTENDED = ItemKind.BOOKED, ItemKind.ATTENDED
 
 
 class Item(NamedTuple):
@@ -109,17 +111,23 @@ class Item(NamedTuple):
         return f"{_TRIGGER[self.kind]}:{self.ref}"
 
 
+_item = functools.partial(tuple.__new__, Item)
+"""``_item((at, kind, ref, value, purchase))``: an `Item` without the keyword-handling
+constructor (items are made for every booking recorded)."""
+
+
 def booking_items(booking: Booking) -> tuple[Item, ...]:
     """A booking's items: made (when its first event happened), then attended or missed."""
-    made = Item(booking.first_event_at, ItemKind.BOOKED, booking.id)
+    booking_id = booking.id
+    made = _item((booking.first_event_at, _BOOKED, booking_id, _ZERO, False))
     status, at = booking.status, booking.status_version.occurred_at
     if status is BookingStatus.COMPLETED:
         kept = counts(booking)
         value = booking.net_paid if kept else _ZERO
-        return made, Item(at, ItemKind.ATTENDED, booking.id, value, kept)
+        return made, _item((at, _ATTENDED, booking_id, value, kept))
     if status is BookingStatus.BOOKED:
         return (made,)
-    return made, Item(at, ItemKind.MISSED, booking.id)
+    return made, _item((at, ItemKind.MISSED, booking_id, _ZERO, False))
 
 
 def order_items(order: Order) -> tuple[Item, ...]:
@@ -224,6 +232,11 @@ class Progress:
     """The next anniversary's moment, for (first purchase, years): relativedelta is slow."""
     _month: _Month | None = attrs.field(default=None, init=False, eq=False, repr=False)
     """The calendar month of the latest activity counted."""
+    _timed: tuple[datetime | None] | None = attrs.field(
+        default=None, init=False, eq=False, repr=False
+    )
+    """The next anniversary or downgrade, whichever comes first, if any (``None`` when it
+    must be worked out again): what `_catch_up` checks besides churn."""
 
     @classmethod
     def start(
@@ -318,6 +331,7 @@ class Progress:
                 self.loyalty.move(at, what, "window")
             else:
                 self._award(what, at, "anniversary")
+            self._timed = None
         self.until = max(self.until, to)
 
     def schedule(self, now: datetime) -> None:
@@ -364,20 +378,22 @@ class Progress:
         if kind in _INTERACTIONS:
             self.interactions += 1
             moved = not self.purchases  # interactions only move clients without purchases
-        if kind in _ACTIVITIES:
             self._count_month(item)
-        if kind is ItemKind.ATTENDED:
+        elif kind is _ATTENDED:
             self._attended(item)
         elif kind is ItemKind.MISSED:
             self.missed += 1
         elif kind is ItemKind.REDEEMED:
             self.loyalty.redeemed += int(item.value)
-        elif kind in _EARNS:
+        else:  # an order paid, a referral, a review, a share
+            if kind in _ACTIVITIES:
+                self._count_month(item)
             self._award(_EARNS[kind], at, item)
         if item.purchase:
             self._purchase(item)
             moved = True
-        if moved or self.stage is _CHURNED:
+        stage = self.stage
+        if stage is _CHURNED or (moved and self._may_move_on(stage)):
             self._evaluate(item)
 
     def _catch_up(self, at: datetime) -> None:
@@ -386,14 +402,21 @@ class Progress:
         if churns and self.last_activity_at + self.rules.churn_window <= at:
             self.advance(at)
             return
-        coming = self._next_anniversary()
-        downgrade = self.loyalty.next_downgrade()
-        if (coming is not None and coming[0] <= at) or (
-            downgrade is not None and downgrade[0] <= at
-        ):
+        timed = self._timed
+        if timed is None:
+            timed = self._timed = (self._next_timed(),)
+        if timed[0] is not None and timed[0] <= at:
             self.advance(at)
         elif at > self.until:
             self.until = at
+
+    def _next_timed(self) -> datetime | None:
+        """The next anniversary or downgrade, whichever comes first."""
+        coming = self._next_anniversary()
+        downgrade = self.loyalty.next_downgrade()
+        if coming is None:
+            return None if downgrade is None else downgrade[0]
+        return coming[0] if downgrade is None else min(coming[0], downgrade[0])
 
     def _attended(self, item: Item) -> None:
         self.attended += 1
@@ -410,6 +433,7 @@ class Progress:
         self.value += item.value
         if self.first_purchase_at is None:
             self.first_purchase_at = at
+            self._timed = None  # the anniversaries are set
         self.last_purchase_at = at
         if self.purchases == 2:
             self._award(MilestoneKind.FIRST_REPEAT, at, item)
@@ -430,10 +454,19 @@ class Progress:
         """The loyalty points of a purchase, and the tier upgrade they may bring."""
         visit = item.kind is ItemKind.ATTENDED
         points = points_for(item.value, self.rules.loyalty, visit=visit)
-        if points:
-            key = month_key(item.at, self.rules.tz)
-            if self.loyalty.earn(points, key, item.at, item.trigger) is not None:
-                self._award(MilestoneKind.LOYALTY_TIER_UPGRADE, item.at, item)
+        if not points:
+            return
+        at, month, loyalty = item.at, self._month, self.loyalty
+        if month is not None and month.start <= at < month.end:
+            key = month.key  # usually the month of the booking's activity
+        else:
+            key = month_key(at, self.rules.tz)
+        upgrade = loyalty.earn(points, key)
+        if upgrade is not None:
+            loyalty.move(at, upgrade, item.trigger)
+            self._award(MilestoneKind.LOYALTY_TIER_UPGRADE, at, item)
+        if loyalty.tier is not _BRONZE:
+            self._timed = None  # the points set when the tier falls
 
     def _count_month(self, item: Item) -> None:
         month = self._month
@@ -484,6 +517,20 @@ class Progress:
         if self.interactions >= policy.engagement_interactions:
             return Stage.ENGAGEMENT
         return Stage.DISCOVERY
+
+    def _may_move_on(self, stage: Stage) -> bool:
+        """Whether the counts may move a client on from ``stage``: an Advocate has nowhere
+        further to go, and a Retained client only to Advocacy (the cheap test first)."""
+        if stage is _ADVOCACY:
+            return False
+        if stage is not _RETENTION:
+            return True
+        policy = self.rules.journey
+        return (
+            self.purchases >= policy.advocacy_purchases
+            or self.value >= policy.advocacy_spend
+            or self.loyalty.tier is Tier.PLATINUM
+        )
 
     def _evaluate(self, item: Item) -> None:
         natural = self._natural(item.at)

@@ -7,6 +7,7 @@ at once; old points leaving the window move them down at the start of the month 
 
 from __future__ import annotations
 
+import math
 from datetime import datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo
@@ -40,6 +41,15 @@ def tier_for(points: int, policy: LoyaltyPolicy) -> Tier:
     return _BRONZE
 
 
+def _next_threshold(tier: Tier, policy: LoyaltyPolicy) -> float:
+    """The points the tier above ``tier`` asks for (infinity above Platinum)."""
+    if tier is _BRONZE:
+        return policy.silver
+    if tier is Tier.SILVER:
+        return policy.gold
+    return policy.platinum if tier is Tier.GOLD else math.inf
+
+
 @attrs.define
 class Loyalty:
     """A client's points and tier while their history is folded."""
@@ -62,18 +72,23 @@ class Loyalty:
         j = journey
         return cls(policy, tz, j.points, j.redeemed, dict(j.earned), j.tier, list(j.tiers))
 
-    def earn(self, points: int, month: str, at: datetime, trigger: str) -> TierChange | None:
-        """Add points earned at ``at`` (in ``month``); the upgrade they make, if any."""
+    def earn(self, points: int, month: str) -> Tier | None:
+        """Add points earned in ``month``; the higher tier they merit, if any (`move` there)."""
         self.points += points
         earned = self.earned
-        earned[month] = earned.get(month, 0) + points
-        window = self.policy.window_months
-        if window is not None:
-            oldest = shift_month(month, 1 - window)
-            for old in [m for m in earned if m < oldest]:
-                del earned[old]
+        if month in earned:
+            earned[month] += points
+        else:
+            earned[month] = points
+            window = self.policy.window_months
+            if window is not None:  # a new month: forget the months it pushed out
+                oldest = shift_month(month, 1 - window)
+                for old in [m for m in earned if m < oldest]:
+                    del earned[old]
+        if self.points < _next_threshold(self.tier, self.policy):
+            return None  # not even every point ever earned would be enough
         tier = tier_for(self._in_window(month), self.policy)
-        return self.move(at, tier, trigger) if tier.rank > self.tier.rank else None
+        return tier if tier.rank > self.tier.rank else None
 
     def move(self, at: datetime, tier: Tier, trigger: str) -> TierChange:
         """Move to ``tier`` at ``at``."""
