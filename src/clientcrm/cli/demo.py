@@ -67,6 +67,7 @@ def demo_command(app: App, count: int, seed: int, force: bool) -> None:
     crm.record_many(_extras(studio, seed, workspace.currency), app.actor)
     crm.run_scheduled(crm.clock(), app.actor)
     _notes_and_tags(crm, app, seed)
+    _credit_packages(crm, app, seed)
     _summary(crm, app, workspace, len(studio.duplicates))
 
 
@@ -113,6 +114,24 @@ def _notes_and_tags(crm: CRM, app: App, seed: int) -> None:
         )
 
 
+def _credit_packages(crm: CRM, app: App, seed: int) -> None:
+    """Class passes for some regulars: a few classes used, a few passes paused."""
+    rng = random.Random(seed)
+    now = crm.clock()
+    regulars = crm.list_clients(ClientQuery(sort=SortKey.BOOKINGS, limit=60), app.actor).clients
+    for n, client in enumerate(rng.sample(list(regulars), min(20, len(regulars)))):
+        bought = now - timedelta(days=rng.randrange(5, 40))
+        package = crm.credits.purchase(
+            client.id, 10, app.actor, name="10-class pass", at=bought,
+            expires_at=bought + timedelta(days=90),
+        )  # fmt: skip
+        for used in range(rng.randrange(0, 6)):
+            at = bought + timedelta(days=used + 1)
+            crm.credits.consume(client.id, f"pass-{n}-{used}", app.actor, at=at)
+        if n % 7 == 6:
+            crm.credits.pause(package.id, app.actor, at=now - timedelta(days=1))
+
+
 def _summary(crm: CRM, app: App, workspace: Workspace, duplicates: int) -> None:
     now = crm.clock()
     pills: Counter[str] = Counter()
@@ -140,6 +159,11 @@ def _summary(crm: CRM, app: App, workspace: Workspace, duplicates: int) -> None:
         reached = crm.journey(clients[0].id, app.actor).milestones
         names = ", ".join(m.kind.value.replace("_", " ") for m in reached) or "none yet"
         summary.add_row(f"Milestones of {clients[0].name}", names)
+    totals = crm.totals(app.actor)
+    paused = sum(1 for c in clients if c.credits.paused)
+    summary.add_row(
+        "Credits", f"{totals.with_credits} clients with credits, {paused} with a paused pass"
+    )
     linked = sum(1 for c in clients if c.aliases)
     waiting = len(crm.pending_matches(app.actor))
     summary.add_row(
@@ -163,6 +187,7 @@ def _next_steps(app: App, clients: list[Client]) -> None:
         f"clientcrm{db} journey",
         f"clientcrm{db} journey show {example}",
         f"clientcrm{db} clients --stage churned --sort spend",
+        f"clientcrm{db} clients --with-credits --sort credits",
         f'clientcrm{db} note add {example} "Prefers the 6 pm class" --pin',
         f"clientcrm{db} tag add {example} Beginner",
         f"clientcrm{db} clients --tag Beginner --json",
