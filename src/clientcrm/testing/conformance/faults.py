@@ -1,6 +1,7 @@
 """Contract: a failure at any call leaves a workspace as it was, or as it would be after.
 
-For each of a batch of booking events, a manual edit and a new note, the operation is run
+For each of a batch of booking events, a manual edit, a new note and a class booked with a
+credit, the operation is run
 once to count its store calls, then once per call with that call failing (`FaultyStore`).
 After every fault the workspace is exactly its before-state or its after-state, never
 between, and running the operation again gives the after-state.
@@ -32,9 +33,10 @@ T0 = datetime(2026, 2, 2, 9, tzinfo=UTC)
 
 
 def prepare(crm: CRM, owner: Actor) -> dict[str, str]:
-    """Two clients: Kate with a booking, Lee added by hand with a tag."""
+    """Two clients: Kate with a booking, Lee added by hand with a tag and a class pass."""
     crm.record(event("booked", "k1", email="kate@example.com", at=T0, event_id="e1"), owner)
     lee = crm.add_client(owner, name="Lee Park", email="lee@example.com", tags=["trial"])
+    crm.credits.purchase(lee.id, 2, owner, at=T0, package_id="pass-lee")
     return {"kate": crm.find_client("kate@example.com", owner).id, "lee": lee.id}
 
 
@@ -78,10 +80,16 @@ def _note(crm: CRM, owner: Actor, ids: dict[str, str]) -> None:
     crm.add_note(ids["kate"], "Prefers the back row", owner)
 
 
+def _credit(crm: CRM, owner: Actor, ids: dict[str, str]) -> None:
+    """A class booked with a credit: a ledger entry, its package and Lee's summary."""
+    crm.credits.consume(ids["lee"], "l1", owner, at=T0 + timedelta(hours=1))
+
+
 OPERATIONS: dict[str, Callable[[CRM, Actor, dict[str, str]], None]] = {
     "a batch of booking events": _batch,
     "a manual edit": _edit,
     "a note": _note,
+    "a class booked with a credit": _credit,
 }
 
 
@@ -102,12 +110,26 @@ def snapshot(crm: CRM, owner: Actor) -> list[tuple[Any, ...]]:
                 sorted(flag.value for flag in client.flags),
                 client.figures,
                 client.journey,
+                client.credits,
+                _credits(crm, client.id, owner),
                 _history(crm, client.id, owner),
                 [(b.id, b.status, b.amount_paid, b.amount_refunded) for b in detail.bookings],
                 [(n.text, n.pinned, n.visibility) for n in crm.notes(client.id, owner)],
             )
         )
     return sorted(state)
+
+
+def _credits(crm: CRM, client_id: str, owner: Actor) -> tuple[Any, ...]:
+    packages = [
+        (p.id, p.name, p.credits, p.balance, p.expires_at, p.entries)
+        for p in crm.credits.packages(client_id, owner)
+    ]
+    ledger = [
+        (e.package_id, e.seq, e.kind, e.credits, e.balance, e.at, e.booking_id)
+        for e in crm.credits.ledger(client_id, owner)
+    ]
+    return (packages, ledger)
 
 
 def _history(crm: CRM, client_id: str, owner: Actor) -> tuple[Any, ...]:
