@@ -16,6 +16,7 @@ CORE = [
     "clientcrm.service",
     "clientcrm.serialization",
     "clientcrm.matching",
+    "clientcrm.io",
 ]
 FORBIDDEN = ["sqlalchemy", "alembic", "click", "rich", "pytest", "hypothesis", "clientcrm.stores"]
 
@@ -38,7 +39,8 @@ LAYERS = {
     "models": ("clientcrm.rules", "clientcrm.ports", "clientcrm.service", "clientcrm.stores"),
     "rules": ("clientcrm.ports", "clientcrm.service", "clientcrm.stores"),
     "matching": ("clientcrm.ports", "clientcrm.service", "clientcrm.stores", "clientcrm.testing"),
-    "service": ("clientcrm.stores", "clientcrm.cli", "clientcrm.testing"),
+    "service": ("clientcrm.stores", "clientcrm.cli", "clientcrm.testing", "clientcrm.io"),
+    "io": ("clientcrm.stores", "clientcrm.cli", "clientcrm.testing"),
 }
 
 

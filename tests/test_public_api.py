@@ -26,6 +26,10 @@ PUBLIC = {
         "MatchWeights", "PairMatch", "Reason", "Record", "find_duplicates", "records_of", "score",
         "score_against",
     },
+    "clientcrm.io": {
+        "ClientField", "ClientFile", "ClientRow", "ImportReport", "RowOutcome", "RowResult",
+        "Table", "fold_header", "map_headers", "open_table", "read_clients", "safe_cell",
+    },
     "clientcrm.stores.sql": {"SQLStore"},
     "clientcrm.stores.memory": {"MemoryStore"},
     "clientcrm.testing": {"FrozenClock"},

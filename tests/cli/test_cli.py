@@ -212,3 +212,30 @@ def test_credits_add_adjust_pause_resume_extend_and_show(db: Path) -> None:
     code, _, err = invoke(["--db", str(db), "credits", "pause", "no-such-package"])
     assert code == 2
     assert err.strip() == "Error: credit package not found: no-such-package"
+
+
+def test_import_clients_previews_imports_and_summarises(tmp_path: Path) -> None:
+    """A German cp1252, semicolon-separated export: the dry run changes nothing, the real
+    run creates the new client, and the summary CSV neutralises formula-like cells."""
+    db = tmp_path / "import.db"
+    assert invoke(["--db", str(db), "demo", "--clients", "10"])[0] == 0
+    export = tmp_path / "kunden.csv"
+    export.write_bytes(
+        "Vorname;Nachname;E-Mail\nJürgen;Groß;jg@example.de\nJ.;Groß;JG@example.de\n"
+        "Eve;;=1+1@x\n".encode("cp1252")
+    )
+    code, out, err = invoke(["--db", str(db), "import", "clients", str(export), "--dry-run"])
+    assert code == 0, err
+    assert "Would create 1, skipped 1, failed 1" in out
+    assert clients(db, "--search", "jürgen") == []
+    summary = tmp_path / "summary.csv"
+    args = ["--db", str(db), "import", "clients", str(export), "--summary", str(summary)]
+    code, out, err = invoke([*args, "--json"])
+    assert code == 0, err
+    assert json.loads(out)["report"]["created"] == 1
+    [found] = clients(db, "--search", "jürgen")
+    assert (found["name"], found["source"]) == ("Jürgen Groß", "import")
+    assert "'=1+1@x" in summary.read_text()
+    code, _, err = invoke(["--db", str(db), "import", "clients", str(export), "--map", "oops"])
+    assert code == 2
+    assert "HEADER=FIELD" in err

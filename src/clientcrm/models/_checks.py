@@ -9,10 +9,12 @@ import phonenumbers
 
 from clientcrm.errors import ValidationError
 
-__all__ = ["normalise_email", "normalise_phone", "require_aware", "require_text"]
+__all__ = ["MAX_NAME", "normalise_email", "normalise_phone", "require_aware", "require_text"]
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s.]+$")
 MAX_EMAIL = 254
+MAX_NAME = 200
+"""The longest display name a client may have."""
 
 
 def require_aware(value: datetime, field: str) -> datetime:

@@ -25,6 +25,7 @@ from clientcrm.errors import (
 from clientcrm.matching.dedupe import Duplicates, Progress, find_duplicates
 from clientcrm.matching.records import Record
 from clientcrm.models._checks import (
+    MAX_NAME,
     normalise_email,
     normalise_phone,
     require_aware,
@@ -34,6 +35,7 @@ from clientcrm.models.activity import ActivityKind
 from clientcrm.models.actor import Actor, Permission, Role
 from clientcrm.models.client import Client, Flag, Source
 from clientcrm.models.events import ActivityEvent, ClientCreated, ClientEvent, ClientFlagged
+from clientcrm.models.importing import ClientRow, ImportReport, RowOutcome, RowResult
 from clientcrm.models.insights import Totals
 from clientcrm.models.journey import Journey, JourneyHistory, Stage, StageConversion
 from clientcrm.models.merging import Distinction, MatchStatus, Merge, PendingMatch
@@ -49,6 +51,7 @@ from clientcrm.rules.status import is_growing, status_pill
 from clientcrm.service import permissions as perm
 from clientcrm.service.bus import EventBus, Subscriber
 from clientcrm.service.credits import Credits
+from clientcrm.service.importing import BatchImport
 from clientcrm.service.journeys import Journeys, recompute_figures
 from clientcrm.service.merging import merge_clients, reindex, unmerge_clients
 from clientcrm.service.recording import Batch
@@ -65,7 +68,6 @@ from clientcrm.service.views import (
 
 __all__ = ["CRM"]
 
-MAX_NAME = 200
 _UNSET: Any = object()
 _ATTEMPTS = 16
 """Units of work a batch of events gets when concurrent writers conflict with it."""
@@ -258,6 +260,54 @@ class CRM:
         self._bus.publish([ClientCreated(workspace.id, client.id, now, client.email)])
         self._bus.publish(journeys.events)
         return client
+
+    def import_clients(
+        self,
+        rows: Iterable[ClientRow],
+        actor: Actor,
+        *,
+        dry_run: bool = False,
+        batch_size: int = 1000,
+        each: Callable[[RowResult], None] | None = None,
+    ) -> ImportReport:
+        """Create a client for each row (`clientcrm.io.read_clients` reads them from a file),
+        ``batch_size`` rows to a unit of work, and report what became of each row to
+        ``each``, in file order.
+
+        A row fails when it has no name, no valid email or a note over the policy's limit; it
+        is skipped when its email (any case) came earlier in the file or already belongs to a
+        client. A phone that is not one is left out and said so. With ``dry_run`` nothing is
+        written, and the report says what a real run would do.
+        """
+        perm.require_permission(actor, Permission.ADD_PARTICIPANTS, "import clients")
+        seen: dict[str, int] = {}
+        counts = dict.fromkeys(RowOutcome, 0)
+        iterator = iter(rows)
+        while chunk := list(islice(iterator, batch_size)):
+
+            def work(uow: UnitOfWork, chunk: list[ClientRow] = chunk) -> BatchImport:
+                workspace = uow.workspaces.get(actor.workspace_id)
+                batch = BatchImport(
+                    uow, workspace, actor, self.clock(), self._ids, seen, self._bus.active
+                )
+                batch.run(chunk)
+                return batch
+
+            if dry_run:
+                with self.store.unit_of_work() as uow:
+                    batch = work(uow)
+            else:
+                batch = self._retrying(work)
+                self._bus.publish(batch.events)
+            seen.update(batch.new_seen)
+            for result in sorted(batch.results, key=lambda r: r.line):
+                counts[result.outcome] += 1
+                if each is not None:
+                    each(result)
+        return ImportReport(
+            counts[RowOutcome.CREATED], counts[RowOutcome.SKIPPED], counts[RowOutcome.FAILED],
+            dry_run,
+        )  # fmt: skip
 
     def get_client(self, client_id: str, actor: Actor) -> Client:
         """Return one client of the actor's workspace (a member: only their own)."""

@@ -1,0 +1,119 @@
+"""``clientcrm import clients``: a client list from another tool's CSV export."""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import click
+from rich.table import Table
+
+from clientcrm.cli.context import App, pass_app
+from clientcrm.cli.render import dumps
+from clientcrm.io import read_clients
+from clientcrm.io.cells import safe_cell
+from clientcrm.models.importing import RowOutcome, RowResult
+from clientcrm.serialization import converter
+
+__all__ = ["COMMANDS"]
+
+_SHOWN = 20
+"""Problem rows listed on the terminal; ``--summary`` writes every row."""
+
+
+def _mapping(_: click.Context, __: click.Parameter, values: tuple[str, ...]) -> dict[str, str]:
+    pairs = {}
+    for value in values:
+        header, sep, field = value.rpartition("=")
+        if not sep or not header.strip() or not field.strip():
+            raise click.BadParameter(f"{value!r}: write it as HEADER=FIELD, e.g. 'Mail=email'")
+        pairs[header.strip()] = field.strip()
+    return pairs
+
+
+@click.group("import")
+def import_group() -> None:
+    """Import clients from another tool's export."""
+
+
+@import_group.command("clients")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "--map",
+    "mapping",
+    multiple=True,
+    callback=_mapping,
+    help="HEADER=FIELD (name, first_name, last_name, email, phone, notes, tags); repeatable.",
+)
+@click.option("--encoding", help="The file's encoding (detected when not given).")
+@click.option("--delimiter", help="The file's delimiter (detected when not given).")
+@click.option("--dry-run", is_flag=True, help="Show what would happen; write nothing.")
+@click.option(
+    "--summary",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write every row's outcome and reason to this CSV file.",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of tables.")
+@pass_app
+def clients_command(
+    app: App,
+    file: Path,
+    mapping: dict[str, str],
+    encoding: str | None,
+    delimiter: str | None,
+    dry_run: bool,
+    summary: Path | None,
+    as_json: bool,
+) -> None:
+    """Import the clients of FILE (CSV, semicolon, tab or pipe separated; any usual
+    encoding). Emails already in the studio, and repeats in the file, are skipped."""
+    crm = app.crm()
+    opened = read_clients(file, mapping=mapping, encoding=encoding, delimiter=delimiter)
+    problems: list[RowResult] = []
+    with _summary_writer(summary) as write:
+
+        def each(result: RowResult) -> None:
+            write(result)
+            if result.outcome is not RowOutcome.CREATED or result.reason:
+                problems.append(result)
+
+        report = crm.import_clients(opened.rows(), app.actor, dry_run=dry_run, each=each)
+    if as_json:
+        data = {"report": converter.unstructure(report), "problems": problems}
+        click.echo(dumps(converter.unstructure(data)))
+        return
+    table = opened.table
+    columns = ", ".join(f"{table.headers[i]!r} as {f.value}" for i, f in opened.columns.items())
+    app.console.print(f"Read {file.name} ({table.encoding}, {table.delimiter!r}): {columns}")
+    if problems:
+        shown = Table("Line", "Email", "Outcome", "Why", header_style="bold")
+        for p in problems[:_SHOWN]:
+            shown.add_row(str(p.line), p.email or "", p.outcome.value, p.reason or "")
+        app.console.print(shown)
+        if len(problems) > _SHOWN:
+            app.console.print(f"... and {len(problems) - _SHOWN} more (see --summary)")
+    verb = "Would create" if dry_run else "Created"
+    app.console.print(
+        f"{verb} {report.created}, skipped {report.skipped}, failed {report.failed}"
+        + (" (dry run: nothing was written)." if dry_run else ".")
+    )
+
+
+@contextmanager
+def _summary_writer(path: Path | None) -> Iterator[Callable[[RowResult], object]]:
+    """Something that writes each row's outcome to a CSV file at ``path`` (or nowhere)."""
+    if path is None:
+        yield lambda _: None
+        return
+    with path.open("w", newline="", encoding="utf-8") as out:
+        writer = csv.writer(out)
+        writer.writerow(["line", "outcome", "email", "reason", "client_id"])
+        yield lambda r: writer.writerow(
+            [r.line, r.outcome.value, safe_cell(r.email or ""), safe_cell(r.reason or ""),
+             r.client_id or ""]
+        )  # fmt: skip
+
+
+COMMANDS = (import_group,)

@@ -1,0 +1,27 @@
+"""Files in and out: client lists from the spreadsheets owners bring.
+
+from clientcrm.io import read_clients
+
+report = crm.import_clients(read_clients("members.csv").rows(), actor, dry_run=True)
+"""
+
+from clientcrm.io.cells import safe_cell
+from clientcrm.io.clients import ClientFile, read_clients
+from clientcrm.io.headers import ClientField, fold_header, map_headers
+from clientcrm.io.text import Table, open_table
+from clientcrm.models.importing import ClientRow, ImportReport, RowOutcome, RowResult
+
+__all__ = [
+    "ClientField",
+    "ClientFile",
+    "ClientRow",
+    "ImportReport",
+    "RowOutcome",
+    "RowResult",
+    "Table",
+    "fold_header",
+    "map_headers",
+    "open_table",
+    "read_clients",
+    "safe_cell",
+]

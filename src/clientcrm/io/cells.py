@@ -1,0 +1,18 @@
+"""Cells written for spreadsheets: text that a spreadsheet would run as a formula is
+neutralised (OWASP's CSV injection advice)."""
+
+from __future__ import annotations
+
+__all__ = ["FORMULA_STARTS", "safe_cell"]
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n", "\uff1d", "\uff0b", "\uff0d", "\uff20")
+"""What a formula may start with: the ASCII triggers, the control characters some
+spreadsheets strip first, and their full-width forms, which some spreadsheets normalise."""
+
+
+def safe_cell(value: str) -> str:
+    """``value``, prefixed with a single quote when a spreadsheet would read it (once its
+    leading spaces are gone) as a formula: it then shows as the text it is."""
+    if value.lstrip(" ").startswith(FORMULA_STARTS):
+        return "'" + value
+    return value

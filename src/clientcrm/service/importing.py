@@ -1,0 +1,153 @@
+"""Importing clients: checking each row a file brought, and creating the new clients.
+
+Rows are taken a batch to a unit of work. A row fails with its reason (no name, an email
+that is not one...), is skipped when its email came earlier in the file or already belongs
+to a client, and otherwise becomes a client (source IMPORT), with its note and tags.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from datetime import datetime
+
+import attrs
+
+from clientcrm.errors import ValidationError
+from clientcrm.models._checks import MAX_NAME, normalise_email, normalise_phone, require_text
+from clientcrm.models.actor import Actor
+from clientcrm.models.client import Client, ClientFigures, Source
+from clientcrm.models.events import ClientCreated, DomainEvent
+from clientcrm.models.importing import ClientRow, RowOutcome, RowResult
+from clientcrm.models.note import Note
+from clientcrm.models.workspace import Workspace
+from clientcrm.ports import UnitOfWork
+from clientcrm.service.journeys import Journeys
+from clientcrm.service.tags import clean_tags
+
+__all__ = ["BatchImport"]
+
+
+@attrs.define
+class _Candidate:
+    row: ClientRow
+    client: Client
+    note: str | None
+    dropped: str | None  # what was left out of the row, and why
+
+
+@attrs.define
+class BatchImport:
+    """One batch of rows in one unit of work.
+
+    ``seen`` maps each email met earlier in the file to its line; the batch adds its own to
+    ``new_seen`` (merged by the caller once the batch is done, so a retried batch starts
+    clean).
+    """
+
+    uow: UnitOfWork
+    workspace: Workspace
+    actor: Actor
+    now: datetime
+    new_id: Callable[[], str]
+    seen: dict[str, int]
+    collect: bool = False
+    new_seen: dict[str, int] = attrs.Factory(dict)
+    results: list[RowResult] = attrs.Factory(list)
+    events: list[DomainEvent] = attrs.Factory(list)
+
+    def run(self, rows: Sequence[ClientRow]) -> None:
+        """Check every row and create the clients of those that pass."""
+        candidates = [c for row in rows if (c := self._check(row)) is not None]
+        ws = self.workspace.id
+        known = self.uow.clients.find_by_emails(ws, [c.client.email for c in candidates])
+        fresh = []
+        for candidate in candidates:
+            existing = known.get(candidate.client.email)
+            if existing is not None:
+                self._skip(candidate.row, candidate.client.email, "already a client", existing.id)
+            else:
+                fresh.append(candidate)
+        fresh = self._within_limit(fresh)
+        if fresh:
+            self._create(fresh)
+
+    def _check(self, row: ClientRow) -> _Candidate | None:
+        if row.problem is not None:
+            self._fail(row, row.problem)
+            return None
+        try:
+            name = require_text(row.full_name or "", "name", max_length=MAX_NAME)
+            email = normalise_email(row.email or "")
+            note = None
+            if row.notes and row.notes.strip():
+                limit = self.workspace.policies.notes.max_length
+                note = require_text(row.notes, "notes", max_length=limit)
+        except ValidationError as error:
+            self._fail(row, str(error))
+            return None
+        earlier = self.seen.get(email) or self.new_seen.get(email)
+        if earlier is not None:
+            self._skip(row, email, f"duplicate of line {earlier}")
+            return None
+        self.new_seen[email] = row.line
+        phone, dropped = None, None
+        if row.phone and row.phone.strip():
+            try:
+                phone = normalise_phone(row.phone, self.workspace.phone_region)
+            except ValidationError as error:
+                dropped = f"left out: {error}"
+        client = Client(
+            id=self.new_id(),
+            workspace_id=self.workspace.id,
+            name=name,
+            email=email,
+            phone=phone,
+            tags=clean_tags(row.tags),
+            source=Source.IMPORT,
+            created_at=self.now,
+            figures=ClientFigures(last_activity_at=self.now),
+        )
+        return _Candidate(row, client, note, dropped)
+
+    def _within_limit(self, fresh: list[_Candidate]) -> list[_Candidate]:
+        limit = self.workspace.client_limit
+        if limit is None:
+            return fresh
+        room = max(limit - self.uow.clients.count(self.workspace.id), 0)
+        for candidate in fresh[room:]:
+            self._fail(candidate.row, f"the workspace's plan allows at most {limit} clients")
+        return fresh[:room]
+
+    def _create(self, fresh: list[_Candidate]) -> None:
+        ws = self.workspace.id
+        journeys = Journeys(self.uow, self.workspace, collect=self.collect)
+        clients = [journeys.start(c.client, ()) for c in fresh]
+        self.uow.clients.add(clients)
+        visibility = self.workspace.policies.notes.default_visibility
+        for candidate, client in zip(fresh, clients, strict=True):
+            if candidate.note is not None:
+                note = Note(
+                    id=self.new_id(),
+                    workspace_id=ws,
+                    client_id=client.id,
+                    author_id=self.actor.id,
+                    text=candidate.note,
+                    visibility=visibility,
+                    created_at=self.now,
+                    updated_at=self.now,
+                )
+                self.uow.notes.add(note)
+            line, reason = candidate.row.line, candidate.dropped
+            self.results.append(
+                RowResult(line, RowOutcome.CREATED, client.email, reason, client.id)
+            )
+            if self.collect:
+                self.events.append(ClientCreated(ws, client.id, self.now, client.email))
+        journeys.flush()
+        self.events += journeys.events
+
+    def _fail(self, row: ClientRow, reason: str) -> None:
+        self.results.append(RowResult(row.line, RowOutcome.FAILED, row.email, reason))
+
+    def _skip(self, row: ClientRow, email: str, reason: str, client_id: str | None = None) -> None:
+        self.results.append(RowResult(row.line, RowOutcome.SKIPPED, email, reason, client_id))
