@@ -27,8 +27,9 @@ PUBLIC = {
         "score_against",
     },
     "clientcrm.io": {
-        "ClientField", "ClientFile", "ClientRow", "ImportReport", "RowOutcome", "RowResult",
-        "Table", "fold_header", "map_headers", "open_table", "read_clients", "safe_cell",
+        "CLIENT_COLUMNS", "ClientField", "ClientFile", "ClientRow", "ImportReport", "RowOutcome",
+        "RowResult", "Table", "fold_header", "map_headers", "open_table", "read_clients",
+        "safe_cell", "write_clients",
     },
     "clientcrm.stores.sql": {"SQLStore"},
     "clientcrm.stores.memory": {"MemoryStore"},

@@ -1,5 +1,6 @@
 """The clientcrm command: every command works, and user mistakes are one line, exit 2."""
 
+import csv
 import json
 import subprocess
 import sys
@@ -239,3 +240,17 @@ def test_import_clients_previews_imports_and_summarises(tmp_path: Path) -> None:
     code, _, err = invoke(["--db", str(db), "import", "clients", str(export), "--map", "oops"])
     assert code == 2
     assert "HEADER=FIELD" in err
+
+
+def test_export_clients_writes_the_selection_as_csv(db: Path, tmp_path: Path) -> None:
+    out = tmp_path / "lapsed.csv"
+    code, printed, err = invoke(
+        ["--db", str(db), "export", "clients", str(out), "--status", "lapsed"]
+    )
+    assert code == 0, err
+    with out.open(encoding="utf-8", newline="") as written:
+        rows = list(csv.DictReader(written))
+    lapsed = clients(db, "--status", "lapsed", "--limit", "500")
+    assert f"Exported {len(rows)} clients" in printed
+    assert {r["Email"] for r in rows} == {c["email"] for c in lapsed}
+    assert {r["Status"] for r in rows} == {"lapsed"}

@@ -196,7 +196,8 @@ def test_broken_rows_fail_alone_and_the_rest_are_imported(crm: CRM, tmp_path: Pa
     path = tmp_path / "clients.csv"
     path.write_text("\n".join(lines) + "\n")
     results: list[RowResult] = []
-    report = crm.import_clients(read_clients(path).rows(), OWNER, each=results.append)
+    with read_clients(path) as file:
+        report = crm.import_clients(file.rows(), OWNER, each=results.append)
     outcomes = {r.line: r.outcome for r in results}
     assert outcomes[2] is RowOutcome.CREATED
     assert outcomes[3] is RowOutcome.FAILED

@@ -2,113 +2,32 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-from decimal import Decimal
+from typing import Any
 
 import click
 from rich.table import Table
 
 from clientcrm.cli.context import App, pass_app
+from clientcrm.cli.filters import filter_options, query_of
 from clientcrm.cli.render import client_json, clients_table, day, dumps, money
-from clientcrm.models.client import Flag, StatusPill
-from clientcrm.models.journey import Stage
-from clientcrm.models.query import ClientQuery, SortKey
 from clientcrm.serialization import converter
 
 __all__ = ["COMMANDS"]
 
 
-def _choice(enum: type[StatusPill | Flag | SortKey | Stage]) -> click.Choice[str]:
-    return click.Choice([member.value for member in enum], case_sensitive=False)
-
-
 @click.command("clients")
-@click.option("--search", "-s", help="Words that start a name, an email or phone digits.")
-@click.option("--status", "statuses", multiple=True, type=_choice(StatusPill), help="Pill(s).")
-@click.option("--growing", is_flag=True, help="Only clients with 3-5 bookings, not lapsed.")
-@click.option("--stage", "stages", multiple=True, type=_choice(Stage), help="Journey stage(s).")
-@click.option("--flag", "flags", multiple=True, type=_choice(Flag), help="Manual flag(s).")
-@click.option("--tag", "tags_any", multiple=True, help="Any of these tags (repeatable).")
-@click.option("--all-tags", "tags_all", multiple=True, help="All of these tags (repeatable).")
-@click.option("--min-bookings", type=click.IntRange(min=0))
-@click.option("--max-bookings", type=click.IntRange(min=0))
-@click.option("--min-spend", type=Decimal)
-@click.option("--max-spend", type=Decimal)
-@click.option(
-    "--with-credits/--no-credits",
-    "has_credits",
-    default=None,
-    help="Clients with credits available (or without).",
-)
-@click.option("--paused-credits", is_flag=True, help="Clients holding paused credits.")
-@click.option("--min-credits", type=click.IntRange(min=0))
-@click.option("--max-credits", type=click.IntRange(min=0))
-@click.option("--inactive-days", type=click.IntRange(min=0), help="At least N days since activity.")
-@click.option("--active-within", type=click.IntRange(min=0), help="At most N days since activity.")
-@click.option("--registered-from", type=click.DateTime(["%Y-%m-%d"]))
-@click.option("--registered-to", type=click.DateTime(["%Y-%m-%d"]))
-@click.option("--include-inactive", is_flag=True, help="Also list archived (INACTIVE) clients.")
-@click.option("--sort", type=_choice(SortKey), default="recency", show_default=True)
+@filter_options
 @click.option("--limit", type=click.IntRange(1, 500), default=50, show_default=True)
 @click.option("--cursor", help="The next-page cursor a previous run printed.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
 @pass_app
 def clients_command(
-    app: App,
-    search: str | None,
-    statuses: tuple[str, ...],
-    growing: bool,
-    stages: tuple[str, ...],
-    flags: tuple[str, ...],
-    tags_any: tuple[str, ...],
-    tags_all: tuple[str, ...],
-    min_bookings: int | None,
-    max_bookings: int | None,
-    min_spend: Decimal | None,
-    max_spend: Decimal | None,
-    has_credits: bool | None,
-    paused_credits: bool,
-    min_credits: int | None,
-    max_credits: int | None,
-    inactive_days: int | None,
-    active_within: int | None,
-    registered_from: datetime | None,
-    registered_to: datetime | None,
-    include_inactive: bool,
-    sort: str,
-    limit: int,
-    cursor: str | None,
-    as_json: bool,
+    app: App, /, limit: int, cursor: str | None, as_json: bool, **filters: Any
 ) -> None:
     """List clients: search, filter, sort and page."""
     crm = app.crm()
     workspace = crm.workspace(app.actor)
-    query = ClientQuery(
-        search=search,
-        statuses=frozenset(StatusPill(s) for s in statuses),
-        growing=growing,
-        stages=frozenset(Stage(s) for s in stages),
-        flags=frozenset(Flag(f) for f in flags),
-        tags_any=frozenset(tags_any),
-        tags_all=frozenset(tags_all),
-        bookings_min=min_bookings,
-        bookings_max=max_bookings,
-        spend_min=min_spend,
-        spend_max=max_spend,
-        has_credits=has_credits,
-        paused_credits=paused_credits or None,
-        credits_min=min_credits,
-        credits_max=max_credits,
-        inactive_days_min=inactive_days,
-        inactive_days_max=active_within,
-        registered_from=registered_from.date() if registered_from else None,
-        registered_to=registered_to.date() if registered_to else None,
-        include_inactive=include_inactive,
-        sort=SortKey(sort),
-        limit=limit,
-        cursor=cursor,
-    )
-    page = crm.list_clients(query, app.actor)
+    page = crm.list_clients(query_of(filters, limit=limit, cursor=cursor), app.actor)
     now = crm.clock()
     if as_json:
         rows = [client_json(c, workspace, now) for c in page.clients]

@@ -1,4 +1,4 @@
-"""``clientcrm import clients``: a client list from another tool's CSV export."""
+"""``clientcrm import clients`` and ``export clients``: client lists in and out as CSV."""
 
 from __future__ import annotations
 
@@ -6,13 +6,15 @@ import csv
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import click
 from rich.table import Table
 
 from clientcrm.cli.context import App, pass_app
+from clientcrm.cli.filters import filter_options, query_of
 from clientcrm.cli.render import dumps
-from clientcrm.io import read_clients
+from clientcrm.io import read_clients, write_clients
 from clientcrm.io.cells import safe_cell
 from clientcrm.models.importing import RowOutcome, RowResult
 from clientcrm.serialization import converter
@@ -72,7 +74,7 @@ def clients_command(
     crm = app.crm()
     opened = read_clients(file, mapping=mapping, encoding=encoding, delimiter=delimiter)
     problems: list[RowResult] = []
-    with _summary_writer(summary) as write:
+    with opened, _summary_writer(summary) as write:
 
         def each(result: RowResult) -> None:
             write(result)
@@ -116,4 +118,24 @@ def _summary_writer(path: Path | None) -> Iterator[Callable[[RowResult], object]
         )  # fmt: skip
 
 
-COMMANDS = (import_group,)
+@click.group("export")
+def export_group() -> None:
+    """Export clients as CSV."""
+
+
+@export_group.command("clients")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@filter_options
+@pass_app
+def export_clients_command(app: App, /, file: Path, **filters: Any) -> None:
+    """Write the clients the filters select (all but archived ones, by default) to FILE as
+    CSV: name, email, phone, bookings, spend, first and last booking, status, tags."""
+    crm = app.crm()
+    workspace = crm.workspace(app.actor)
+    clients = crm.iter_clients(query_of(filters, limit=500), app.actor)
+    with file.open("w", newline="", encoding="utf-8") as out:
+        count = write_clients(clients, out, workspace, crm.clock())
+    app.console.print(f"Exported {count} clients to {file}.")
+
+
+COMMANDS = (import_group, export_group)

@@ -7,11 +7,13 @@ report = crm.import_clients(read_clients("members.csv").rows(), actor, dry_run=T
 
 from clientcrm.io.cells import safe_cell
 from clientcrm.io.clients import ClientFile, read_clients
+from clientcrm.io.export import CLIENT_COLUMNS, write_clients
 from clientcrm.io.headers import ClientField, fold_header, map_headers
 from clientcrm.io.text import Table, open_table
 from clientcrm.models.importing import ClientRow, ImportReport, RowOutcome, RowResult
 
 __all__ = [
+    "CLIENT_COLUMNS",
     "ClientField",
     "ClientFile",
     "ClientRow",
@@ -24,4 +26,5 @@ __all__ = [
     "open_table",
     "read_clients",
     "safe_cell",
+    "write_clients",
 ]

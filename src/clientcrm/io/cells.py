@@ -3,7 +3,7 @@ neutralised (OWASP's CSV injection advice)."""
 
 from __future__ import annotations
 
-__all__ = ["FORMULA_STARTS", "safe_cell"]
+__all__ = ["FORMULA_STARTS", "plain_cell", "safe_cell"]
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n", "\uff1d", "\uff0b", "\uff0d", "\uff20")
 """What a formula may start with: the ASCII triggers, the control characters some
@@ -15,4 +15,12 @@ def safe_cell(value: str) -> str:
     leading spaces are gone) as a formula: it then shows as the text it is."""
     if value.lstrip(" ").startswith(FORMULA_STARTS):
         return "'" + value
+    return value
+
+
+def plain_cell(value: str) -> str:
+    """What `safe_cell` was given: the quote it added taken off again (so that an export
+    imports back as it was)."""
+    if value.startswith("'") and value[1:].lstrip(" ").startswith(FORMULA_STARTS):
+        return value[1:]
     return value

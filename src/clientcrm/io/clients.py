@@ -5,10 +5,12 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Mapping
 from pathlib import Path
-from typing import BinaryIO
+from typing import BinaryIO, Self
 
 import attrs
 
+from clientcrm.errors import ValidationError
+from clientcrm.io.cells import plain_cell
 from clientcrm.io.headers import ClientField, map_headers
 from clientcrm.io.text import Table, open_table
 from clientcrm.models.importing import ClientRow
@@ -29,6 +31,16 @@ class ClientFile:
 
     table: Table
     columns: dict[int, ClientField]
+
+    def close(self) -> None:
+        """Close the file."""
+        self.table.close()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.close()
 
     @property
     def unmapped(self) -> list[str]:
@@ -51,7 +63,7 @@ class ClientFile:
     def _row(self, line: int, cells: list[str]) -> ClientRow:
         values: dict[str, object] = {}
         for index, field in self.columns.items():
-            cell = cells[index].strip() if index < len(cells) else ""
+            cell = plain_cell(cells[index]).strip() if index < len(cells) else ""
             if not cell:
                 continue
             if field is ClientField.TAGS:
@@ -70,10 +82,15 @@ def read_clients(
 ) -> ClientFile:
     """Open a client file: detect its encoding and delimiter (unless given) and map its
     headers to fields (``mapping``, header to field name, wins over the automatic mapping).
+    Use it as a context manager (or `ClientFile.close` it).
 
     Raises:
         ValidationError: the file is empty or not text, or no column holds an email or a
             name.
     """
     table = open_table(source, encoding=encoding, delimiter=delimiter)
-    return ClientFile(table, map_headers(table.headers, mapping))
+    try:
+        return ClientFile(table, map_headers(table.headers, mapping))
+    except ValidationError:
+        table.close()
+        raise

@@ -14,7 +14,7 @@ import csv
 import io
 from collections.abc import Iterator
 from pathlib import Path
-from typing import BinaryIO, TextIO
+from typing import BinaryIO, Self, TextIO
 
 import attrs
 
@@ -75,6 +75,17 @@ class Table:
     delimiter: str
     _reader: Iterator[list[str]] = attrs.field(repr=False)
     """The csv module's reader (it counts the lines read: ``line_num``)."""
+    _text: TextIO = attrs.field(repr=False)
+
+    def close(self) -> None:
+        """Close the file (and a stream given to `open_table` with it)."""
+        self._text.close()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.close()
 
     def rows(self) -> Iterator[tuple[int, list[str] | str]]:
         """Each row as (its line number, its cells), or (line number, why it could not be
@@ -108,7 +119,8 @@ class Table:
 def open_table(
     source: Path | str | BinaryIO, *, encoding: str | None = None, delimiter: str | None = None
 ) -> Table:
-    """Open a CSV (or other delimited) file for reading, detecting what is not given.
+    """Open a CSV (or other delimited) file for reading, detecting what is not given; use
+    the table as a context manager (or `Table.close` it).
 
     Raises:
         ValidationError: the file is empty, or not text in the encoding.
@@ -136,7 +148,7 @@ def open_table(
         headers = next(reader)
     except (StopIteration, csv.Error) as error:
         raise ValidationError("file", f"has no readable header row: {error}") from None
-    return Table(headers, encoding, delimiter, reader)
+    return Table(headers, encoding, delimiter, reader, text)
 
 
 def _first_line(text: TextIO) -> str:
