@@ -28,8 +28,8 @@ PUBLIC = {
     },
     "clientcrm.io": {
         "CLIENT_COLUMNS", "ClientField", "ClientFile", "ClientRow", "ImportReport", "RowOutcome",
-        "RowResult", "Table", "fold_header", "map_headers", "open_table", "read_clients",
-        "safe_cell", "write_clients",
+        "RowResult", "Table", "client_rows", "fold_header", "map_headers", "open_table",
+        "read_clients", "safe_cell", "write_clients", "write_clients_xlsx",
     },
     "clientcrm.stores.sql": {"SQLStore"},
     "clientcrm.stores.memory": {"MemoryStore"},

@@ -14,7 +14,7 @@ from rich.table import Table
 from clientcrm.cli.context import App, pass_app
 from clientcrm.cli.filters import filter_options, query_of
 from clientcrm.cli.render import dumps
-from clientcrm.io import read_clients, write_clients
+from clientcrm.io import read_clients, write_clients, write_clients_xlsx
 from clientcrm.io.cells import safe_cell
 from clientcrm.models.importing import RowOutcome, RowResult
 from clientcrm.serialization import converter
@@ -88,7 +88,8 @@ def clients_command(
         return
     table = opened.table
     columns = ", ".join(f"{table.headers[i]!r} as {f.value}" for i, f in opened.columns.items())
-    app.console.print(f"Read {file.name} ({table.encoding}, {table.delimiter!r}): {columns}")
+    how = "Excel workbook" if table.format == "xlsx" else f"{table.encoding}, {table.delimiter!r}"
+    app.console.print(f"Read {file.name} ({how}): {columns}")
     if problems:
         shown = Table("Line", "Email", "Outcome", "Why", header_style="bold")
         for p in problems[:_SHOWN]:
@@ -129,12 +130,16 @@ def export_group() -> None:
 @pass_app
 def export_clients_command(app: App, /, file: Path, **filters: Any) -> None:
     """Write the clients the filters select (all but archived ones, by default) to FILE as
-    CSV: name, email, phone, bookings, spend, first and last booking, status, tags."""
+    CSV (or, for a FILE ending .xlsx, an Excel workbook): name, email, phone, bookings,
+    spend, first and last booking, status, tags."""
     crm = app.crm()
     workspace = crm.workspace(app.actor)
     clients = crm.iter_clients(query_of(filters, limit=500), app.actor)
-    with file.open("w", newline="", encoding="utf-8") as out:
-        count = write_clients(clients, out, workspace, crm.clock())
+    if file.suffix.lower() == ".xlsx":
+        count = write_clients_xlsx(clients, file, workspace, crm.clock())
+    else:
+        with file.open("w", newline="", encoding="utf-8") as out:
+            count = write_clients(clients, out, workspace, crm.clock())
     app.console.print(f"Exported {count} clients to {file}.")
 
 

@@ -5,16 +5,19 @@ stay numbers."""
 from __future__ import annotations
 
 import csv
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from datetime import datetime
+from decimal import Decimal
+from pathlib import Path
 from typing import TextIO
 
 from clientcrm.io.cells import safe_cell
+from clientcrm.io.workbook import write_workbook
 from clientcrm.models.client import Client
 from clientcrm.models.workspace import Workspace
 from clientcrm.rules.status import status_pill
 
-__all__ = ["CLIENT_COLUMNS", "write_clients"]
+__all__ = ["CLIENT_COLUMNS", "client_rows", "write_clients", "write_clients_xlsx"]
 
 CLIENT_COLUMNS = (
     "Name",
@@ -30,32 +33,67 @@ CLIENT_COLUMNS = (
 """The export's header row: the columns of seed 000's "Export CSV"."""
 
 
+def client_rows(
+    clients: Iterable[Client], workspace: Workspace, now: datetime
+) -> Iterator[list[str | int | Decimal]]:
+    """Each client as a row of `CLIENT_COLUMNS`: text as text, figures as numbers, the status
+    pill as of ``now`` and dates in the workspace's timezone."""
+    tz, policy = workspace.tz, workspace.policies.status
+    for client in clients:
+        f = client.figures
+        yield [
+            client.name,
+            client.email,
+            client.phone or "",
+            f.bookings,
+            f.spend,
+            _date(f.first_booking_at, workspace),
+            _date(f.last_booking_at, workspace),
+            status_pill(f, now, tz, policy).value,
+            ", ".join(sorted(client.tags)),
+        ]
+
+
 def write_clients(
     clients: Iterable[Client], out: TextIO, workspace: Workspace, now: datetime
 ) -> int:
-    """Write ``clients`` to ``out`` (opened with ``newline=""``) as CSV, the status pill as
-    of ``now`` and dates in the workspace's timezone; return how many were written."""
+    """Write ``clients`` to ``out`` (opened with ``newline=""``) as CSV (`client_rows`), text
+    cells neutralised; return how many were written."""
     writer = csv.writer(out)
     writer.writerow(CLIENT_COLUMNS)
-    tz, policy = workspace.tz, workspace.policies.status
     written = 0
-    for client in clients:
-        f = client.figures
-        writer.writerow(
-            [
-                safe_cell(client.name),
-                safe_cell(client.email),
-                safe_cell(client.phone or ""),
-                f.bookings,
-                f"{f.spend:f}",
-                _date(f.first_booking_at, workspace),
-                _date(f.last_booking_at, workspace),
-                status_pill(f, now, tz, policy).value,
-                safe_cell(", ".join(sorted(client.tags))),
-            ]
-        )
+    for row in client_rows(clients, workspace, now):
+        writer.writerow([_csv_cell(value) for value in row])
         written += 1
     return written
+
+
+def write_clients_xlsx(
+    clients: Iterable[Client], path: Path, workspace: Workspace, now: datetime
+) -> int:
+    """Write ``clients`` to an Excel workbook at ``path`` (the ``xlsx`` extra): every text
+    cell is text, never a formula, so no quote is needed; return how many were written."""
+    counted = _Counted(client_rows(clients, workspace, now))
+    write_workbook(path, CLIENT_COLUMNS, counted)
+    return counted.count
+
+
+def _csv_cell(value: str | int | Decimal) -> str | int:
+    if isinstance(value, str):
+        return safe_cell(value)
+    return f"{value:f}" if isinstance(value, Decimal) else value
+
+
+class _Counted(Iterator[list[str | int | Decimal]]):
+    """Rows passed through, counted."""
+
+    def __init__(self, rows: Iterator[list[str | int | Decimal]]) -> None:
+        self._rows, self.count = rows, 0
+
+    def __next__(self) -> list[str | int | Decimal]:
+        row = next(self._rows)
+        self.count += 1
+        return row
 
 
 def _date(moment: datetime | None, workspace: Workspace) -> str:

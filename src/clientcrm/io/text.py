@@ -1,4 +1,5 @@
-"""Reading delimited text files as they come: any of the usual encodings and delimiters.
+"""Reading delimited text files as they come: any of the usual encodings and delimiters
+(and, for a zip archive, an Excel workbook: `clientcrm.io.workbook`).
 
 The encoding is read from a byte-order mark (UTF-8, UTF-16 either way), else the file is
 UTF-8 when its start decodes as UTF-8, else Windows-1252 (what Excel writes on Western
@@ -12,15 +13,16 @@ from __future__ import annotations
 import codecs
 import csv
 import io
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import BinaryIO, Self, TextIO
 
 import attrs
 
 from clientcrm.errors import ValidationError
+from clientcrm.io.workbook import open_workbook
 
-__all__ = ["DELIMITERS", "Table", "detect_delimiter", "detect_encoding", "open_table"]
+__all__ = ["DELIMITERS", "Row", "Table", "detect_delimiter", "detect_encoding", "open_table"]
 
 DELIMITERS = (",", ";", "\t", "|")
 _SAMPLE = 64 * 1024
@@ -60,26 +62,31 @@ def detect_delimiter(header: str) -> str:
     return best if counts[best] else ","
 
 
+Row = tuple[int, list[str] | str]
+"""A row as (its line number, its cells), or (its line number, why it cannot be read)."""
+
+
 @attrs.define
 class Table:
-    """A delimited file opened for reading: its header cells and its rows, streamed.
+    """A file of rows opened for reading: its header cells and its rows, streamed.
 
     Attributes:
         headers: the header row's cells, as written.
-        encoding: the encoding read (given or detected).
-        delimiter: the delimiter read (given or detected).
+        format: ``"csv"`` (any delimited text) or ``"xlsx"``.
+        encoding: the encoding read (given or detected), for text.
+        delimiter: the delimiter read (given or detected), for text.
     """
 
     headers: list[str]
-    encoding: str
-    delimiter: str
-    _reader: Iterator[list[str]] = attrs.field(repr=False)
-    """The csv module's reader (it counts the lines read: ``line_num``)."""
-    _text: TextIO = attrs.field(repr=False)
+    format: str
+    _rows: Iterator[Row] = attrs.field(repr=False)
+    _close: Callable[[], None] = attrs.field(repr=False)
+    encoding: str | None = None
+    delimiter: str | None = None
 
     def close(self) -> None:
         """Close the file (and a stream given to `open_table` with it)."""
-        self._text.close()
+        self._close()
 
     def __enter__(self) -> Self:
         return self
@@ -87,33 +94,30 @@ class Table:
     def __exit__(self, *_: object) -> None:
         self.close()
 
-    def rows(self) -> Iterator[tuple[int, list[str] | str]]:
+    def rows(self) -> Iterator[Row]:
         """Each row as (its line number, its cells), or (line number, why it could not be
-        read) for a broken one; blank lines are passed over."""
-        while True:
-            start = self._line_num + 1  # a quoted cell may run over several lines
-            try:
-                cells = next(self._reader)
-            except StopIteration:
-                return
-            except csv.Error as error:
-                yield start, f"the line cannot be read: {error}"
-                continue
-            except UnicodeDecodeError as error:
-                yield (
-                    start,
-                    (
-                        f"the file is not {self.encoding} text from here on ({error.reason}): "
-                        "give its encoding"
-                    ),
-                )
-                return
-            if any(cell.strip() for cell in cells):
-                yield start, cells
+        read) for a broken one; blank rows are passed over."""
+        for line, cells in self._rows:
+            if isinstance(cells, str) or any(cell.strip() for cell in cells):
+                yield line, cells
 
-    @property
-    def _line_num(self) -> int:
-        return int(getattr(self._reader, "line_num", 0))
+
+def _csv_rows(reader: Iterator[list[str]], encoding: str) -> Iterator[Row]:
+    """The rows of the csv module's ``reader``, each numbered by the line it starts on."""
+    while True:
+        start = getattr(reader, "line_num", 0) + 1  # a quoted cell may span lines
+        try:
+            cells = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as error:
+            yield start, f"the line cannot be read: {error}"
+            continue
+        except UnicodeDecodeError as error:
+            why = f"the file is not {encoding} text from here on ({error.reason})"
+            yield start, f"{why}: give its encoding"
+            return
+        yield start, cells
 
 
 def open_table(
@@ -130,7 +134,7 @@ def open_table(
     if not head.strip(b"\xef\xbb\xbf\xff\xfe\x00 \r\n\t"):
         raise ValidationError("file", "is empty: there is no header row")
     if head.startswith(b"PK\x03\x04"):
-        raise ValidationError("file", "is a zip archive (an .xlsx workbook?), not a CSV file")
+        return open_workbook(_whole(source, stream, head))
     utf16 = head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))
     if not utf16 and sum(head.count(b) for b in _CONTROL) * 10 > len(head):
         raise ValidationError("file", "is not a text file: save the spreadsheet as CSV")
@@ -148,7 +152,8 @@ def open_table(
         headers = next(reader)
     except (StopIteration, csv.Error) as error:
         raise ValidationError("file", f"has no readable header row: {error}") from None
-    return Table(headers, encoding, delimiter, reader, text)
+    rows = _csv_rows(reader, encoding)
+    return Table(headers, "csv", rows, text.close, encoding, delimiter)
 
 
 def _first_line(text: TextIO) -> str:
@@ -161,6 +166,17 @@ def _first_line(text: TextIO) -> str:
 def _chain(first: str, text: TextIO) -> Iterator[str]:
     yield first
     yield from text
+
+
+def _whole(source: Path | str | BinaryIO, stream: BinaryIO, head: bytes) -> BinaryIO:
+    """The whole file, seekable (a workbook is a zip archive, read from its end)."""
+    if isinstance(source, str | Path):
+        stream.close()
+        return open(source, "rb")
+    if stream.seekable():
+        stream.seek(0)
+        return stream
+    return io.BytesIO(head + stream.read())
 
 
 class _Rewound(io.RawIOBase):
