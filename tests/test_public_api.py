@@ -27,7 +27,8 @@ PUBLIC = {
         "score_against",
     },
     "clientcrm.io": {
-        "CLIENT_COLUMNS", "ClientField", "ClientFile", "ClientRow", "ImportReport", "RowOutcome",
+        "CLIENT_COLUMNS", "ClientField", "ClientFile", "ClientRow", "ImportMode", "ImportReport",
+        "RowOutcome",
         "RowResult", "Table", "client_rows", "fold_header", "map_headers", "open_table",
         "read_clients", "safe_cell", "write_clients", "write_clients_xlsx",
     },

@@ -13,7 +13,7 @@ from clientcrm import CRM, Actor, NotFoundError, ValidationError, Workspace
 from clientcrm.io import ClientField, read_clients
 from clientcrm.io.headers import map_headers
 from clientcrm.models.client import Source
-from clientcrm.models.importing import RowOutcome, RowResult
+from clientcrm.models.importing import ImportMode, RowOutcome, RowResult
 from clientcrm.stores.memory import MemoryStore
 
 F = ClientField
@@ -212,3 +212,45 @@ def test_broken_rows_fail_alone_and_the_rest_are_imported(crm: CRM, tmp_path: Pa
 def test_a_header_only_file_imports_nothing(crm: CRM) -> None:
     _, report = _import(crm, "Name,Email\n")
     assert report.rows == 0  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize(
+    ("mode", "outcome", "name", "phone", "tags", "notes"),
+    [
+        (ImportMode.SKIP, RowOutcome.SKIPPED, "Kate S.", None, {"Old"}, []),
+        (ImportMode.UPDATE, RowOutcome.UPDATED, "Kate S.", "+447700900123", {"Old", "New"},
+         ["Back after injury"]),
+        (ImportMode.OVERWRITE, RowOutcome.UPDATED, "Kate Smith", "+447700900123",
+         {"Old", "New"}, ["Back after injury"]),
+    ],
+)  # fmt: skip
+def test_known_clients_are_skipped_filled_or_overwritten(
+    crm: CRM,
+    mode: ImportMode,
+    outcome: RowOutcome,
+    name: str,
+    phone: str | None,
+    tags: set[str],
+    notes: list[str],
+) -> None:
+    known = crm.add_client(OWNER, name="Kate S.", email="kate@example.com", tags=["Old"])
+    text = (
+        "Name,Email,Phone,Tags,Notes\n"
+        "Kate Smith,KATE@example.com,07700 900123,New,Back after injury\n"
+    )
+    results, report = _import(crm, text, mode=mode)
+    assert [(r.outcome, r.client_id) for r in results] == [(outcome, known.id)]
+    kate = crm.get_client(known.id, OWNER)
+    assert (kate.name, kate.phone, set(kate.tags)) == (name, phone, tags)
+    assert [n.text for n in crm.notes(known.id, OWNER)] == notes
+    assert report.updated == (outcome is RowOutcome.UPDATED)  # type: ignore[attr-defined]
+
+
+def test_an_update_with_nothing_new_is_a_skip(crm: CRM) -> None:
+    crm.add_client(OWNER, name="Kate", email="kate@example.com", phone="07700 900123")
+    results, _ = _import(
+        crm, "Name,Email,Phone\nKate,kate@example.com,+447700900123\n", mode=ImportMode.UPDATE
+    )
+    assert [(r.outcome, r.reason) for r in results] == [
+        (RowOutcome.SKIPPED, "already a client, with nothing new")
+    ]

@@ -16,11 +16,12 @@ from clientcrm.cli.filters import filter_options, query_of
 from clientcrm.cli.render import dumps
 from clientcrm.io import read_clients, write_clients, write_clients_xlsx
 from clientcrm.io.cells import safe_cell
-from clientcrm.models.importing import RowOutcome, RowResult
+from clientcrm.models.importing import ImportMode, RowOutcome, RowResult
 from clientcrm.serialization import converter
 
 __all__ = ["COMMANDS"]
 
+_DONE = frozenset({RowOutcome.CREATED, RowOutcome.UPDATED})
 _SHOWN = 20
 """Problem rows listed on the terminal; ``--summary`` writes every row."""
 
@@ -51,6 +52,14 @@ def import_group() -> None:
 )
 @click.option("--encoding", help="The file's encoding (detected when not given).")
 @click.option("--delimiter", help="The file's delimiter (detected when not given).")
+@click.option(
+    "--mode",
+    type=click.Choice([m.value for m in ImportMode]),
+    default="skip",
+    show_default=True,
+    help="For emails already in the studio: skip them, fill their empty fields and add tags "
+    "and notes (update), or overwrite their name and phone too.",
+)
 @click.option("--dry-run", is_flag=True, help="Show what would happen; write nothing.")
 @click.option(
     "--summary",
@@ -65,6 +74,7 @@ def clients_command(
     mapping: dict[str, str],
     encoding: str | None,
     delimiter: str | None,
+    mode: str,
     dry_run: bool,
     summary: Path | None,
     as_json: bool,
@@ -78,10 +88,12 @@ def clients_command(
 
         def each(result: RowResult) -> None:
             write(result)
-            if result.outcome is not RowOutcome.CREATED or result.reason:
+            if result.outcome not in _DONE or result.reason:
                 problems.append(result)
 
-        report = crm.import_clients(opened.rows(), app.actor, dry_run=dry_run, each=each)
+        report = crm.import_clients(
+            opened.rows(), app.actor, mode=ImportMode(mode), dry_run=dry_run, each=each
+        )
     if as_json:
         data = {"report": converter.unstructure(report), "problems": problems}
         click.echo(dumps(converter.unstructure(data)))
@@ -97,10 +109,10 @@ def clients_command(
         app.console.print(shown)
         if len(problems) > _SHOWN:
             app.console.print(f"... and {len(problems) - _SHOWN} more (see --summary)")
-    verb = "Would create" if dry_run else "Created"
+    verbs = ("Would create", "would update") if dry_run else ("Created", "updated")
     app.console.print(
-        f"{verb} {report.created}, skipped {report.skipped}, failed {report.failed}"
-        + (" (dry run: nothing was written)." if dry_run else ".")
+        f"{verbs[0]} {report.created}, {verbs[1]} {report.updated}, skipped {report.skipped}, "
+        f"failed {report.failed}" + (" (dry run: nothing was written)." if dry_run else ".")
     )
 
 

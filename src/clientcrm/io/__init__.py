@@ -10,13 +10,14 @@ from clientcrm.io.clients import ClientFile, read_clients
 from clientcrm.io.export import CLIENT_COLUMNS, client_rows, write_clients, write_clients_xlsx
 from clientcrm.io.headers import ClientField, fold_header, map_headers
 from clientcrm.io.text import Table, open_table
-from clientcrm.models.importing import ClientRow, ImportReport, RowOutcome, RowResult
+from clientcrm.models.importing import ClientRow, ImportMode, ImportReport, RowOutcome, RowResult
 
 __all__ = [
     "CLIENT_COLUMNS",
     "ClientField",
     "ClientFile",
     "ClientRow",
+    "ImportMode",
     "ImportReport",
     "RowOutcome",
     "RowResult",

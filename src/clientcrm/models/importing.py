@@ -6,7 +6,7 @@ import enum
 
 import attrs
 
-__all__ = ["ClientRow", "ImportReport", "RowOutcome", "RowResult"]
+__all__ = ["ClientRow", "ImportMode", "ImportReport", "RowOutcome", "RowResult"]
 
 
 @attrs.frozen
@@ -44,10 +44,23 @@ class ClientRow:
         return " ".join(parts) or None
 
 
+class ImportMode(enum.StrEnum):
+    """What an import does with a row whose email is already a client's."""
+
+    SKIP = "skip"
+    """Leave the client as it is (seed 002's default)."""
+    UPDATE = "update"
+    """Fill the client's empty fields from the row, and add its tags and note."""
+    OVERWRITE = "overwrite"
+    """Replace the client's name and phone with the row's (where it has them), and add its
+    tags and note."""
+
+
 class RowOutcome(enum.StrEnum):
     """What an import did with a row (or, in a dry run, would do)."""
 
     CREATED = "created"
+    UPDATED = "updated"
     SKIPPED = "skipped"
     FAILED = "failed"
 
@@ -58,11 +71,11 @@ class RowResult:
 
     Attributes:
         line: the row's line in the file.
-        outcome: created, skipped or failed.
+        outcome: created, updated, skipped or failed.
         email: the row's email as read, if any.
         reason: why it was skipped or failed; for a created row, what was left out (a phone
             that is not one), if anything.
-        client_id: the client created, or the existing one a skipped row matched.
+        client_id: the client created or updated, or the existing one a skipped row matched.
     """
 
     line: int
@@ -78,12 +91,14 @@ class ImportReport:
 
     Attributes:
         created: clients created.
+        updated: known clients the file added to (in the update and overwrite modes).
         skipped: rows skipped (a duplicate in the file, or a known client).
         failed: rows that could not be imported, each with its reason.
         dry_run: whether nothing was written.
     """
 
     created: int = 0
+    updated: int = 0
     skipped: int = 0
     failed: int = 0
     dry_run: bool = False
@@ -91,4 +106,4 @@ class ImportReport:
     @property
     def rows(self) -> int:
         """Every row the import looked at."""
-        return self.created + self.skipped + self.failed
+        return self.created + self.updated + self.skipped + self.failed

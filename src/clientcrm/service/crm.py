@@ -35,7 +35,13 @@ from clientcrm.models.activity import ActivityKind
 from clientcrm.models.actor import Actor, Permission, Role
 from clientcrm.models.client import Client, Flag, Source
 from clientcrm.models.events import ActivityEvent, ClientCreated, ClientEvent, ClientFlagged
-from clientcrm.models.importing import ClientRow, ImportReport, RowOutcome, RowResult
+from clientcrm.models.importing import (
+    ClientRow,
+    ImportMode,
+    ImportReport,
+    RowOutcome,
+    RowResult,
+)
 from clientcrm.models.insights import Totals
 from clientcrm.models.journey import Journey, JourneyHistory, Stage, StageConversion
 from clientcrm.models.merging import Distinction, MatchStatus, Merge, PendingMatch
@@ -266,6 +272,7 @@ class CRM:
         rows: Iterable[ClientRow],
         actor: Actor,
         *,
+        mode: ImportMode = ImportMode.SKIP,
         dry_run: bool = False,
         batch_size: int = 1000,
         each: Callable[[RowResult], None] | None = None,
@@ -275,9 +282,11 @@ class CRM:
         ``each``, in file order.
 
         A row fails when it has no name, no valid email or a note over the policy's limit; it
-        is skipped when its email (any case) came earlier in the file or already belongs to a
-        client. A phone that is not one is left out and said so. With ``dry_run`` nothing is
-        written, and the report says what a real run would do.
+        is skipped when its email (any case) came earlier in the file, or already belongs to
+        a client and ``mode`` is `ImportMode.SKIP`; the other modes add the row's tags and
+        note to that client and fill (or overwrite) its name and phone. A phone that is not
+        one is left out and said so. With ``dry_run`` nothing is written, and the report says
+        what a real run would do.
         """
         perm.require_permission(actor, Permission.ADD_PARTICIPANTS, "import clients")
         seen: dict[str, int] = {}
@@ -288,7 +297,7 @@ class CRM:
             def work(uow: UnitOfWork, chunk: list[ClientRow] = chunk) -> BatchImport:
                 workspace = uow.workspaces.get(actor.workspace_id)
                 batch = BatchImport(
-                    uow, workspace, actor, self.clock(), self._ids, seen, self._bus.active
+                    uow, workspace, actor, self.clock(), self._ids, seen, self._bus.active, mode
                 )
                 batch.run(chunk)
                 return batch
@@ -305,8 +314,8 @@ class CRM:
                 if each is not None:
                     each(result)
         return ImportReport(
-            counts[RowOutcome.CREATED], counts[RowOutcome.SKIPPED], counts[RowOutcome.FAILED],
-            dry_run,
+            counts[RowOutcome.CREATED], counts[RowOutcome.UPDATED], counts[RowOutcome.SKIPPED],
+            counts[RowOutcome.FAILED], dry_run,
         )  # fmt: skip
 
     def get_client(self, client_id: str, actor: Actor) -> Client:

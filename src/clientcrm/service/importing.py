@@ -17,7 +17,7 @@ from clientcrm.models._checks import MAX_NAME, normalise_email, normalise_phone,
 from clientcrm.models.actor import Actor
 from clientcrm.models.client import Client, ClientFigures, Source
 from clientcrm.models.events import ClientCreated, DomainEvent
-from clientcrm.models.importing import ClientRow, RowOutcome, RowResult
+from clientcrm.models.importing import ClientRow, ImportMode, RowOutcome, RowResult
 from clientcrm.models.note import Note
 from clientcrm.models.workspace import Workspace
 from clientcrm.ports import UnitOfWork
@@ -51,6 +51,7 @@ class BatchImport:
     new_id: Callable[[], str]
     seen: dict[str, int]
     collect: bool = False
+    mode: ImportMode = ImportMode.SKIP
     new_seen: dict[str, int] = attrs.Factory(dict)
     results: list[RowResult] = attrs.Factory(list)
     events: list[DomainEvent] = attrs.Factory(list)
@@ -63,10 +64,12 @@ class BatchImport:
         fresh = []
         for candidate in candidates:
             existing = known.get(candidate.client.email)
-            if existing is not None:
+            if existing is None:
+                fresh.append(candidate)
+            elif self.mode is ImportMode.SKIP:
                 self._skip(candidate.row, candidate.client.email, "already a client", existing.id)
             else:
-                fresh.append(candidate)
+                self._update(existing, candidate)
         fresh = self._within_limit(fresh)
         if fresh:
             self._create(fresh)
@@ -123,20 +126,9 @@ class BatchImport:
         journeys = Journeys(self.uow, self.workspace, collect=self.collect)
         clients = [journeys.start(c.client, ()) for c in fresh]
         self.uow.clients.add(clients)
-        visibility = self.workspace.policies.notes.default_visibility
         for candidate, client in zip(fresh, clients, strict=True):
             if candidate.note is not None:
-                note = Note(
-                    id=self.new_id(),
-                    workspace_id=ws,
-                    client_id=client.id,
-                    author_id=self.actor.id,
-                    text=candidate.note,
-                    visibility=visibility,
-                    created_at=self.now,
-                    updated_at=self.now,
-                )
-                self.uow.notes.add(note)
+                self._add_note(client.id, candidate.note)
             line, reason = candidate.row.line, candidate.dropped
             self.results.append(
                 RowResult(line, RowOutcome.CREATED, client.email, reason, client.id)
@@ -145,6 +137,39 @@ class BatchImport:
                 self.events.append(ClientCreated(ws, client.id, self.now, client.email))
         journeys.flush()
         self.events += journeys.events
+
+    def _update(self, existing: Client, candidate: _Candidate) -> None:
+        """Add what the row brings to a known client: its tags and note, and its name and
+        phone where the client has none (or, overwriting, wherever the row has them)."""
+        new = candidate.client
+        overwrite = self.mode is ImportMode.OVERWRITE
+        name = new.name if overwrite else existing.name
+        phone = (new.phone or existing.phone) if overwrite else (existing.phone or new.phone)
+        updated = attrs.evolve(existing, name=name, phone=phone, tags=existing.tags | new.tags)
+        row = candidate.row
+        if updated == existing and candidate.note is None:
+            self._skip(row, new.email, "already a client, with nothing new", existing.id)
+            return
+        if updated != existing:
+            self.uow.clients.update(updated)
+        if candidate.note is not None:
+            self._add_note(existing.id, candidate.note)
+        self.results.append(
+            RowResult(row.line, RowOutcome.UPDATED, new.email, candidate.dropped, existing.id)
+        )
+
+    def _add_note(self, client_id: str, text: str) -> None:
+        note = Note(
+            id=self.new_id(),
+            workspace_id=self.workspace.id,
+            client_id=client_id,
+            author_id=self.actor.id,
+            text=text,
+            visibility=self.workspace.policies.notes.default_visibility,
+            created_at=self.now,
+            updated_at=self.now,
+        )
+        self.uow.notes.add(note)
 
     def _fail(self, row: ClientRow, reason: str) -> None:
         self.results.append(RowResult(row.line, RowOutcome.FAILED, row.email, reason))
