@@ -228,6 +228,8 @@ def test_import_clients_previews_imports_and_summarises(tmp_path: Path) -> None:
     code, out, err = invoke(["--db", str(db), "import", "clients", str(export), "--dry-run"])
     assert code == 0, err
     assert "Would create 1, would update 0, skipped 1, failed 1" in out
+    code, out, _ = invoke(["--db", str(db), "import", "clients", str(export), "--atomic"])
+    assert "--atomic: rows failed, so nothing was written" in out
     assert clients(db, "--search", "jürgen") == []
     summary = tmp_path / "summary.csv"
     args = ["--db", str(db), "import", "clients", str(export), "--summary", str(summary)]

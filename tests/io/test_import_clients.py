@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from clientcrm import CRM, Actor, NotFoundError, ValidationError, Workspace
+from clientcrm import CRM, Actor, ClientQuery, NotFoundError, ValidationError, Workspace
 from clientcrm.io import ClientField, read_clients
 from clientcrm.io.headers import map_headers
 from clientcrm.models.client import Source
@@ -254,3 +254,16 @@ def test_an_update_with_nothing_new_is_a_skip(crm: CRM) -> None:
     assert [(r.outcome, r.reason) for r in results] == [
         (RowOutcome.SKIPPED, "already a client, with nothing new")
     ]
+
+
+def test_an_atomic_import_writes_all_or_nothing(crm: CRM) -> None:
+    """One bad row: nothing is written, and the report says so; without it, everything."""
+    good = "Name,Email\nAna,ana@example.com\nBen,ben@example.com\n"
+    results, report = _import(crm, good + "Cy,not-an-email\n", atomic=True, batch_size=1)
+    assert report.refused  # type: ignore[attr-defined]
+    assert [r.outcome for r in results] == [RowOutcome.CREATED] * 2 + [RowOutcome.FAILED]
+    assert list(crm.iter_clients(ClientQuery(), OWNER)) == []
+    _, report = _import(crm, good, atomic=True, batch_size=1)
+    assert (report.created, report.refused) == (2, False)  # type: ignore[attr-defined]
+    emails = {c.email for c in crm.iter_clients(ClientQuery(), OWNER)}
+    assert emails == {"ana@example.com", "ben@example.com"}

@@ -61,6 +61,7 @@ def import_group() -> None:
     "and notes (update), or overwrite their name and phone too.",
 )
 @click.option("--dry-run", is_flag=True, help="Show what would happen; write nothing.")
+@click.option("--atomic", is_flag=True, help="Import nothing unless every row can be.")
 @click.option(
     "--summary",
     type=click.Path(dir_okay=False, path_type=Path),
@@ -76,6 +77,7 @@ def clients_command(
     delimiter: str | None,
     mode: str,
     dry_run: bool,
+    atomic: bool,
     summary: Path | None,
     as_json: bool,
 ) -> None:
@@ -92,7 +94,12 @@ def clients_command(
                 problems.append(result)
 
         report = crm.import_clients(
-            opened.rows(), app.actor, mode=ImportMode(mode), dry_run=dry_run, each=each
+            opened.rows(),
+            app.actor,
+            mode=ImportMode(mode),
+            dry_run=dry_run,
+            atomic=atomic,
+            each=each,
         )
     if as_json:
         data = {"report": converter.unstructure(report), "problems": problems}
@@ -109,10 +116,14 @@ def clients_command(
         app.console.print(shown)
         if len(problems) > _SHOWN:
             app.console.print(f"... and {len(problems) - _SHOWN} more (see --summary)")
-    verbs = ("Would create", "would update") if dry_run else ("Created", "updated")
+    unwritten = dry_run or report.refused
+    verbs = ("Would create", "would update") if unwritten else ("Created", "updated")
+    why = " (dry run: nothing was written)." if dry_run else "."
+    if report.refused and not dry_run:
+        why = " (--atomic: rows failed, so nothing was written)."
     app.console.print(
         f"{verbs[0]} {report.created}, {verbs[1]} {report.updated}, skipped {report.skipped}, "
-        f"failed {report.failed}" + (" (dry run: nothing was written)." if dry_run else ".")
+        f"failed {report.failed}{why}"
     )
 
 

@@ -95,6 +95,7 @@ class ImportReport:
         skipped: rows skipped (a duplicate in the file, or a known client).
         failed: rows that could not be imported, each with its reason.
         dry_run: whether nothing was written.
+        refused: whether an atomic import wrote nothing because some rows failed.
     """
 
     created: int = 0
@@ -102,6 +103,7 @@ class ImportReport:
     skipped: int = 0
     failed: int = 0
     dry_run: bool = False
+    refused: bool = False
 
     @property
     def rows(self) -> int:

@@ -34,7 +34,13 @@ from clientcrm.models._checks import (
 from clientcrm.models.activity import ActivityKind
 from clientcrm.models.actor import Actor, Permission, Role
 from clientcrm.models.client import Client, Flag, Source
-from clientcrm.models.events import ActivityEvent, ClientCreated, ClientEvent, ClientFlagged
+from clientcrm.models.events import (
+    ActivityEvent,
+    ClientCreated,
+    ClientEvent,
+    ClientFlagged,
+    DomainEvent,
+)
 from clientcrm.models.importing import (
     ClientRow,
     ImportMode,
@@ -81,6 +87,8 @@ _BACKOFF_S = 0.01
 """The first retry's longest wait; it doubles with each attempt, up to `_BACKOFF_CAP_S`."""
 _BACKOFF_CAP_S = 0.5
 _T = TypeVar("_T")
+_Run = Callable[[Callable[[UnitOfWork], BatchImport]], BatchImport]
+"""Runs one batch of an import in a unit of work."""
 
 
 def _new_id() -> str:
@@ -274,6 +282,7 @@ class CRM:
         *,
         mode: ImportMode = ImportMode.SKIP,
         dry_run: bool = False,
+        atomic: bool = False,
         batch_size: int = 1000,
         each: Callable[[RowResult], None] | None = None,
     ) -> ImportReport:
@@ -286,11 +295,52 @@ class CRM:
         a client and ``mode`` is `ImportMode.SKIP`; the other modes add the row's tags and
         note to that client and fill (or overwrite) its name and phone. A phone that is not
         one is left out and said so. With ``dry_run`` nothing is written, and the report says
-        what a real run would do.
+        what a real run would do. With ``atomic`` the whole file is one unit of work, written
+        only when no row failed (the report says when it was refused).
         """
         perm.require_permission(actor, Permission.ADD_PARTICIPANTS, "import clients")
+
+        def batches(run: _Run) -> tuple[dict[RowOutcome, int], list[DomainEvent]]:
+            return self._import_batches(rows, actor, mode, batch_size, each, run)
+
+        refused = False
+        if atomic:
+            with self.store.unit_of_work() as uow:
+                counts, events = batches(lambda work: work(uow))
+                refused = counts[RowOutcome.FAILED] > 0
+                if not (dry_run or refused):
+                    uow.commit()
+                    self._bus.publish(events)
+        else:
+
+            def run(work: Callable[[UnitOfWork], BatchImport]) -> BatchImport:
+                if dry_run:
+                    with self.store.unit_of_work() as uow:
+                        return work(uow)
+                batch = self._retrying(work)
+                self._bus.publish(batch.events)
+                return batch
+
+            counts, _ = batches(run)
+        return ImportReport(
+            counts[RowOutcome.CREATED], counts[RowOutcome.UPDATED], counts[RowOutcome.SKIPPED],
+            counts[RowOutcome.FAILED], dry_run, refused,
+        )  # fmt: skip
+
+    def _import_batches(
+        self,
+        rows: Iterable[ClientRow],
+        actor: Actor,
+        mode: ImportMode,
+        batch_size: int,
+        each: Callable[[RowResult], None] | None,
+        run: _Run,
+    ) -> tuple[dict[RowOutcome, int], list[DomainEvent]]:
+        """Import ``rows`` a batch at a time, each batch run by ``run``; the counts of each
+        outcome, and the events of every batch."""
         seen: dict[str, int] = {}
         counts = dict.fromkeys(RowOutcome, 0)
+        events: list[DomainEvent] = []
         iterator = iter(rows)
         while chunk := list(islice(iterator, batch_size)):
 
@@ -302,21 +352,14 @@ class CRM:
                 batch.run(chunk)
                 return batch
 
-            if dry_run:
-                with self.store.unit_of_work() as uow:
-                    batch = work(uow)
-            else:
-                batch = self._retrying(work)
-                self._bus.publish(batch.events)
+            batch = run(work)
             seen.update(batch.new_seen)
+            events += batch.events
             for result in sorted(batch.results, key=lambda r: r.line):
                 counts[result.outcome] += 1
                 if each is not None:
                     each(result)
-        return ImportReport(
-            counts[RowOutcome.CREATED], counts[RowOutcome.UPDATED], counts[RowOutcome.SKIPPED],
-            counts[RowOutcome.FAILED], dry_run,
-        )  # fmt: skip
+        return counts, events
 
     def get_client(self, client_id: str, actor: Actor) -> Client:
         """Return one client of the actor's workspace (a member: only their own)."""
