@@ -20,6 +20,7 @@ ROOT = Path(__file__).parents[1]
         ("dedupe.py", ["--records", "2000"], "clientcrm vs Splink"),
         ("realtime_match.py", ["--clients", "3000", "--probes", "40"], "raw sqlite3"),
         ("journeys.py", ["--clients", "3000", "--events", "3000"], "the ceiling"),
+        ("import_export.py", ["--clients", "2000"], "of the ceiling"),
     ],
 )
 def test_benchmark_script_runs(script: str, args: list[str], expected: str) -> None:
