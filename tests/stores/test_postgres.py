@@ -21,10 +21,12 @@ from clientcrm import (
     StorageError,
     Workspace,
 )
+from clientcrm.models.credits import CreditPackage
 from clientcrm.models.journey import Journey, Stage
 from clientcrm.rules.query import resolve
 from clientcrm.stores.memory import MemoryStore
 from clientcrm.stores.sql import SQLStore
+from clientcrm.stores.sql.credits import EXPIRING
 from clientcrm.stores.sql.queries import list_clients
 from clientcrm.stores.sql.search import search_params
 from clientcrm.stores.sql.statements import DUE_CLIENTS
@@ -178,3 +180,31 @@ def test_a_bulk_import_refreshes_the_planner_statistics(postgres_store: SQLStore
             ).all()
         )
     assert believed == {"crm_bookings": 2000, "crm_clients": 200}
+
+
+def test_the_daily_job_finds_expiring_packages_through_an_index(
+    postgres_store: SQLStore,
+) -> None:
+    """Years of expired packages do not slow the daily job: it seeks the active ones."""
+    with postgres_store.unit_of_work() as uow:
+        uow.workspaces.save(Workspace("big", "big"))
+        uow.clients.add([Client("c", "big", "Kate", "kate@example.com", NOW)])
+        packages = [
+            CreditPackage(
+                f"p{n:05d}", "big", "c", "Pass", NOW - timedelta(days=400), 10, 0,
+                expires_at=NOW - timedelta(days=30 + n % 300),
+                expired_at=None if n % 100 == 0 else NOW - timedelta(days=30 + n % 300),
+            )
+            for n in range(20_000)
+        ]  # fmt: skip
+        uow.credits.save(packages, [])
+        uow.commit()
+    with postgres_store.engine.begin() as conn:
+        conn.exec_driver_sql("ANALYZE")
+        compiled = EXPIRING.compile(dialect=conn.dialect)
+        values = compiled.construct_params({"ws": "big", "until": NOW, "size": 1000})
+        plan = "\n".join(conn.exec_driver_sql(f"EXPLAIN {compiled}", values).scalars())
+    assert "Seq Scan on crm_credit_packages" not in plan, plan
+    assert "expired_at IS NULL" in plan, plan
+    with postgres_store.unit_of_work() as uow:
+        assert len(uow.credits.expiring("big", NOW, 1000)) == 200

@@ -14,7 +14,7 @@ from clientcrm.stores.sql.bulk import executemany
 from clientcrm.stores.sql.journeys import upsert_rows
 from clientcrm.stores.sql.tables import credit_entries, credit_packages
 
-__all__ = ["SQLCredits"]
+__all__ = ["EXPIRING", "SQLCredits"]
 
 _P, _E = credit_packages.c, credit_entries.c
 _WS: BindParameter[str] = bindparam("ws")
@@ -34,7 +34,7 @@ _FOR_BOOKING = (
     .where(_E.workspace_id == _WS, _E.booking_id == bindparam("booking_id"))
     .order_by(_E.package_id, _E.seq)
 )
-_EXPIRING = (
+EXPIRING = (
     select(credit_packages)
     .where(
         _P.workspace_id == _WS,
@@ -91,7 +91,7 @@ class SQLCredits:
 
     def expiring(self, workspace_id: str, until: datetime, limit: int) -> list[CreditPackage]:
         params = {"ws": workspace_id, "until": until, "size": limit}
-        return [rows.package_from_row(r) for r in self._conn.execute(_EXPIRING, params).mappings()]
+        return [rows.package_from_row(r) for r in self._conn.execute(EXPIRING, params).mappings()]
 
     def move(self, workspace_id: str, package_ids: Collection[str], client_id: str) -> None:
         if not package_ids:

@@ -227,7 +227,15 @@ credit_packages = Table(
     Column("entries", Integer, nullable=False),
     _client_fk(),
     Index(None, "workspace_id", "client_id", "purchased_at"),
-    Index(None, "workspace_id", "expires_at", "package_id"),
+    # What the daily job reads: active packages by expiry (expired ones are passed over).
+    Index(
+        "ix_crm_credit_packages_workspace_id_expiry",
+        "workspace_id",
+        "expired_at",
+        "paused_at",
+        "expires_at",
+        "package_id",
+    ),
 )
 
 credit_entries = Table(

@@ -78,9 +78,9 @@ def _credits() -> None:
         ["workspace_id", "client_id", "purchased_at"],
     )
     op.create_index(
-        "ix_crm_credit_packages_workspace_id_expires_at_package_id",
+        "ix_crm_credit_packages_workspace_id_expiry",
         "crm_credit_packages",
-        ["workspace_id", "expires_at", "package_id"],
+        ["workspace_id", "expired_at", "paused_at", "expires_at", "package_id"],
     )
     op.create_table(
         "crm_credit_entries",
