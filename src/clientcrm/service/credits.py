@@ -127,7 +127,7 @@ class Credits:
             )  # fmt: skip
             return ledger.apply(change)[0]
 
-        return self._change(actor, _may_book, "buy credits", when, work, client_id=client_id)
+        return self._change(actor, _may_book, "buy credits", when, work, client_id)
 
     def consume(
         self,
@@ -148,15 +148,15 @@ class Credits:
         when = self._when(at)
 
         def work(ledger: _Ledger) -> CreditEntry:
-            held = _held(ledger.uow, ledger.client.workspace_id, booking_id)
-            if held is not None:
+            entries = ledger.uow.credits.for_booking(ledger.client.workspace_id, booking_id)
+            if entries and (held := _latest(entries)).kind is EntryKind.CONSUME:
                 return held
             c = ledger.client
             package = rules.choose(ledger.packages.values(), credits, ledger.policy, c.id)
             change = rules.consume(package, credits, booking_id, when, actor.id, ledger.policy)
             return ledger.apply(change)[1]
 
-        return self._change(actor, _may_book, "book with credits", when, work, client_id=client_id)
+        return self._change(actor, _may_book, "book with credits", when, work, client_id)
 
     def restore(
         self, booking_id: str, actor: Actor, *, at: datetime | None = None
@@ -169,27 +169,30 @@ class Credits:
         late, or the package has expired since.
         """
         when = self._when(at)
+        entries: list[CreditEntry] = []  # the booking's, read once per attempt
 
-        def locate(uow: UnitOfWork) -> str | None:
-            held = _held(uow, actor.workspace_id, booking_id)
-            if held is not None:
-                return held.client_id
-            done = uow.credits.for_booking(actor.workspace_id, booking_id)
-            return done[-1].client_id if done and done[-1].kind is EntryKind.RESTORE else None
+        def locate(uow: UnitOfWork) -> str:
+            entries[:] = uow.credits.for_booking(actor.workspace_id, booking_id)
+            if not entries:
+                raise _NothingHeldError
+            return entries[0].client_id
 
         def work(ledger: _Ledger) -> CreditEntry | None:
+            latest = _latest(entries)
+            if latest.kind is not EntryKind.CONSUME:
+                return latest  # restored already
             ws = ledger.client.workspace_id
-            held = _held(ledger.uow, ws, booking_id)
-            if held is None:
-                return ledger.uow.credits.for_booking(ws, booking_id)[-1]
             booking = ledger.uow.bookings.get_many(ws, [booking_id]).get(booking_id)
             notice = timedelta(hours=ledger.policy.restore_notice_hours)
             if booking is not None and when > booking.starts_at - notice:
                 return None
-            change = rules.restore(ledger.packages[held.package_id], held, when, actor.id)
+            change = rules.restore(ledger.packages[latest.package_id], latest, when, actor.id)
             return None if change is None else ledger.apply(change)[1]
 
-        return self._change(actor, _may_book, "restore credits", when, work, locate=locate)
+        try:
+            return self._change(actor, _may_book, "restore credits", when, work, locate)
+        except _NothingHeldError:
+            return None
 
     # -- managing packages --------------------------------------------------------------------
 
@@ -314,7 +317,7 @@ class Credits:
         def work(ledger: _Ledger) -> CreditPackage:
             return ledger.apply(change(ledger.packages[package_id], ledger.policy))[0]
 
-        return self._change(actor, _may_manage, action, when, work, locate=locate)
+        return self._change(actor, _may_manage, action, when, work, locate)
 
     def _change(
         self,
@@ -323,21 +326,17 @@ class Credits:
         action: str,
         when: datetime,
         work: _Work[_T],
-        *,
-        client_id: str | None = None,
-        locate: Callable[[UnitOfWork], str | None] | None = None,
+        client: str | Callable[[UnitOfWork], str],
     ) -> _T:
-        """Run ``work`` on the ledger of a client (``client_id``, or the one ``locate``
-        finds; when it finds none, ``work`` gets ``None`` back unrun) and write it."""
+        """Run ``work`` on the ledger of a client (its id, or a function that finds it in
+        the unit of work), and write what it changed."""
 
         def unit(uow: UnitOfWork) -> _T:
             ws = actor.workspace_id
-            found = client_id if locate is None else locate(uow)
-            if found is None:
-                return None  # type: ignore[return-value]
-            client = uow.clients.get(ws, found)
-            check(actor, client, action)
-            ledger = _open(uow, client, uow.workspaces.get(ws).policies.credits)
+            found = client if isinstance(client, str) else client(uow)
+            client_record = uow.clients.get(ws, found)
+            check(actor, client_record, action)
+            ledger = _open(uow, client_record, uow.workspaces.get(ws).policies.credits)
             ledger.settle(when)
             result = work(ledger)
             ledger.write()
@@ -361,9 +360,11 @@ def _open(uow: UnitOfWork, client: Client, policy: CreditPolicy) -> _Ledger:
     return _Ledger(uow, client, policy, {p.id: p for p in packages})
 
 
-def _held(uow: UnitOfWork, workspace_id: str, booking_id: str) -> CreditEntry | None:
-    """The entry by which the booking holds credits now: its latest consumption, unless a
-    restoration followed it."""
-    entries = uow.credits.for_booking(workspace_id, booking_id)
-    last = max(entries, key=lambda e: (e.at, e.seq), default=None)
-    return last if last is not None and last.kind is EntryKind.CONSUME else None
+class _NothingHeldError(Exception):
+    """The booking took no credits: there is nothing to restore."""
+
+
+def _latest(entries: list[CreditEntry]) -> CreditEntry:
+    """A booking's latest entry: its consumption while it holds credits, else the
+    restoration that gave them back."""
+    return max(entries, key=lambda e: (e.at, e.seq))
