@@ -22,6 +22,7 @@ import sqlite3
 import tempfile
 import time
 from collections.abc import Callable
+from multiprocessing.queues import Queue
 from pathlib import Path
 
 from clientcrm import CRM, Actor, ClientQuery, Workspace
@@ -29,6 +30,8 @@ from clientcrm.io import read_clients, write_clients
 from clientcrm.stores.sql import SQLStore
 
 WS = "bench"
+Outcome = tuple[int, float, float]
+"""Rows, seconds and peak RSS in MB."""
 
 
 def make_file(path: Path, clients: int) -> None:
@@ -100,23 +103,23 @@ def ours_export(db: Path, out: Path) -> int:
     return count
 
 
-def _child(work: Callable[..., int], args: tuple[object, ...], results: object) -> None:
+def _child(work: Callable[..., int], args: tuple[object, ...], results: Queue[Outcome]) -> None:
     began = time.perf_counter()
     count = work(*args)
     elapsed = time.perf_counter() - began
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    results.put((count, elapsed, peak_mb))  # type: ignore[attr-defined]
+    results.put((count, elapsed, peak_mb))
 
 
-def measure(work: Callable[..., int], *args: object) -> tuple[int, float, float]:
+def measure(work: Callable[..., int], *args: object) -> Outcome:
     """Rows, seconds and peak RSS (MB) of ``work`` run in a fresh process."""
     context = multiprocessing.get_context("spawn")
-    results = context.Queue()
+    results: Queue[Outcome] = context.Queue()
     process = context.Process(target=_child, args=(work, args, results))
     process.start()
     outcome = results.get()
     process.join()
-    return outcome  # type: ignore[no-any-return]
+    return outcome
 
 
 def main() -> None:

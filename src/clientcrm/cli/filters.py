@@ -4,7 +4,7 @@ works on a selection of clients (``clients``, ``export clients``)."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, TypeVar
 
@@ -64,7 +64,7 @@ def filter_options(command: _F) -> _F:
     return command
 
 
-def _day(value: datetime | None) -> object:
+def _day(value: datetime | None) -> date | None:
     return value.date() if value else None
 
 
@@ -89,8 +89,8 @@ def query_of(options: dict[str, Any], **page: Any) -> ClientQuery:
         credits_max=o["max_credits"],
         inactive_days_min=o["inactive_days"],
         inactive_days_max=o["active_within"],
-        registered_from=_day(o["registered_from"]),  # type: ignore[arg-type]
-        registered_to=_day(o["registered_to"]),  # type: ignore[arg-type]
+        registered_from=_day(o["registered_from"]),
+        registered_to=_day(o["registered_to"]),
         include_inactive=o["include_inactive"],
         sort=SortKey(o["sort"]),
         **page,

@@ -61,16 +61,22 @@ class ClientFile:
                 yield self._row(line, cells)
 
     def _row(self, line: int, cells: list[str]) -> ClientRow:
-        values: dict[str, object] = {}
+        values: dict[ClientField, str] = {}
         for index, field in self.columns.items():
             cell = plain_cell(cells[index]).strip() if index < len(cells) else ""
-            if not cell:
-                continue
-            if field is ClientField.TAGS:
-                values["tags"] = tuple(t for t in _TAG_SEPARATORS.split(cell) if t.strip("* "))
-            else:
-                values[field.value] = cell
-        return ClientRow(line, **values)  # type: ignore[arg-type]
+            if cell:
+                values[field] = cell
+        tags = _TAG_SEPARATORS.split(values.get(ClientField.TAGS, ""))
+        return ClientRow(
+            line,
+            name=values.get(ClientField.NAME),
+            email=values.get(ClientField.EMAIL),
+            phone=values.get(ClientField.PHONE),
+            notes=values.get(ClientField.NOTES),
+            tags=tuple(t for t in tags if t.strip("* ")),
+            first_name=values.get(ClientField.FIRST_NAME),
+            last_name=values.get(ClientField.LAST_NAME),
+        )
 
 
 def read_clients(

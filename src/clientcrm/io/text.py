@@ -129,6 +129,7 @@ def open_table(
     Raises:
         ValidationError: the file is empty, or not text in the encoding.
     """
+    # Not a with-block: the returned table streams from the file and closes it.
     stream = open(source, "rb") if isinstance(source, str | Path) else source  # noqa: SIM115
     head = stream.read(_SAMPLE)
     if not head.strip(b"\xef\xbb\xbf\xff\xfe\x00 \r\n\t"):
@@ -189,6 +190,8 @@ class _Rewound(io.RawIOBase):
     def readable(self) -> bool:
         return True
 
+    # typeshed's parameter is a WriteableBuffer (3.12's collections.abc.Buffer); BufferedReader
+    # only ever passes a memoryview, which is what this slices.
     def readinto(self, buffer: memoryview) -> int:  # type: ignore[override]
         if self._head:
             n = min(len(buffer), len(self._head))

@@ -194,16 +194,15 @@ class CreditContract(StoreFixtures):
         crm.credits.pause(paused.id, owner, at=T0)
         crm.flag(dee.id, Flag.INACTIVE, owner)
 
-        def emails(**query: object) -> list[str]:
-            found = crm.list_clients(ClientQuery(**query), owner).clients  # type: ignore[arg-type]
-            return [c.email for c in found]
+        def emails(query: ClientQuery) -> list[str]:
+            return [c.email for c in crm.list_clients(query, owner).clients]
 
-        assert sorted(emails(has_credits=True)) == ["a@example.com", "b@example.com"]
-        assert emails(paused_credits=True) == ["c@example.com"]
-        assert sorted(emails(has_credits=False)) == ["c@example.com"]
-        assert emails(flags=[Flag.INACTIVE]) == ["d@example.com"]
-        assert emails(credits_min=4, credits_max=10) == ["a@example.com"]
-        assert emails(sort=SortKey.PURCHASED_CREDITS)[:3] == [
+        assert sorted(emails(ClientQuery(has_credits=True))) == ["a@example.com", "b@example.com"]
+        assert emails(ClientQuery(paused_credits=True)) == ["c@example.com"]
+        assert sorted(emails(ClientQuery(has_credits=False))) == ["c@example.com"]
+        assert emails(ClientQuery(flags=[Flag.INACTIVE])) == ["d@example.com"]
+        assert emails(ClientQuery(credits_min=4, credits_max=10)) == ["a@example.com"]
+        assert emails(ClientQuery(sort=SortKey.PURCHASED_CREDITS))[:3] == [
             "c@example.com",
             "a@example.com",
             "b@example.com",
