@@ -63,7 +63,7 @@ from clientcrm.rules.status import is_growing, status_pill
 from clientcrm.service import permissions as perm
 from clientcrm.service.bus import EventBus, Subscriber
 from clientcrm.service.credits import Credits
-from clientcrm.service.importing import BatchImport
+from clientcrm.service.importing import BatchImport, import_rows
 from clientcrm.service.journeys import Journeys, recompute_figures
 from clientcrm.service.merging import merge_clients, reindex, unmerge_clients
 from clientcrm.service.recording import Batch
@@ -87,8 +87,6 @@ _BACKOFF_S = 0.01
 """The first retry's longest wait; it doubles with each attempt, up to `_BACKOFF_CAP_S`."""
 _BACKOFF_CAP_S = 0.5
 _T = TypeVar("_T")
-_Run = Callable[[Callable[[UnitOfWork], BatchImport]], BatchImport]
-"""Runs one batch of an import in a unit of work."""
 
 
 def _new_id() -> str:
@@ -300,13 +298,23 @@ class CRM:
         """
         perm.require_permission(actor, Permission.ADD_PARTICIPANTS, "import clients")
 
-        def batches(run: _Run) -> tuple[dict[RowOutcome, int], list[DomainEvent]]:
-            return self._import_batches(rows, actor, mode, batch_size, each, run)
+        def start(uow: UnitOfWork, seen: dict[str, int]) -> BatchImport:
+            workspace = uow.workspaces.get(actor.workspace_id)
+            return BatchImport(
+                uow, workspace, actor, self.clock(), self._ids, seen, self._bus.active, mode
+            )
 
         refused = False
         if atomic:
+            events: list[DomainEvent] = []
             with self.store.unit_of_work() as uow:
-                counts, events = batches(lambda work: work(uow))
+
+                def within(work: Callable[[UnitOfWork], BatchImport]) -> BatchImport:
+                    batch = work(uow)
+                    events.extend(batch.events)
+                    return batch
+
+                counts = import_rows(rows, start, within, batch_size, each)
                 refused = counts[RowOutcome.FAILED] > 0
                 if not (dry_run or refused):
                     uow.commit()
@@ -321,45 +329,11 @@ class CRM:
                 self._bus.publish(batch.events)
                 return batch
 
-            counts, _ = batches(run)
+            counts = import_rows(rows, start, run, batch_size, each)
         return ImportReport(
             counts[RowOutcome.CREATED], counts[RowOutcome.UPDATED], counts[RowOutcome.SKIPPED],
             counts[RowOutcome.FAILED], dry_run, refused,
         )  # fmt: skip
-
-    def _import_batches(
-        self,
-        rows: Iterable[ClientRow],
-        actor: Actor,
-        mode: ImportMode,
-        batch_size: int,
-        each: Callable[[RowResult], None] | None,
-        run: _Run,
-    ) -> tuple[dict[RowOutcome, int], list[DomainEvent]]:
-        """Import ``rows`` a batch at a time, each batch run by ``run``; the counts of each
-        outcome, and the events of every batch."""
-        seen: dict[str, int] = {}
-        counts = dict.fromkeys(RowOutcome, 0)
-        events: list[DomainEvent] = []
-        iterator = iter(rows)
-        while chunk := list(islice(iterator, batch_size)):
-
-            def work(uow: UnitOfWork, chunk: list[ClientRow] = chunk) -> BatchImport:
-                workspace = uow.workspaces.get(actor.workspace_id)
-                batch = BatchImport(
-                    uow, workspace, actor, self.clock(), self._ids, seen, self._bus.active, mode
-                )
-                batch.run(chunk)
-                return batch
-
-            batch = run(work)
-            seen.update(batch.new_seen)
-            events += batch.events
-            for result in sorted(batch.results, key=lambda r: r.line):
-                counts[result.outcome] += 1
-                if each is not None:
-                    each(result)
-        return counts, events
 
     def get_client(self, client_id: str, actor: Actor) -> Client:
         """Return one client of the actor's workspace (a member: only their own)."""

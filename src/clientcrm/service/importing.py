@@ -7,8 +7,9 @@ to a client, and otherwise becomes a client (source IMPORT), with its note and t
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
+from itertools import islice
 
 import attrs
 
@@ -24,7 +25,7 @@ from clientcrm.ports import UnitOfWork
 from clientcrm.service.journeys import Journeys
 from clientcrm.service.tags import clean_tags
 
-__all__ = ["BatchImport"]
+__all__ = ["BatchImport", "import_rows"]
 
 
 @attrs.define
@@ -176,3 +177,32 @@ class BatchImport:
 
     def _skip(self, row: ClientRow, email: str, reason: str, client_id: str | None = None) -> None:
         self.results.append(RowResult(row.line, RowOutcome.SKIPPED, email, reason, client_id))
+
+
+def import_rows(
+    rows: Iterable[ClientRow],
+    start: Callable[[UnitOfWork, dict[str, int]], BatchImport],
+    run: Callable[[Callable[[UnitOfWork], BatchImport]], BatchImport],
+    batch_size: int,
+    each: Callable[[RowResult], None] | None,
+) -> dict[RowOutcome, int]:
+    """Import ``rows`` a batch at a time: ``start`` makes a batch in a unit of work (given
+    the emails seen earlier in the file), ``run`` runs it in one. Each row's result goes to
+    ``each`` in file order; returns how many rows had each outcome."""
+    seen: dict[str, int] = {}
+    counts = dict.fromkeys(RowOutcome, 0)
+    iterator = iter(rows)
+    while chunk := list(islice(iterator, batch_size)):
+
+        def work(uow: UnitOfWork, chunk: list[ClientRow] = chunk) -> BatchImport:
+            batch = start(uow, seen)
+            batch.run(chunk)
+            return batch
+
+        batch = run(work)
+        seen.update(batch.new_seen)
+        for result in sorted(batch.results, key=lambda r: r.line):
+            counts[result.outcome] += 1
+            if each is not None:
+                each(result)
+    return counts
