@@ -41,6 +41,7 @@ from clientcrm.models.journey import (
 from clientcrm.models.merging import Distinction, MatchStatus, Merge, PendingMatch
 from clientcrm.models.note import Note
 from clientcrm.models.order import Order
+from clientcrm.models.purchases import ExternalPurchase
 from clientcrm.models.timeline import TimelineEntry
 from clientcrm.rules.bookings import BEGINNING
 from clientcrm.rules.query import ClientCriteria, matches, sort_value
@@ -512,6 +513,14 @@ class _Matches:
         return sorted(found, key=lambda d: (d.a_id, d.b_id))
 
 
+class _Purchases(_Owned):
+    """External purchases: owned documents, and the workspace's in time order."""
+
+    def in_workspace(self, workspace_id: str) -> Iterator[ExternalPurchase]:
+        found = self._docs.where(workspace_id)
+        return iter(sorted(found, key=lambda p: (p.purchased_at, p.id)))
+
+
 class _UnitOfWork:
     def __init__(self, path: Path) -> None:
         self._path = path
@@ -528,6 +537,7 @@ class _UnitOfWork:
         self.notes = _Notes(self._db)
         self.orders = _Owned(self._db, "order", Order, "placed_at")
         self.activities = _Owned(self._db, "activity", Activity, "at")
+        self.purchases = _Purchases(self._db, "purchase", ExternalPurchase, "purchased_at")
         self.journeys = _Journeys(self._db)
         self.credits = _Credits(self._db)
         self.merges = _Merges(self._db)

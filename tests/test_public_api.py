@@ -20,6 +20,7 @@ PUBLIC = {
         "PermissionDeniedError", "PlanLimitError", "Policies", "RebuildReport",
         "RecordSummary", "Role", "SortKey", "Source", "Stage", "StatusPill", "StatusPolicy",
         "StorageError", "Tier", "TierChange", "ValidationError", "Workspace", "__version__",
+        "ExternalPurchase", "PurchaseMetrics", "PurchaseStatus",
     },
     "clientcrm.matching": {
         "Compare", "DuplicateCluster", "Duplicates", "Evidence", "MatchLevel", "MatchResult",
@@ -31,6 +32,8 @@ PUBLIC = {
         "RowOutcome",
         "RowResult", "Table", "client_rows", "fold_header", "map_headers", "open_table",
         "read_clients", "safe_cell", "write_clients", "write_clients_xlsx",
+        "PURCHASE_COLUMNS", "PURCHASE_METRIC_COLUMNS", "SaleField", "SaleFile", "SaleRow",
+        "purchase_metric_rows", "purchase_rows", "read_sales", "write_csv",
     },
     "clientcrm.stores.sql": {"SQLStore"},
     "clientcrm.stores.memory": {"MemoryStore"},

@@ -21,6 +21,7 @@ from clientcrm.models.journey import JourneyHistory, Milestone, Stage, StageChan
 from clientcrm.models.merging import Distinction, Merge, PendingMatch
 from clientcrm.models.note import Note
 from clientcrm.models.order import Order
+from clientcrm.models.purchases import ExternalPurchase
 from clientcrm.models.timeline import TimelineEntry
 from clientcrm.models.workspace import Workspace
 from clientcrm.rules.query import ClientCriteria
@@ -35,6 +36,7 @@ __all__ = [
     "MergeRepository",
     "NoteRepository",
     "OrderRepository",
+    "PurchaseRepository",
     "Store",
     "TimelineRepository",
     "UnitOfWork",
@@ -174,6 +176,30 @@ class ActivityRepository(Protocol):
         self, workspace_id: str, client_ids: Collection[str]
     ) -> dict[str, list[Activity]]:
         """Map each given client id to its activities, oldest first, ties by id."""
+        ...
+
+
+class PurchaseRepository(Protocol):
+    """External purchases, keyed by `clientcrm.models.purchases.purchase_key`."""
+
+    def get_many(
+        self, workspace_id: str, purchase_ids: Collection[str]
+    ) -> dict[str, ExternalPurchase]:
+        """Map each given purchase id that exists in the workspace to its purchase."""
+        ...
+
+    def save_many(self, purchases: Sequence[ExternalPurchase]) -> None:
+        """Insert or replace these purchases, keyed by (workspace_id, id)."""
+        ...
+
+    def for_clients(
+        self, workspace_id: str, client_ids: Collection[str]
+    ) -> dict[str, list[ExternalPurchase]]:
+        """Map each given client id to its purchases, earliest first, ties by id."""
+        ...
+
+    def in_workspace(self, workspace_id: str) -> Iterator[ExternalPurchase]:
+        """Every purchase of the workspace, earliest first, ties by id, streamed."""
         ...
 
 
@@ -387,6 +413,11 @@ class UnitOfWork(Protocol):
     @property
     def credits(self) -> CreditRepository:
         """Credit packages and their ledgers, inside this unit of work."""
+        ...
+
+    @property
+    def purchases(self) -> PurchaseRepository:
+        """External purchases, inside this unit of work."""
         ...
 
     @property

@@ -256,3 +256,44 @@ def test_export_clients_writes_the_selection_as_csv(db: Path, tmp_path: Path) ->
     assert f"Exported {len(rows)} clients" in printed
     assert {r["Email"] for r in rows} == {c["email"] for c in lapsed}
     assert {r["Status"] for r in rows} == {"lapsed"}
+
+
+def test_import_and_export_purchases(tmp_path: Path) -> None:
+    """A Hotmart export becomes buyers and purchases; importing it again changes nothing;
+    the export writes them back with each buyer's metrics."""
+    db = tmp_path / "sales.db"
+    assert invoke(["--db", str(db), "demo", "--clients", "10"])[0] == 0
+    sales = tmp_path / "vendas.csv"
+    sales.write_text(
+        "Transação;Produto;Nome;Email;Status;Data da Venda;Preço;Moeda\n"
+        "HP1;Yoga em Casa;Ana Sousa;ana@example.com;Aprovado;25/10/2025;97,00;GBP\n"
+        "HP2;Yoga em Casa;Ana Sousa;ana@example.com;Reembolsado;26/10/2025;47,00;GBP\n"
+        "HP4;Yoga em Casa;Ana Sousa;ana@example.com;Aprovado;27/10/2025;120,00;BRL\n"
+        "HP3;Yoga em Casa;Bo;bo@example.com;Perdido;26/10/2025;47,00;EUR\n",
+        encoding="utf-8",
+    )
+    base = ["--db", str(db), "import", "purchases", str(sales)]
+    code, out, err = invoke(base)
+    assert code == 0, err
+    assert "Created 3, updated 0, skipped 0, failed 1" in out
+    assert "'Perdido' is not a status" in out
+    assert "Created 0, updated 0, skipped 3, failed 1" in invoke(base)[1]
+    exported, metrics = tmp_path / "purchases.csv", tmp_path / "buyers.csv"
+    args = ["--db", str(db), "export", "purchases", str(exported), "--metrics", str(metrics)]
+    code, out, err = invoke(args)
+    assert code == 0, err
+    with exported.open(encoding="utf-8", newline="") as written:
+        rows = list(csv.DictReader(written))
+    assert [(r["Transaction ID"], r["Status"], r["Price"]) for r in rows] == [
+        ("HP1", "completed", "97.00"),
+        ("HP2", "refunded", "47.00"),
+        ("HP4", "completed", "120.00"),
+    ]
+    with metrics.open(encoding="utf-8", newline="") as written:
+        [ana] = list(csv.DictReader(written))
+    assert (ana["Email"], ana["Active revenue"], ana["Lost revenue"]) == (
+        "ana@example.com",
+        "97.00",
+        "47.00",
+    )
+    assert (ana["Lifetime value"], ana["Other currencies"]) == ("97.00", "120.00 BRL")

@@ -1,4 +1,5 @@
-"""Files in and out: client lists from the spreadsheets owners bring.
+"""Files in and out: client lists from the spreadsheets owners bring, other platforms'
+sales exports, and the lists owners take away.
 
 from clientcrm.io import read_clients
 
@@ -7,13 +8,33 @@ report = crm.import_clients(read_clients("members.csv").rows(), actor, dry_run=T
 
 from clientcrm.io.cells import safe_cell
 from clientcrm.io.clients import ClientFile, read_clients
-from clientcrm.io.export import CLIENT_COLUMNS, client_rows, write_clients, write_clients_xlsx
+from clientcrm.io.export import (
+    CLIENT_COLUMNS,
+    PURCHASE_COLUMNS,
+    PURCHASE_METRIC_COLUMNS,
+    client_rows,
+    purchase_metric_rows,
+    purchase_rows,
+    write_clients,
+    write_clients_xlsx,
+    write_csv,
+)
 from clientcrm.io.headers import ClientField, fold_header, map_headers
+from clientcrm.io.sales import SaleField, SaleFile, read_sales
 from clientcrm.io.text import Table, open_table
-from clientcrm.models.importing import ClientRow, ImportMode, ImportReport, RowOutcome, RowResult
+from clientcrm.models.importing import (
+    ClientRow,
+    ImportMode,
+    ImportReport,
+    RowOutcome,
+    RowResult,
+    SaleRow,
+)
 
 __all__ = [
     "CLIENT_COLUMNS",
+    "PURCHASE_COLUMNS",
+    "PURCHASE_METRIC_COLUMNS",
     "ClientField",
     "ClientFile",
     "ClientRow",
@@ -21,13 +42,20 @@ __all__ = [
     "ImportReport",
     "RowOutcome",
     "RowResult",
+    "SaleField",
+    "SaleFile",
+    "SaleRow",
     "Table",
     "client_rows",
     "fold_header",
     "map_headers",
     "open_table",
+    "purchase_metric_rows",
+    "purchase_rows",
     "read_clients",
+    "read_sales",
     "safe_cell",
     "write_clients",
     "write_clients_xlsx",
+    "write_csv",
 ]

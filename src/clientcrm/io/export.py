@@ -1,11 +1,11 @@
 """The client list as CSV (SPEC section 12, seed 000): what owners take to Mailchimp, Google
-Sheets or their accountant. Text cells are neutralised against formula injection; numbers
-stay numbers."""
+Sheets or their accountant; and the external purchases (seed 002). Text cells are
+neutralised against formula injection; numbers stay numbers."""
 
 from __future__ import annotations
 
 import csv
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
@@ -14,10 +14,21 @@ from typing import TextIO
 from clientcrm.io.cells import safe_cell
 from clientcrm.io.workbook import write_workbook
 from clientcrm.models.client import Client
+from clientcrm.models.purchases import ExternalPurchase, PurchaseMetrics
 from clientcrm.models.workspace import Workspace
 from clientcrm.rules.status import status_pill
 
-__all__ = ["CLIENT_COLUMNS", "client_rows", "write_clients", "write_clients_xlsx"]
+__all__ = [
+    "CLIENT_COLUMNS",
+    "PURCHASE_COLUMNS",
+    "PURCHASE_METRIC_COLUMNS",
+    "client_rows",
+    "purchase_metric_rows",
+    "purchase_rows",
+    "write_clients",
+    "write_clients_xlsx",
+    "write_csv",
+]
 
 CLIENT_COLUMNS = (
     "Name",
@@ -59,13 +70,84 @@ def write_clients(
 ) -> int:
     """Write ``clients`` to ``out`` (opened with ``newline=""``) as CSV (`client_rows`), text
     cells neutralised; return how many were written."""
+    return write_csv(CLIENT_COLUMNS, client_rows(clients, workspace, now), out)
+
+
+def write_csv(
+    columns: Sequence[str], rows: Iterable[Sequence[str | int | Decimal]], out: TextIO
+) -> int:
+    """Write the header and ``rows`` to ``out`` (opened with ``newline=""``) as CSV, text
+    cells neutralised, numbers as plain numbers; return how many rows were written."""
     writer = csv.writer(out)
-    writer.writerow(CLIENT_COLUMNS)
+    writer.writerow(columns)
     written = 0
-    for row in client_rows(clients, workspace, now):
+    for row in rows:
         writer.writerow([_csv_cell(value) for value in row])
         written += 1
     return written
+
+
+PURCHASE_COLUMNS = (
+    "Name",
+    "Email",
+    "Platform",
+    "Product",
+    "Transaction ID",
+    "Status",
+    "Price",
+    "Currency",
+    "Purchase date",
+)
+"""The header row of the external purchases export (seed 002's fields)."""
+
+PURCHASE_METRIC_COLUMNS = (
+    "Name",
+    "Email",
+    "Purchases",
+    "Active revenue",
+    "Lost revenue",
+    "Lifetime value",
+    "Currency",
+    "Other currencies",
+)
+"""The header row of the per-client purchase metrics export."""
+
+
+def purchase_rows(
+    purchases: Iterable[tuple[ExternalPurchase, Client]], workspace: Workspace
+) -> Iterator[list[str | int | Decimal]]:
+    """Each purchase, with its client, as a row of `PURCHASE_COLUMNS`; the date in the
+    workspace's timezone."""
+    for purchase, client in purchases:
+        yield [
+            client.name,
+            client.email,
+            purchase.platform,
+            purchase.product,
+            purchase.transaction_id,
+            purchase.status.value,
+            purchase.price.amount,
+            purchase.price.currency,
+            _date(purchase.purchased_at, workspace),
+        ]
+
+
+def purchase_metric_rows(
+    metrics: Iterable[tuple[Client, PurchaseMetrics]],
+) -> Iterator[list[str | int | Decimal]]:
+    """Each client's purchase metrics as a row of `PURCHASE_METRIC_COLUMNS`; the completed
+    purchases in other currencies are listed apart ("120.00 BRL; 15.00 USD")."""
+    for client, m in metrics:
+        yield [
+            client.name,
+            client.email,
+            m.count,
+            m.active_revenue.amount,
+            m.lost_revenue.amount,
+            m.lifetime_value.amount,
+            m.lifetime_value.currency,
+            "; ".join(str(money) for money in m.other_currencies.values()),
+        ]
 
 
 def write_clients_xlsx(

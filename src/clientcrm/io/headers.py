@@ -13,10 +13,13 @@ import enum
 import re
 import unicodedata
 from collections.abc import Mapping, Sequence
+from typing import TypeVar
 
 from clientcrm.errors import ValidationError
 
-__all__ = ["ClientField", "fold_header", "map_headers"]
+__all__ = ["ClientField", "F", "fold_header", "map_headers", "match_columns"]
+
+F = TypeVar("F", bound=enum.StrEnum)
 
 
 class ClientField(enum.StrEnum):
@@ -83,42 +86,64 @@ _LAST_NAME_ONLY = {"nom": ClientField.LAST_NAME}
 """Words that are the whole name alone, and the last name beside a first-name column."""
 
 
-def _candidates(folded: str) -> set[ClientField]:
-    return {field for field, words in _SYNONYMS.items() if folded in words}
-
-
-def map_headers(
-    headers: Sequence[str], explicit: Mapping[str, str] | None = None
-) -> dict[int, ClientField]:
-    """Which column holds which field: ``explicit`` (header to field name) first, then
-    synonyms; the first column found for a field wins.
+def match_columns(
+    headers: Sequence[str],
+    synonyms: Mapping[F, tuple[str, ...]],
+    explicit: Mapping[str, str] | None = None,
+) -> tuple[dict[int, F], list[tuple[int, str]]]:
+    """Which column holds which field of ``synonyms``' enum: ``explicit`` (header to field
+    name) first, then the synonyms; the first column found for a field wins. Also returns
+    the columns whose folded header is a synonym of more than one field, for the caller to
+    settle.
 
     Raises:
-        ValidationError: an explicit mapping names a header or field that does not exist,
-            or no column holds an email, or none holds a name (nor first and last names).
+        ValidationError: an explicit mapping names a header or field that does not exist.
     """
-    found: dict[int, ClientField] = {}
+    fields = type(next(iter(synonyms)))
+    found: dict[int, F] = {}
     folded = [fold_header(h) for h in headers]
     for header, name in (explicit or {}).items():
         matches = [i for i, f in enumerate(folded) if f == fold_header(header)]
         if not matches:
             raise ValidationError("mapping", f"the file has no column {header!r}")
         try:
-            found[matches[0]] = ClientField(name)
+            found[matches[0]] = fields(name)
         except ValueError:
-            choices = ", ".join(f.value for f in ClientField)
+            choices = ", ".join(f.value for f in fields)
             raise ValidationError("mapping", f"{name!r} is not one of: {choices}") from None
     taken = set(found.values())
     ambiguous = []
     for index, word in enumerate(folded):
         if index in found:
             continue
-        fields = _candidates(word)
-        if len(fields) > 1:
+        candidates = {field for field, words in synonyms.items() if word in words}
+        if len(candidates) > 1:
             ambiguous.append((index, word))
-        elif fields and (field := fields.pop()) not in taken:
+        elif candidates and (field := candidates.pop()) not in taken:
             found[index] = field
             taken.add(field)
+    return found, ambiguous
+
+
+def map_headers(
+    headers: Sequence[str],
+    explicit: Mapping[str, str] | None = None,
+    synonyms: Mapping[ClientField, tuple[str, ...]] | None = None,
+) -> dict[int, ClientField]:
+    """Which column of a client file holds which field: ``explicit`` (header to field name)
+    first, then synonyms (the usual ones and ``synonyms``, folded); the first column found
+    for a field wins.
+
+    Raises:
+        ValidationError: an explicit mapping names a header or field that does not exist,
+            or no column holds an email, or none holds a name (nor first and last names).
+    """
+    words = {
+        f: w + tuple(fold_header(x) for x in (synonyms or {}).get(f, ()))
+        for f, w in _SYNONYMS.items()
+    }
+    found, ambiguous = match_columns(headers, words, explicit)
+    taken = set(found.values())
     halves = {ClientField.FIRST_NAME, ClientField.LAST_NAME}
     for index, word in ambiguous:  # "Nome", "Nombre", "Nom": the name, or half of it
         half = _SPLIT_NAME_ONLY if ClientField.LAST_NAME in taken else _LAST_NAME_ONLY

@@ -21,6 +21,7 @@ from clientcrm.models.journey import MilestoneKind, Stage
 from clientcrm.models.loyalty import Tier, TierChange
 from clientcrm.models.money import Money
 from clientcrm.models.note import Note, NoteVisibility
+from clientcrm.models.purchases import ExternalPurchase, PurchaseMetrics, PurchaseStatus
 from clientcrm.models.query import ClientPage, ClientQuery, SortKey
 from clientcrm.models.workspace import Workspace
 
@@ -40,6 +41,7 @@ __all__ = [
     "ClientPage",
     "ClientQuery",
     "DomainEvent",
+    "ExternalPurchase",
     "Flag",
     "MilestoneKind",
     "MilestoneReached",
@@ -50,6 +52,8 @@ __all__ = [
     "OrderEventKind",
     "PaymentStatus",
     "Permission",
+    "PurchaseMetrics",
+    "PurchaseStatus",
     "Role",
     "SortKey",
     "Source",

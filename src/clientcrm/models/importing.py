@@ -6,7 +6,7 @@ import enum
 
 import attrs
 
-__all__ = ["ClientRow", "ImportMode", "ImportReport", "RowOutcome", "RowResult"]
+__all__ = ["ClientRow", "ImportMode", "ImportReport", "RowOutcome", "RowResult", "SaleRow"]
 
 
 @attrs.frozen
@@ -42,6 +42,35 @@ class ClientRow:
             return self.name.strip()
         parts = [p.strip() for p in (self.first_name, self.last_name) if p and p.strip()]
         return " ".join(parts) or None
+
+
+@attrs.frozen
+class SaleRow:
+    """One sale from another platform's export (a Hotmart sales report), as text.
+
+    Attributes:
+        line: the row's line in the file.
+        client: the buyer, as a client row (name, email, phone).
+        transaction_id: the platform's reference for the sale.
+        product: what was sold.
+        price: the price as written ("97,00", "R$ 1.234,56").
+        currency: the ISO 4217 code, if the file has one (else the workspace's).
+        status: the status as written ("Aprovado", "REFUNDED").
+        purchased_at: the date as written.
+        platform: the platform, if the file names one per row (else the import's).
+        problem: why the row could not be read at all, if it could not.
+    """
+
+    line: int
+    client: ClientRow
+    transaction_id: str | None = None
+    product: str | None = None
+    price: str | None = None
+    currency: str | None = None
+    status: str | None = None
+    purchased_at: str | None = None
+    platform: str | None = None
+    problem: str | None = None
 
 
 class ImportMode(enum.StrEnum):

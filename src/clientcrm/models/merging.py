@@ -54,6 +54,7 @@ class Merge:
         order_ids: the orders that moved from the loser.
         activity_ids: the activities that moved from the loser.
         package_ids: the credit packages that moved from the loser.
+        purchase_ids: the external purchases that moved from the loser.
         undone_at: when it was undone, if it was.
     """
 
@@ -72,6 +73,7 @@ class Merge:
     order_ids: tuple[str, ...] = ()
     activity_ids: tuple[str, ...] = ()
     package_ids: tuple[str, ...] = ()
+    purchase_ids: tuple[str, ...] = ()
 
 
 class MatchStatus(enum.StrEnum):

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime, timedelta
-from typing import Protocol, TypeVar
+from typing import TypeVar
 
 import attrs
 
@@ -23,16 +23,11 @@ from clientcrm.policies import CreditPolicy
 from clientcrm.ports import UnitOfWork
 from clientcrm.rules import credits as rules
 from clientcrm.service import permissions as perm
+from clientcrm.service.running import Runner
 
 __all__ = ["Credits"]
 
 _T = TypeVar("_T")
-
-
-class Runner(Protocol):
-    """Runs a piece of work in a unit of work, commits, and retries it on conflicts."""
-
-    def __call__(self, work: Callable[[UnitOfWork], _T]) -> _T: ...
 
 
 @attrs.define

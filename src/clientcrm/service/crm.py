@@ -47,6 +47,7 @@ from clientcrm.models.importing import (
     ImportReport,
     RowOutcome,
     RowResult,
+    SaleRow,
 )
 from clientcrm.models.insights import Totals
 from clientcrm.models.journey import Journey, JourneyHistory, Stage, StageConversion
@@ -63,9 +64,10 @@ from clientcrm.rules.status import is_growing, status_pill
 from clientcrm.service import permissions as perm
 from clientcrm.service.bus import EventBus, Subscriber
 from clientcrm.service.credits import Credits
-from clientcrm.service.importing import BatchImport, import_rows
+from clientcrm.service.importing import BatchImport, RowBatch, import_rows
 from clientcrm.service.journeys import Journeys, recompute_figures
 from clientcrm.service.merging import merge_clients, reindex, unmerge_clients
+from clientcrm.service.purchases import Purchases, SaleBatch
 from clientcrm.service.recording import Batch
 from clientcrm.service.review import PendingReview, decide, distinguish, holding_distinctions
 from clientcrm.service.tags import clean_tags
@@ -87,6 +89,7 @@ _BACKOFF_S = 0.01
 """The first retry's longest wait; it doubles with each attempt, up to `_BACKOFF_CAP_S`."""
 _BACKOFF_CAP_S = 0.5
 _T = TypeVar("_T")
+_R = TypeVar("_R")
 
 
 def _new_id() -> str:
@@ -124,6 +127,8 @@ class CRM:
         self._bus = EventBus()
         self.credits = Credits(self._retrying, clock, ids)
         """Credit packages and their ledgers (`clientcrm.service.credits.Credits`)."""
+        self.purchases = Purchases(self._retrying, store.unit_of_work)
+        """Purchases on other platforms (`clientcrm.service.purchases.Purchases`)."""
 
     def subscribe(self, subscriber: Subscriber) -> None:
         """Call ``subscriber`` with each domain event, after the work that made it commits."""
@@ -299,17 +304,63 @@ class CRM:
         perm.require_permission(actor, Permission.ADD_PARTICIPANTS, "import clients")
 
         def start(uow: UnitOfWork, seen: dict[str, int]) -> BatchImport:
-            workspace = uow.workspaces.get(actor.workspace_id)
-            return BatchImport(
-                uow, workspace, actor, self.clock(), self._ids, seen, self._bus.active, mode
-            )
+            return self._clients_batch(uow, actor, seen, mode)
 
+        return self._import(rows, start, dry_run, atomic, batch_size, each)
+
+    def import_sales(
+        self,
+        rows: Iterable[SaleRow],
+        actor: Actor,
+        *,
+        platform: str = "Hotmart",
+        dayfirst: bool = True,
+        dry_run: bool = False,
+        atomic: bool = False,
+        batch_size: int = 1000,
+        each: Callable[[RowResult], None] | None = None,
+    ) -> ImportReport:
+        """Record each row of another platform's sales export (`clientcrm.io.read_sales`
+        reads a Hotmart one) as an external purchase of ``platform``, creating the buyers who
+        are not clients yet; a row names its own platform if the file has that column.
+
+        The outcome of a row is its purchase's: created, updated (a known sale whose status
+        changed), skipped (known and unchanged) or failed with its reason (a price, status or
+        date that is not one, or a buyer without a name or valid email). Dates without an
+        offset are in the workspace's timezone, read day first unless ``dayfirst`` is off.
+        ``dry_run``, ``atomic``, ``batch_size`` and ``each`` work as in `import_clients`.
+        """
+        perm.require_permission(actor, Permission.ADD_PARTICIPANTS, "import sales")
+
+        def start(uow: UnitOfWork, seen: dict[str, int]) -> SaleBatch:
+            clients = self._clients_batch(uow, actor, seen, ImportMode.SKIP)
+            return SaleBatch(clients, platform, dayfirst)
+
+        return self._import(rows, start, dry_run, atomic, batch_size, each)
+
+    def _clients_batch(
+        self, uow: UnitOfWork, actor: Actor, seen: dict[str, int], mode: ImportMode
+    ) -> BatchImport:
+        workspace = uow.workspaces.get(actor.workspace_id)
+        return BatchImport(
+            uow, workspace, actor, self.clock(), self._ids, seen, self._bus.active, mode
+        )
+
+    def _import(
+        self,
+        rows: Iterable[_R],
+        start: Callable[[UnitOfWork, dict[str, int]], RowBatch[_R]],
+        dry_run: bool,
+        atomic: bool,
+        batch_size: int,
+        each: Callable[[RowResult], None] | None,
+    ) -> ImportReport:
         refused = False
         if atomic:
             events: list[DomainEvent] = []
             with self.store.unit_of_work() as uow:
 
-                def within(work: Callable[[UnitOfWork], BatchImport]) -> BatchImport:
+                def within(work: Callable[[UnitOfWork], RowBatch[_R]]) -> RowBatch[_R]:
                     batch = work(uow)
                     events.extend(batch.events)
                     return batch
@@ -321,7 +372,7 @@ class CRM:
                     self._bus.publish(events)
         else:
 
-            def run(work: Callable[[UnitOfWork], BatchImport]) -> BatchImport:
+            def run(work: Callable[[UnitOfWork], RowBatch[_R]]) -> RowBatch[_R]:
                 if dry_run:
                     with self.store.unit_of_work() as uow:
                         return work(uow)

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
 from itertools import islice
+from typing import Protocol, TypeVar
 
 import attrs
 
@@ -25,7 +26,10 @@ from clientcrm.ports import UnitOfWork
 from clientcrm.service.journeys import Journeys
 from clientcrm.service.tags import clean_tags
 
-__all__ = ["BatchImport", "import_rows"]
+__all__ = ["BatchImport", "RowBatch", "import_rows"]
+
+_R = TypeVar("_R")
+_R_contra = TypeVar("_R_contra", contravariant=True)
 
 
 @attrs.define
@@ -179,10 +183,33 @@ class BatchImport:
         self.results.append(RowResult(row.line, RowOutcome.SKIPPED, email, reason, client_id))
 
 
+class RowBatch(Protocol[_R_contra]):
+    """A batch of an import's rows in one unit of work (`BatchImport`, or a sales batch)."""
+
+    @property
+    def new_seen(self) -> dict[str, int]:
+        """The emails this batch met, each with its line."""
+        ...
+
+    @property
+    def results(self) -> list[RowResult]:
+        """What became of each row."""
+        ...
+
+    @property
+    def events(self) -> list[DomainEvent]:
+        """What to publish once the batch commits."""
+        ...
+
+    def run(self, rows: Sequence[_R_contra]) -> None:
+        """Import ``rows``."""
+        ...
+
+
 def import_rows(
-    rows: Iterable[ClientRow],
-    start: Callable[[UnitOfWork, dict[str, int]], BatchImport],
-    run: Callable[[Callable[[UnitOfWork], BatchImport]], BatchImport],
+    rows: Iterable[_R],
+    start: Callable[[UnitOfWork, dict[str, int]], RowBatch[_R]],
+    run: Callable[[Callable[[UnitOfWork], RowBatch[_R]]], RowBatch[_R]],
     batch_size: int,
     each: Callable[[RowResult], None] | None,
 ) -> dict[RowOutcome, int]:
@@ -194,7 +221,7 @@ def import_rows(
     iterator = iter(rows)
     while chunk := list(islice(iterator, batch_size)):
 
-        def work(uow: UnitOfWork, chunk: list[ClientRow] = chunk) -> BatchImport:
+        def work(uow: UnitOfWork, chunk: list[_R] = chunk) -> RowBatch[_R]:
             batch = start(uow, seen)
             batch.run(chunk)
             return batch

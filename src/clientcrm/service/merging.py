@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection, Mapping, Sequence
 from datetime import datetime, timedelta
+from typing import Any, Protocol
 
 import attrs
 
@@ -56,13 +57,12 @@ def merge_clients(
     moved = [attrs.evolve(b, client_id=survivor.id) for b in history.get(loser.id, [])]
     notes = uow.notes.for_client(ws, loser.id)
     entries = uow.timeline.for_client(ws, loser.id)
-    orders = uow.orders.for_clients(ws, [loser.id]).get(loser.id, [])
-    activities = uow.activities.for_clients(ws, [loser.id]).get(loser.id, [])
+    orders = _take(uow.orders, ws, loser.id, survivor.id)
+    activities = _take(uow.activities, ws, loser.id, survivor.id)
+    purchases = _take(uow.purchases, ws, loser.id, survivor.id)
     packages = uow.credits.for_client(ws, loser.id)
     uow.credits.move(ws, [p.id for p in packages], survivor.id)
     uow.bookings.save_many(moved)
-    uow.orders.save_many([attrs.evolve(o, client_id=survivor.id) for o in orders])
-    uow.activities.save_many([attrs.evolve(a, client_id=survivor.id) for a in activities])
     uow.journeys.replace(ws, [loser.id], (), ())
     for note in notes:
         uow.notes.update(attrs.evolve(note, client_id=survivor.id))
@@ -102,8 +102,9 @@ def merge_clients(
         booking_ids=tuple(b.id for b in moved),
         note_ids=tuple(n.id for n in notes),
         entry_ids=tuple(e.id for e in entries),
-        order_ids=tuple(o.id for o in orders),
-        activity_ids=tuple(a.id for a in activities),
+        order_ids=orders,
+        activity_ids=activities,
+        purchase_ids=purchases,
         package_ids=tuple(p.id for p in packages),
     )
     uow.merges.add(merge)
@@ -178,12 +179,37 @@ def unmerge_clients(
 
 
 def _give_back(uow: UnitOfWork, ws: str, merge: Merge, loser_id: str) -> None:
-    """Return the loser's orders, activities (those that still exist) and credit packages."""
-    orders = uow.orders.get_many(ws, merge.order_ids)
-    uow.orders.save_many([attrs.evolve(o, client_id=loser_id) for o in orders.values()])
-    activities = uow.activities.get_many(ws, merge.activity_ids)
-    uow.activities.save_many([attrs.evolve(a, client_id=loser_id) for a in activities.values()])
+    """Return the loser's orders, activities, purchases (those that still exist) and credit
+    packages."""
+    _give(uow.orders, ws, merge.order_ids, loser_id)
+    _give(uow.activities, ws, merge.activity_ids, loser_id)
+    _give(uow.purchases, ws, merge.purchase_ids, loser_id)
     uow.credits.move(ws, merge.package_ids, loser_id)
+
+
+class _Owned(Protocol):
+    """A repository of records that each belong to one client (orders, activities...)."""
+
+    def get_many(self, workspace_id: str, ids: Collection[str], /) -> Mapping[str, Any]: ...
+
+    def save_many(self, records: Sequence[Any], /) -> None: ...
+
+    def for_clients(
+        self, workspace_id: str, client_ids: Collection[str], /
+    ) -> Mapping[str, Sequence[Any]]: ...
+
+
+def _take(repository: _Owned, ws: str, loser_id: str, survivor_id: str) -> tuple[str, ...]:
+    """Move the loser's records to the survivor; return their ids."""
+    records = repository.for_clients(ws, [loser_id]).get(loser_id, [])
+    repository.save_many([attrs.evolve(r, client_id=survivor_id) for r in records])
+    return tuple(r.id for r in records)
+
+
+def _give(repository: _Owned, ws: str, ids: Collection[str], client_id: str) -> None:
+    """Move the records with these ids (those that still exist) to the client."""
+    records = repository.get_many(ws, ids).values()
+    repository.save_many([attrs.evolve(r, client_id=client_id) for r in records])
 
 
 def _entry(

@@ -33,6 +33,7 @@ from clientcrm.models.journey import (
 from clientcrm.models.merging import Distinction, MatchStatus, Merge, PendingMatch
 from clientcrm.models.note import Note
 from clientcrm.models.order import Order
+from clientcrm.models.purchases import ExternalPurchase
 from clientcrm.models.timeline import TimelineEntry
 from clientcrm.models.workspace import Workspace
 from clientcrm.rules.bookings import BEGINNING
@@ -59,6 +60,7 @@ class _Tables:
         self.distinctions: dict[tuple[str, str, str], Distinction] = {}
         self.orders: dict[tuple[str, str], Order] = {}
         self.activities: dict[tuple[str, str], Activity] = {}
+        self.purchases: dict[tuple[str, str], ExternalPurchase] = {}
         self.histories: dict[tuple[str, str], JourneyHistory] = {}
         self.packages: dict[tuple[str, str], CreditPackage] = {}
         self.ledger: dict[tuple[str, str, int], CreditEntry] = {}
@@ -289,6 +291,12 @@ class _Owned:
         for records in found.values():
             records.sort(key=lambda r: (getattr(r, self._order), r.id))
         return found
+
+
+class _Purchases(_Owned):
+    def in_workspace(self, workspace_id: str) -> Iterator[ExternalPurchase]:
+        found = [p for (ws, _), p in self._table.items() if ws == workspace_id]
+        return iter(sorted(found, key=lambda p: (p.purchased_at, p.id)))
 
 
 class _Journeys:
@@ -549,6 +557,7 @@ class _UnitOfWork:
         self.notes = _Notes(tables, self._journal)
         self.orders = _Owned(tables.orders, self._journal, "placed_at")
         self.activities = _Owned(tables.activities, self._journal, "at")
+        self.purchases = _Purchases(tables.purchases, self._journal, "purchased_at")
         self.journeys = _Journeys(tables, self._journal)
         self.credits = _Credits(tables, self._journal)
         self.merges = _Merges(tables, self._journal)

@@ -23,6 +23,7 @@ from clientcrm.ports import (
     MergeRepository,
     NoteRepository,
     OrderRepository,
+    PurchaseRepository,
     Store,
     TimelineRepository,
     UnitOfWork,
@@ -121,6 +122,10 @@ class _FaultyUnitOfWork:
     @property
     def activities(self) -> ActivityRepository:
         return cast("ActivityRepository", _Counted(self._faults, self._inner.activities))
+
+    @property
+    def purchases(self) -> PurchaseRepository:
+        return cast("PurchaseRepository", _Counted(self._faults, self._inner.purchases))
 
     @property
     def journeys(self) -> JourneyRepository:

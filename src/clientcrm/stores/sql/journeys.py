@@ -1,4 +1,5 @@
-"""The SQL repositories of orders, activities, stage histories and milestones."""
+"""The SQL repositories of orders, activities, external purchases, stage histories and
+milestones."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from itertools import islice
 from typing import Any
 
 from sqlalchemy import BindParameter, Connection, Table, bindparam, delete, func, insert, select
+from sqlalchemy import tuple_ as sql_tuple
 from sqlalchemy.orm import aliased
 
 from clientcrm.models.journey import (
@@ -19,13 +21,15 @@ from clientcrm.models.journey import (
     StageChange,
     StageConversion,
 )
+from clientcrm.models.purchases import ExternalPurchase
+from clientcrm.rules.bookings import BEGINNING
 from clientcrm.stores.sql import rows
 from clientcrm.stores.sql import statements as sql
 from clientcrm.stores.sql.bulk import executemany
-from clientcrm.stores.sql.tables import activities, orders, stage_changes
+from clientcrm.stores.sql.tables import activities, orders, purchases, stage_changes
 from clientcrm.stores.sql.tables import milestones as milestones_table
 
-__all__ = ["SQLActivities", "SQLJourneys", "SQLOrders", "upsert_rows"]
+__all__ = ["SQLActivities", "SQLJourneys", "SQLOrders", "SQLPurchases", "upsert_rows"]
 
 _CHUNK = 500
 
@@ -116,6 +120,39 @@ class SQLActivities(_Owned):
         super().__init__(
             conn, activities, "activity_id", "at", rows.activity_row, rows.activity_from_row
         )
+
+
+_PAGE = 1000
+_PURCHASES_AFTER = (
+    select(purchases)
+    .where(
+        purchases.c.workspace_id == bindparam("ws"),
+        sql_tuple(purchases.c.purchased_at, purchases.c.purchase_id)
+        > sql_tuple(bindparam("at", type_=purchases.c.purchased_at.type), bindparam("id")),
+    )
+    .order_by(purchases.c.purchased_at, purchases.c.purchase_id)
+    .limit(_PAGE)
+)
+
+
+class SQLPurchases(_Owned):
+    """`clientcrm.ports.PurchaseRepository` on the ``crm_purchases`` table."""
+
+    def __init__(self, conn: Connection) -> None:
+        super().__init__(
+            conn, purchases, "purchase_id", "purchased_at", rows.purchase_row,
+            rows.purchase_from_row,
+        )  # fmt: skip
+
+    def in_workspace(self, workspace_id: str) -> Iterator[ExternalPurchase]:
+        params: dict[str, Any] = {"ws": workspace_id, "at": BEGINNING.occurred_at, "id": ""}
+        while True:
+            result = self._conn.execute(_PURCHASES_AFTER, params).mappings().all()
+            page = [rows.purchase_from_row(r) for r in result]
+            yield from page
+            if len(page) < _PAGE:
+                return
+            params |= {"at": page[-1].purchased_at, "id": page[-1].id}
 
 
 _WS: BindParameter[str] = bindparam("ws")

@@ -17,8 +17,10 @@ from clientcrm.models.client import Client, ClientFigures, Flag, Source
 from clientcrm.models.credits import CreditEntry, CreditPackage, CreditSummary, EntryKind
 from clientcrm.models.journey import Journey, Milestone, MilestoneKind, Stage, StageChange
 from clientcrm.models.loyalty import Tier, TierChange
+from clientcrm.models.money import Money, minor_units
 from clientcrm.models.note import Note, NoteVisibility
 from clientcrm.models.order import Order, OrderStatus
+from clientcrm.models.purchases import ExternalPurchase, PurchaseStatus
 from clientcrm.models.workspace import Workspace
 from clientcrm.policies import Policies
 from clientcrm.rules.bookings import BEGINNING
@@ -53,6 +55,8 @@ __all__ = [
     "order_row",
     "package_from_row",
     "package_row",
+    "purchase_from_row",
+    "purchase_row",
     "workspace_from_row",
     "workspace_row",
 ]
@@ -430,6 +434,39 @@ def order_from_row(row: Row) -> Order:
         placed_at=row["placed_at"],
         details_version=Version(row["details_at"], row["details_event"]),
         status_version=Version(row["status_at"], row["status_event"]),
+    )
+
+
+def purchase_row(purchase: ExternalPurchase) -> dict[str, Any]:
+    """The row of an external purchase."""
+    return {
+        "workspace_id": purchase.workspace_id,
+        "purchase_id": purchase.id,
+        "client_id": purchase.client_id,
+        "platform": purchase.platform,
+        "transaction_id": purchase.transaction_id,
+        "product": purchase.product,
+        "price": purchase.price.amount,
+        "currency": purchase.price.currency,
+        "status": purchase.status.value,
+        "purchased_at": purchase.purchased_at,
+    }
+
+
+def purchase_from_row(row: Row) -> ExternalPurchase:
+    """The external purchase a row holds."""
+    currency = row["currency"]
+    price = row["price"].quantize(Decimal(1).scaleb(-minor_units(currency)))
+    return ExternalPurchase(
+        id=row["purchase_id"],
+        workspace_id=row["workspace_id"],
+        client_id=row["client_id"],
+        platform=row["platform"],
+        transaction_id=row["transaction_id"],
+        product=row["product"],
+        price=Money(price, currency),
+        status=PurchaseStatus(row["status"]),
+        purchased_at=row["purchased_at"],
     )
 
 

@@ -30,7 +30,13 @@ from clientcrm.stores.sql.bulk import (
     first_column,
 )
 from clientcrm.stores.sql.credits import SQLCredits
-from clientcrm.stores.sql.journeys import SQLActivities, SQLJourneys, SQLOrders, upsert_rows
+from clientcrm.stores.sql.journeys import (
+    SQLActivities,
+    SQLJourneys,
+    SQLOrders,
+    SQLPurchases,
+    upsert_rows,
+)
 from clientcrm.stores.sql.merging import SQLMatches, SQLMerges, SQLTimeline
 from clientcrm.stores.sql.migrate import upgrade
 from clientcrm.stores.sql.queries import list_clients
@@ -330,6 +336,7 @@ class _UnitOfWork:
     notes: _Notes
     orders: SQLOrders
     activities: SQLActivities
+    purchases: SQLPurchases
     journeys: SQLJourneys
     credits: SQLCredits
     merges: SQLMerges
@@ -357,6 +364,7 @@ class _UnitOfWork:
         self.notes = _Notes(conn)
         self.orders = SQLOrders(conn)
         self.activities = SQLActivities(conn)
+        self.purchases = SQLPurchases(conn)
         self.journeys = SQLJourneys(conn)
         self.credits = SQLCredits(conn)
         self.merges = SQLMerges(conn)

@@ -45,6 +45,7 @@ __all__ = [
     "notes",
     "orders",
     "pending_matches",
+    "purchases",
     "stage_changes",
     "timeline",
     "workspaces",
@@ -207,6 +208,26 @@ activities = Table(
     Column("points", Integer, nullable=False, server_default="0"),
     _client_fk(),
     Index(None, "workspace_id", "client_id", "at", "activity_id"),
+)
+
+# External purchases (seed 002): sales on other platforms, keyed by platform and transaction.
+
+purchases = Table(
+    "crm_purchases",
+    metadata,
+    Column("workspace_id", String(64), primary_key=True),
+    Column("purchase_id", Text, primary_key=True),
+    Column("client_id", ID, nullable=False),
+    Column("platform", Text, nullable=False),
+    Column("transaction_id", Text, nullable=False),
+    Column("product", Text, nullable=False),
+    Column("price", Amount, nullable=False),
+    Column("currency", String(3), nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("purchased_at", UTCDateTime, nullable=False),
+    _client_fk(),
+    Index("ix_crm_purchases_client", "workspace_id", "client_id", "purchased_at", "purchase_id"),
+    Index("ix_crm_purchases_time", "workspace_id", "purchased_at", "purchase_id"),
 )
 
 # Credit packages and their ledgers (seed 001): the ledger is written once, never changed.

@@ -35,6 +35,7 @@ from clientcrm.testing.conformance.properties import (
     FiguresPropertyContract,
     MergePropertyContract,
 )
+from clientcrm.testing.conformance.purchases import PurchaseContract, PurchaseRepositoryContract
 from clientcrm.testing.conformance.repositories import (
     BookingRepositoryContract,
     ClientRepositoryContract,
@@ -62,6 +63,8 @@ __all__ = [
     "MergeRepositoryContract",
     "NoteRepositoryContract",
     "OrderRepositoryContract",
+    "PurchaseContract",
+    "PurchaseRepositoryContract",
     "StoreFixtures",
     "TimelineRepositoryContract",
     "UnitOfWorkContract",
@@ -89,6 +92,8 @@ class AllContracts(
     LoyaltyContract,
     CreditRepositoryContract,
     CreditContract,
+    PurchaseRepositoryContract,
+    PurchaseContract,
     IsolationContract,
     FaultContract,
 ):
