@@ -30,6 +30,7 @@ from clientcrm.models.activity import Activity
 from clientcrm.models.booking import Booking
 from clientcrm.models.client import Client
 from clientcrm.models.credits import CreditEntry, CreditPackage, PackageState
+from clientcrm.models.importing import ImportChange, ImportRun
 from clientcrm.models.insights import Totals
 from clientcrm.models.journey import (
     JourneyHistory,
@@ -339,6 +340,12 @@ class _Credits:
                 key = f"{e.package_id}/{e.seq:09d}"
                 self._entries.store(workspace_id, key, evolve(e, client_id=client_id), client_id)
 
+    def redact(self, workspace_id: str, client_id: str) -> None:
+        for e in self._entries.where(workspace_id, client_id):
+            if e.reason:
+                key = f"{e.package_id}/{e.seq:09d}"
+                self._entries.store(workspace_id, key, evolve(e, reason=None), client_id)
+
 
 class _Journeys:
     """Each client's stage changes and milestones, as one document."""
@@ -458,6 +465,12 @@ class _Timeline:
                 moved = evolve(entry, client_id=client_id)
                 self._docs.store(workspace_id, entry_id, moved, client_id)
 
+    def redact(self, workspace_id: str, client_id: str, summary: str) -> None:
+        for e in self._docs.where(workspace_id):
+            if e.client_id == client_id or client_id in e.data.values():
+                redacted = evolve(e, summary=summary, data={})
+                self._docs.store(workspace_id, e.id, redacted, e.client_id)
+
 
 class _Matches:
     def __init__(self, db: sqlite3.Connection) -> None:
@@ -499,6 +512,15 @@ class _Matches:
         ]
         return sorted(found, key=lambda m: (m.created_at, m.id))
 
+    def forget(self, workspace_id: str, client_id: str) -> None:
+        self._keys.remove(workspace_id, client_id)
+        for m in self._pending.where(workspace_id):
+            if client_id in (m.client_id, m.candidate_id):
+                self._pending.remove(workspace_id, m.id)
+        for d in self._distinctions.where(workspace_id):
+            if client_id in (d.a_id, d.b_id):
+                self._distinctions.remove(workspace_id, f"{d.a_id}\x1f{d.b_id}")
+
     def add_distinction(self, distinction: Distinction) -> None:
         d = distinction
         self._distinctions.store(d.workspace_id, f"{d.a_id}\x1f{d.b_id}", d)
@@ -520,6 +542,63 @@ class _Purchases(_Owned):
         found = self._docs.where(workspace_id)
         return iter(sorted(found, key=lambda p: (p.purchased_at, p.id)))
 
+    def remove(self, workspace_id: str, purchase_ids: Collection[str]) -> None:
+        for purchase_id in purchase_ids:
+            self._docs.remove(workspace_id, purchase_id)
+
+
+class _Imports:
+    """Import runs, and each change as a document keyed by run, line and kind."""
+
+    def __init__(self, db: sqlite3.Connection) -> None:
+        self._runs = _Documents(db, "import_run", ImportRun)
+        self._changes = _Documents(db, "import_change", ImportChange)
+
+    def add_run(self, run: ImportRun) -> None:
+        self._runs.store(run.workspace_id, run.id, run, new=True)
+
+    def get_run(self, workspace_id: str, run_id: str) -> ImportRun:
+        found: ImportRun | None = self._runs.load(workspace_id, run_id)
+        if found is None:
+            raise NotFoundError("import run", run_id)
+        return found
+
+    def update_run(self, run: ImportRun) -> None:
+        self.get_run(run.workspace_id, run.id)
+        self._runs.store(run.workspace_id, run.id, run)
+
+    def runs(self, workspace_id: str) -> list[ImportRun]:
+        found = self._runs.where(workspace_id)
+        return sorted(found, key=lambda r: (r.started_at, r.id), reverse=True)
+
+    @staticmethod
+    def _key(c: ImportChange) -> str:
+        return f"{c.run_id}/{c.line:09d}/{c.kind.value}"
+
+    def add_changes(self, changes: Sequence[ImportChange]) -> None:
+        for c in changes:
+            self._changes.store(c.workspace_id, self._key(c), c, c.client_id, new=True)
+
+    def changes(
+        self, workspace_id: str, run_id: str, after: tuple[int, str] | None, limit: int
+    ) -> list[ImportChange]:
+        start = after or (0, "")
+        found = [
+            c
+            for c in self._changes.where(workspace_id)  # by key: run, line, kind
+            if c.run_id == run_id and (c.line, c.kind.value) > start
+        ]
+        return found[:limit]
+
+    def for_client(self, workspace_id: str, client_id: str) -> list[ImportChange]:
+        found: list[ImportChange] = self._changes.where(workspace_id, client_id)
+        return found
+
+    def redact(self, workspace_id: str, client_id: str) -> None:
+        for c in self._changes.where(workspace_id, client_id):
+            blank = evolve(c, before=None, after=None)
+            self._changes.store(workspace_id, self._key(c), blank, client_id)
+
 
 class _UnitOfWork:
     def __init__(self, path: Path) -> None:
@@ -538,6 +617,7 @@ class _UnitOfWork:
         self.orders = _Owned(self._db, "order", Order, "placed_at")
         self.activities = _Owned(self._db, "activity", Activity, "at")
         self.purchases = _Purchases(self._db, "purchase", ExternalPurchase, "purchased_at")
+        self.imports = _Imports(self._db)
         self.journeys = _Journeys(self._db)
         self.credits = _Credits(self._db)
         self.merges = _Merges(self._db)
@@ -578,6 +658,12 @@ class DocumentStore:
     def unit_of_work(self) -> _UnitOfWork:
         """A unit of work: one transaction on its own connection."""
         return _UnitOfWork(self._path)
+
+    def purge(self) -> None:
+        """Zero the free space erased documents left, and empty the write-ahead log."""
+        with sqlite3.connect(self._path) as db:
+            db.execute("VACUUM")
+            db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
     def close(self) -> None:
         """Nothing to release: each unit of work closes its connection."""

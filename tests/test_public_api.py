@@ -34,6 +34,7 @@ PUBLIC = {
         "read_clients", "safe_cell", "write_clients", "write_clients_xlsx",
         "PURCHASE_COLUMNS", "PURCHASE_METRIC_COLUMNS", "SaleField", "SaleFile", "SaleRow",
         "purchase_metric_rows", "purchase_rows", "read_sales", "write_csv",
+        "TIMELINE_COLUMNS", "timeline_rows", "write_timeline_pdf",
     },
     "clientcrm.stores.sql": {"SQLStore"},
     "clientcrm.stores.memory": {"MemoryStore"},
@@ -45,7 +46,9 @@ PUBLIC = {
         "IsolationContract", "JourneyPropertyContract", "JourneyRepositoryContract",
         "ListQueryContract", "LoyaltyContract", "MatchRepositoryContract", "MergePropertyContract",
         "MergeRepositoryContract", "NoteRepositoryContract", "OrderRepositoryContract",
-        "StoreFixtures", "TimelineRepositoryContract",
+        "StoreFixtures", "TimelineRepositoryContract", "PurchaseContract",
+        "PurchaseRepositoryContract", "FeedContract", "ErasureContract",
+        "ImportRepositoryContract", "ImportRunContract",
         "UnitOfWorkContract", "WorkspaceRepositoryContract", "event",
     },
     "clientcrm.errors": {

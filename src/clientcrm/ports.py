@@ -16,6 +16,7 @@ from clientcrm.models.activity import Activity
 from clientcrm.models.booking import Booking
 from clientcrm.models.client import Client
 from clientcrm.models.credits import CreditEntry, CreditPackage
+from clientcrm.models.importing import ImportChange, ImportRun
 from clientcrm.models.insights import Totals
 from clientcrm.models.journey import JourneyHistory, Milestone, Stage, StageChange, StageConversion
 from clientcrm.models.merging import Distinction, Merge, PendingMatch
@@ -31,6 +32,7 @@ __all__ = [
     "BookingRepository",
     "ClientRepository",
     "CreditRepository",
+    "ImportRepository",
     "JourneyRepository",
     "MatchRepository",
     "MergeRepository",
@@ -202,6 +204,10 @@ class PurchaseRepository(Protocol):
         """Every purchase of the workspace, earliest first, ties by id, streamed."""
         ...
 
+    def remove(self, workspace_id: str, purchase_ids: Collection[str]) -> None:
+        """Delete these purchases (those that exist)."""
+        ...
+
 
 class CreditRepository(Protocol):
     """Credit packages and their ledgers."""
@@ -234,6 +240,10 @@ class CreditRepository(Protocol):
 
     def move(self, workspace_id: str, package_ids: Collection[str], client_id: str) -> None:
         """Give these packages, and their ledger entries, to another client."""
+        ...
+
+    def redact(self, workspace_id: str, client_id: str) -> None:
+        """Clear the reason of every ledger entry of the client (balances stay as they are)."""
         ...
 
 
@@ -329,6 +339,50 @@ class TimelineRepository(Protocol):
         """Give these entries to another client of the workspace."""
         ...
 
+    def redact(self, workspace_id: str, client_id: str, summary: str) -> None:
+        """Replace the summary of every entry that is the client's, or that names the client
+        (its id is a value of the entry's data), by ``summary``, and empty its data."""
+        ...
+
+
+class ImportRepository(Protocol):
+    """Recorded imports, and what each created or changed (for undoing it)."""
+
+    def add_run(self, run: ImportRun) -> None:
+        """Insert a new run."""
+        ...
+
+    def get_run(self, workspace_id: str, run_id: str) -> ImportRun:
+        """Return the run, or raise `NotFoundError`."""
+        ...
+
+    def update_run(self, run: ImportRun) -> None:
+        """Replace the run with the same id; raise `NotFoundError` when there is none."""
+        ...
+
+    def runs(self, workspace_id: str) -> list[ImportRun]:
+        """The workspace's runs, newest first, ties by id descending."""
+        ...
+
+    def add_changes(self, changes: Sequence[ImportChange]) -> None:
+        """Insert changes, keyed by (workspace_id, run_id, line, kind)."""
+        ...
+
+    def changes(
+        self, workspace_id: str, run_id: str, after: tuple[int, str] | None, limit: int
+    ) -> list[ImportChange]:
+        """The run's changes in (line, kind) order after ``after`` (a line and kind), at
+        most ``limit`` of them."""
+        ...
+
+    def for_client(self, workspace_id: str, client_id: str) -> list[ImportChange]:
+        """The changes about the client, by run, line and kind."""
+        ...
+
+    def redact(self, workspace_id: str, client_id: str) -> None:
+        """Forget what the changes about the client held of it (``before`` and ``after``)."""
+        ...
+
 
 class MatchRepository(Protocol):
     """Smart client detection: the blocking keys of clients, pending matches, distinct pairs."""
@@ -369,6 +423,11 @@ class MatchRepository(Protocol):
     ) -> list[Distinction]:
         """Return the workspace's distinctions (those involving any of ``client_ids`` when
         given), ordered by (a_id, b_id)."""
+        ...
+
+    def forget(self, workspace_id: str, client_id: str) -> None:
+        """Drop the client's blocking keys, and the pending matches and distinctions that
+        name it (as either side)."""
         ...
 
 
@@ -421,6 +480,11 @@ class UnitOfWork(Protocol):
         ...
 
     @property
+    def imports(self) -> ImportRepository:
+        """Recorded imports and their changes, inside this unit of work."""
+        ...
+
+    @property
     def notes(self) -> NoteRepository:
         """The notes, inside this unit of work."""
         ...
@@ -467,6 +531,12 @@ class Store(Protocol):
 
     def unit_of_work(self) -> UnitOfWork:
         """Return a new unit of work; use it as a context manager."""
+        ...
+
+    def purge(self) -> None:
+        """Remove what the store keeps of deleted or changed data for its own sake (search
+        index segments, a write-ahead log), so that erased data is gone from its files too;
+        a store that keeps nothing does nothing."""
         ...
 
     def close(self) -> None:

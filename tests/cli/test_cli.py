@@ -11,6 +11,7 @@ import pytest
 from commandline import invoke
 
 from clientcrm.cli.app import cli, run
+from pdfs import pdf_text
 
 
 def clients(db: Path, *args: str) -> list[dict[str, Any]]:
@@ -297,3 +298,79 @@ def test_import_and_export_purchases(tmp_path: Path) -> None:
         "47.00",
     )
     assert (ana["Lifetime value"], ana["Other currencies"]) == ("97.00", "120.00 BRL")
+
+
+def test_timeline_pages_filters_and_writes_csv_and_pdf(db: Path, tmp_path: Path) -> None:
+    """Paging with --after walks the whole feed; --csv and --pdf write all of it."""
+    [client] = clients(db, "--sort", "bookings", "--limit", "1")
+    base = ["--db", str(db), "timeline", client["email"]]
+    seen: list[dict[str, Any]] = []
+    cursor: list[str] = []
+    while True:
+        code, out, err = invoke([*base, "--json", "--limit", "7", *cursor])
+        assert code == 0, err
+        page = json.loads(out)
+        seen += [item for day in page["days"] for item in day["items"]]
+        if page["next_cursor"] is None:
+            break
+        cursor = ["--after", page["next_cursor"]]
+    assert sum(page["counts"].values()) == len(seen)
+    assert [i["at"] for i in seen] == sorted((i["at"] for i in seen), reverse=True)
+    code, out, _ = invoke([*base, "--json", "--type", "booking", "--limit", "1000"])
+    bookings = [i for day in json.loads(out)["days"] for i in day["items"]]
+    assert {i["kind"] for i in bookings} == {"booking"}
+    assert len(bookings) == page["counts"]["booking"]
+    written, printable = tmp_path / "feed.csv", tmp_path / "feed.pdf"
+    code, out, err = invoke([*base, "--csv", str(written), "--pdf", str(printable)])
+    assert code == 0, err
+    with written.open(encoding="utf-8", newline="") as rows:
+        assert len(list(csv.DictReader(rows))) == len(seen)
+    assert client["name"] in pdf_text(printable)
+    code, _, err = invoke(["--db", str(db), "timeline", "nobody@example.com"])
+    assert code == 2
+    assert err.count("\n") == 1
+
+
+def test_export_client_then_erase(tmp_path: Path) -> None:
+    """export-client writes everything held; erase asks first, then leaves no trace."""
+    db = tmp_path / "privacy.db"
+    assert invoke(["--db", str(db), "demo", "--clients", "10"])[0] == 0
+    [client] = clients(db, "--sort", "bookings", "--limit", "1")
+    email = client["email"]
+    out = tmp_path / "client.json"
+    code, _, err = invoke(["--db", str(db), "export-client", email, "--out", str(out)])
+    assert code == 0, err
+    held = json.loads(out.read_text(encoding="utf-8"))
+    assert held["client"]["email"] == email
+    assert len(held["bookings"]) >= client["figures"]["bookings"]
+    code, _, _ = invoke(["--db", str(db), "erase", email])  # no terminal: the answer is no
+    assert code == 1
+    assert clients(db, "--search", email) != []
+    code, out_text, err = invoke(["--db", str(db), "erase", email, "--yes"])
+    assert code == 0, err
+    assert "Erased client" in out_text
+    assert clients(db, "--search", email) == []
+    code, _, err = invoke(["--db", str(db), "export-client", email])
+    assert code == 2
+    assert err == f"Error: client not found: {email}\n"
+
+
+def test_an_import_is_listed_and_undone(tmp_path: Path) -> None:
+    """The import prints how to undo it; the undo removes what it created."""
+    db = tmp_path / "undo.db"
+    assert invoke(["--db", str(db), "demo", "--clients", "10"])[0] == 0
+    export = tmp_path / "members.csv"
+    export.write_text("Name,Email\nAna Lima,ana@example.com\nBo Chen,bo@example.com\n")
+    code, out, err = invoke(["--db", str(db), "import", "clients", str(export)])
+    assert code == 0, err
+    code, listed, _ = invoke(["--db", str(db), "import", "runs", "--json"])
+    [run] = json.loads(listed)
+    assert (run["source"], run["state"], run["report"]["created"]) == ("members.csv", "done", 2)
+    assert f"clientcrm import undo {run['id']}" in out
+    code, out, err = invoke(["--db", str(db), "import", "undo", run["id"]])
+    assert code == 0, err
+    assert "Removed 2 clients, put back 0 records, kept 0." in out
+    assert clients(db, "--search", "example.com") == []
+    code, _, err = invoke(["--db", str(db), "import", "undo", "no-such-run"])
+    assert code == 2
+    assert err.count("\n") == 1

@@ -4,7 +4,7 @@ import pytest
 
 from clientcrm import CRM, Actor, Flag, PermissionDeniedError, ValidationError
 from clientcrm.models.actor import Role
-from clientcrm.models.timeline import EntryKind
+from clientcrm.models.timeline import FeedKind, TimelineQuery
 from clientcrm.testing.conformance import event
 
 
@@ -36,9 +36,9 @@ def test_merge_moves_everything_and_routes_later_bookings(
     assert [n.text for n in crm.notes(kate_id, owner)] == ["Knee injury"]
     later = crm.record(event("booked", "b3", email="katesmith+yoga@gmail.com"), owner)
     assert later.id == kate_id
-    entry = crm.timeline(kate_id, owner)[0]
-    assert entry.kind is EntryKind.MERGED
-    assert entry.data["merge_id"] == merge.id
+    [entry] = crm.timeline(kate_id, owner, TimelineQuery(kinds=frozenset({FeedKind.MERGE}))).items
+    assert entry.title == "Merged"
+    assert entry.detail.endswith("<katesmith+yoga@gmail.com> merged into this client")
     assert crm.merges(kate_id, owner) == [merge]
 
 
@@ -55,7 +55,8 @@ def test_unmerge_restores_both_and_keeps_later_bookings_with_the_survivor(
     assert (kate.figures.bookings, other.figures.bookings) == (2, 1)
     assert (other.aliases, kate.aliases) == (frozenset(), frozenset())
     assert (Flag.VIP in other.flags, Flag.VIP in kate.flags) == (True, False)
-    assert [e.kind for e in crm.timeline(other_id, owner)] == [EntryKind.UNMERGED]
+    merges = crm.timeline(other_id, owner, TimelineQuery(kinds=frozenset({FeedKind.MERGE})))
+    assert [e.title for e in merges.items] == ["Unmerged"]
 
 
 def test_a_later_merge_blocks_undoing_an_earlier_one(

@@ -7,7 +7,18 @@ import sys
 import click
 
 from clientcrm import __version__
-from clientcrm.cli import clients, credits, dedupe, demo, importing, journey, notes, tags
+from clientcrm.cli import (
+    clients,
+    credits,
+    dedupe,
+    demo,
+    importing,
+    journey,
+    notes,
+    privacy,
+    tags,
+    timeline,
+)
 from clientcrm.cli.context import DEFAULT_DB, App
 from clientcrm.errors import CRMError, StorageError
 
@@ -35,7 +46,7 @@ def cli(ctx: click.Context, db: str, workspace: str) -> None:
     ctx.obj = App(db, workspace)
 
 
-for module in (demo, clients, notes, tags, dedupe, journey, credits, importing):
+for module in (demo, clients, notes, tags, timeline, dedupe, journey, credits, importing, privacy):
     for command in module.COMMANDS:
         cli.add_command(command)
 

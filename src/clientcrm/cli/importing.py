@@ -13,12 +13,11 @@ from typing import Any, BinaryIO, Protocol, Self, TypeVar
 import attrs
 import click
 from rich.console import Console
-from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
 from clientcrm.cli.context import App, pass_app
 from clientcrm.cli.filters import filter_options, query_of
-from clientcrm.cli.render import dumps
+from clientcrm.cli.render import day, dumps, progress_bar
 from clientcrm.io import (
     PURCHASE_COLUMNS,
     PURCHASE_METRIC_COLUMNS,
@@ -99,16 +98,24 @@ class _Import:
     summary: Path | None
     as_json: bool
 
+    @property
+    def choices(self) -> dict[str, Any]:
+        """What the options ask of the import itself."""
+        return {"source": self.file.name, "dry_run": self.dry_run, "atomic": self.atomic}
+
     def run(
         self,
-        open_file: Callable[[BinaryIO], _F],
+        read: Callable[..., _F],
         import_rows: Callable[[_F, Callable[[RowResult], None]], ImportReport],
     ) -> None:
-        """Open the file, import its rows with a progress bar, and report."""
+        """Open the file with ``read`` (`read_clients`, `read_sales`), import its rows with
+        a progress bar, and report."""
         problems: list[RowResult] = []
         with (
             self.file.open("rb") as raw,
-            open_file(raw) as opened,
+            read(
+                raw, mapping=self.mapping, encoding=self.encoding, delimiter=self.delimiter
+            ) as opened,
             _summary_writer(self.summary) as write,
             _progress(self.app, raw, self.file.stat().st_size) as advance,
         ):
@@ -152,6 +159,8 @@ class _Import:
             f"{verbs[0]} {report.created}, {verbs[1]} {report.updated}, "
             f"skipped {report.skipped}, failed {report.failed}{why}"
         )
+        if report.run_id is not None:
+            app.console.print(f"To undo it: clientcrm import undo {report.run_id}", soft_wrap=True)
 
 
 class _Opened(Protocol):
@@ -174,10 +183,10 @@ _F = TypeVar("_F", bound=_Opened)
 def _progress(app: App, raw: BinaryIO, size: int) -> Iterator[Callable[[], None]]:
     """A progress bar of the bytes read from ``raw``, on a terminal's standard error."""
     console = Console(stderr=True)
-    with Progress(
-        TextColumn("Importing"), BarColumn(), DownloadColumn(), TimeRemainingColumn(),
-        console=console, transient=True, disable=not console.is_terminal,
-    ) as progress:  # fmt: skip
+    bar = progress_bar(
+        console, "Importing (bytes)", transient=True, disable=not console.is_terminal
+    )
+    with bar as progress:
         task = progress.add_task("import", total=size)
 
         def advance() -> None:
@@ -202,19 +211,11 @@ def clients_command(app: App, /, mode: str, **options: Any) -> None:
     """Import the clients of FILE (CSV, semicolon, tab or pipe separated; any usual
     encoding; or an Excel workbook). Emails already in the studio, and repeats in the file,
     are skipped. Fields: name, first_name, last_name, email, phone, notes, tags."""
-    run = _Import(app, **options)
-    crm = app.crm()
+    run, crm = _Import(app, **options), app.crm()
     run.run(
-        lambda raw: read_clients(
-            raw, mapping=run.mapping, encoding=run.encoding, delimiter=run.delimiter
-        ),
+        read_clients,
         lambda opened, each: crm.import_clients(
-            opened.rows(),
-            app.actor,
-            mode=ImportMode(mode),
-            dry_run=run.dry_run,
-            atomic=run.atomic,
-            each=each,
+            opened.rows(), app.actor, mode=ImportMode(mode), each=each, **run.choices
         ),
     )
 
@@ -235,20 +236,16 @@ def purchases_command(app: App, /, platform: str, month_first: bool, **options: 
     imported is updated when its status changed, else skipped. Fields: transaction_id,
     product, price, currency, status, purchased_at, platform, and the buyer's name,
     first_name, last_name, email and phone."""
-    run = _Import(app, **options)
-    crm = app.crm()
+    run, crm = _Import(app, **options), app.crm()
     run.run(
-        lambda raw: read_sales(
-            raw, mapping=run.mapping, encoding=run.encoding, delimiter=run.delimiter
-        ),
+        read_sales,
         lambda opened, each: crm.import_sales(
             opened.rows(),
             app.actor,
             platform=platform,
             dayfirst=not month_first,
-            dry_run=run.dry_run,
-            atomic=run.atomic,
             each=each,
+            **run.choices,
         ),
     )
 
@@ -266,6 +263,43 @@ def _summary_writer(path: Path | None) -> Iterator[Callable[[RowResult], object]
             [r.line, r.outcome.value, safe_cell(r.email or ""), safe_cell(r.reason or ""),
              r.client_id or ""]
         )  # fmt: skip
+
+
+@import_group.command("runs")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+@pass_app
+def runs_command(app: App, as_json: bool) -> None:
+    """The imports made, newest first, with what each did."""
+    crm = app.crm()
+    runs = crm.import_runs(app.actor)
+    if as_json:
+        click.echo(dumps(converter.unstructure(runs)))
+        return
+    workspace = crm.workspace(app.actor)
+    table = Table("Run", "Day", "What", "File", "State", "Created", "Updated", "Failed")
+    for r in runs:
+        done = r.report
+        counts = [str(n) for n in (done.created, done.updated, done.failed)] if done else []
+        day_ = day(r.started_at, workspace)
+        table.add_row(r.id, day_, r.kind.value, r.source or "", r.state.value, *counts)
+    app.console.print(table)
+
+
+@import_group.command("undo")
+@click.argument("run_id")
+@pass_app
+def undo_command(app: App, run_id: str) -> None:
+    """Undo an import: what it created goes, what it changed comes back, except where
+    something touched it since (listed, with why)."""
+    undone = app.crm().undo_import(run_id, app.actor)
+    for record_id, why in undone.kept[:_SHOWN]:
+        app.console.print(f"Kept {record_id}: {why}")
+    if len(undone.kept) > _SHOWN:
+        app.console.print(f"... and {len(undone.kept) - _SHOWN} more kept")
+    app.console.print(
+        f"Removed {undone.removed} clients, put back {undone.reverted} records, "
+        f"kept {len(undone.kept)}."
+    )
 
 
 @click.group("export")

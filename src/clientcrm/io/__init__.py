@@ -22,6 +22,7 @@ from clientcrm.io.export import (
 from clientcrm.io.headers import ClientField, fold_header, map_headers
 from clientcrm.io.sales import SaleField, SaleFile, read_sales
 from clientcrm.io.text import Table, open_table
+from clientcrm.io.timeline import TIMELINE_COLUMNS, timeline_rows, write_timeline_pdf
 from clientcrm.models.importing import (
     ClientRow,
     ImportMode,
@@ -35,6 +36,7 @@ __all__ = [
     "CLIENT_COLUMNS",
     "PURCHASE_COLUMNS",
     "PURCHASE_METRIC_COLUMNS",
+    "TIMELINE_COLUMNS",
     "ClientField",
     "ClientFile",
     "ClientRow",
@@ -55,7 +57,9 @@ __all__ = [
     "read_clients",
     "read_sales",
     "safe_cell",
+    "timeline_rows",
     "write_clients",
     "write_clients_xlsx",
     "write_csv",
+    "write_timeline_pdf",
 ]

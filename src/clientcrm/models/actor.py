@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+from collections.abc import Iterable
 
 import attrs
 
@@ -27,6 +28,10 @@ class Permission(enum.StrEnum):
     VIEW_HEALTH = "view_health"
 
 
+def _permissions(granted: Iterable[Permission]) -> frozenset[Permission]:
+    return frozenset(granted)
+
+
 @attrs.frozen
 class Actor:
     """The acting person.
@@ -43,7 +48,7 @@ class Actor:
     id: str
     workspace_id: str
     role: Role
-    permissions: frozenset[Permission] = attrs.field(default=frozenset(), converter=frozenset)
+    permissions: frozenset[Permission] = attrs.field(default=frozenset(), converter=_permissions)
     client_id: str | None = None
     email: str | None = None
 

@@ -19,6 +19,7 @@ __all__ = [
     "BookingEventKind",
     "BookingRecorded",
     "ClientCreated",
+    "ClientErased",
     "ClientEvent",
     "ClientFlagged",
     "DomainEvent",
@@ -247,6 +248,12 @@ class BookingRecorded(DomainEvent):
 
     booking_id: str
     kind: BookingEventKind
+
+
+@attrs.frozen
+class ClientErased(DomainEvent):
+    """A client's personal data was erased (SPEC section 13): tell the owner. The record
+    stays, anonymous, with its transactions."""
 
 
 @attrs.frozen

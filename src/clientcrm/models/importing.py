@@ -3,10 +3,26 @@
 from __future__ import annotations
 
 import enum
+from datetime import datetime
+from typing import Any
 
 import attrs
 
-__all__ = ["ClientRow", "ImportMode", "ImportReport", "RowOutcome", "RowResult", "SaleRow"]
+__all__ = [
+    "BookingRow",
+    "ChangeKind",
+    "ClientRow",
+    "ImportChange",
+    "ImportKind",
+    "ImportMode",
+    "ImportReport",
+    "ImportRun",
+    "RowOutcome",
+    "RowResult",
+    "RunState",
+    "SaleRow",
+    "UndoReport",
+]
 
 
 @attrs.frozen
@@ -73,6 +89,38 @@ class SaleRow:
     problem: str | None = None
 
 
+@attrs.frozen
+class BookingRow:
+    """One booking from another tool's history export (a visit, an appointment), as text.
+
+    Attributes:
+        line: the row's line in the file.
+        client: who booked, as a client row (name, email, phone).
+        booking_id: the other tool's id of the booking, if the file has one.
+        service: the class or service.
+        starts_at: when it started, as written ("2025-03-01 18:00", or a date and a time
+            joined by a space when the file splits them).
+        status: the status as written ("Signed in", "Late cancel", "No show"), if any.
+        paid: the amount paid as written, if any.
+        refunded: the amount refunded as written, if any.
+        location: where, if known.
+        staff: who taught or served, if known.
+        problem: why the row could not be read at all, if it could not.
+    """
+
+    line: int
+    client: ClientRow
+    booking_id: str | None = None
+    service: str | None = None
+    starts_at: str | None = None
+    status: str | None = None
+    paid: str | None = None
+    refunded: str | None = None
+    location: str | None = None
+    staff: str | None = None
+    problem: str | None = None
+
+
 class ImportMode(enum.StrEnum):
     """What an import does with a row whose email is already a client's."""
 
@@ -125,6 +173,8 @@ class ImportReport:
         failed: rows that could not be imported, each with its reason.
         dry_run: whether nothing was written.
         refused: whether an atomic import wrote nothing because some rows failed.
+        run_id: the recorded run, which `clientcrm.CRM.undo_import` undoes (``None`` for a
+            dry run or a refused one).
     """
 
     created: int = 0
@@ -133,8 +183,108 @@ class ImportReport:
     failed: int = 0
     dry_run: bool = False
     refused: bool = False
+    run_id: str | None = None
 
     @property
     def rows(self) -> int:
         """Every row the import looked at."""
         return self.created + self.updated + self.skipped + self.failed
+
+
+class ImportKind(enum.StrEnum):
+    """What an import brought."""
+
+    CLIENTS = "clients"
+    SALES = "sales"
+    BOOKINGS = "bookings"
+
+
+class RunState(enum.StrEnum):
+    """Where a recorded import stands."""
+
+    RUNNING = "running"
+    """Started, and not finished: still going, or stopped midway (what it wrote stays)."""
+    DONE = "done"
+    UNDONE = "undone"
+
+
+@attrs.frozen
+class ImportRun:
+    """One import, recorded so that it can be undone.
+
+    Attributes:
+        id: the run's id.
+        workspace_id: the workspace.
+        kind: clients, sales or bookings.
+        actor_id: who imported.
+        started_at: when it started.
+        source: what was imported (a file's name), if known.
+        state: running, done or undone.
+        report: the counts, once it is done.
+        finished_at: when it finished, if it did.
+        undone_at: when it was undone, if it was.
+    """
+
+    id: str
+    workspace_id: str
+    kind: ImportKind
+    actor_id: str
+    started_at: datetime
+    source: str | None = None
+    state: RunState = RunState.RUNNING
+    report: ImportReport | None = None
+    finished_at: datetime | None = None
+    undone_at: datetime | None = None
+
+
+class ChangeKind(enum.StrEnum):
+    """What an import did to one record."""
+
+    CREATED_CLIENT = "created_client"
+    UPDATED_CLIENT = "updated_client"
+    ADDED_NOTE = "added_note"
+    CREATED_PURCHASE = "created_purchase"
+    UPDATED_PURCHASE = "updated_purchase"
+    CREATED_BOOKING = "created_booking"
+
+
+@attrs.frozen
+class ImportChange:
+    """One record an import created or changed, with what undoing it needs.
+
+    Attributes:
+        workspace_id: the workspace.
+        run_id: the import.
+        line: the file's line that made the change.
+        kind: what was done.
+        record_id: the record's id (a client's, a note's, a purchase's, a booking's).
+        client_id: the client it is about.
+        before: what the import changed, as it was (for an update), JSON-able.
+        after: what the import wrote (the record it created, or the fields it changed),
+            JSON-able; undoing puts back only what still is so. Both are ``None`` once the
+            client's data is erased.
+    """
+
+    workspace_id: str
+    run_id: str
+    line: int
+    kind: ChangeKind
+    record_id: str
+    client_id: str
+    before: dict[str, Any] | None = attrs.field(default=None, hash=False)
+    after: dict[str, Any] | None = attrs.field(default=None, hash=False)
+
+
+@attrs.frozen
+class UndoReport:
+    """What undoing an import did.
+
+    Attributes:
+        removed: clients the import created, removed.
+        reverted: records the import changed, put back as they were.
+        kept: records left as they are, each with why (something touched them since).
+    """
+
+    removed: int = 0
+    reverted: int = 0
+    kept: tuple[tuple[str, str], ...] = ()

@@ -37,17 +37,19 @@ from clientcrm.models.client import Client, Flag, Source
 from clientcrm.models.events import (
     ActivityEvent,
     ClientCreated,
+    ClientErased,
     ClientEvent,
     ClientFlagged,
-    DomainEvent,
 )
 from clientcrm.models.importing import (
     ClientRow,
+    ImportKind,
     ImportMode,
     ImportReport,
-    RowOutcome,
+    ImportRun,
     RowResult,
     SaleRow,
+    UndoReport,
 )
 from clientcrm.models.insights import Totals
 from clientcrm.models.journey import Journey, JourneyHistory, Stage, StageConversion
@@ -55,22 +57,26 @@ from clientcrm.models.merging import Distinction, MatchStatus, Merge, PendingMat
 from clientcrm.models.money import minor_units
 from clientcrm.models.note import Note, NoteVisibility
 from clientcrm.models.query import ClientPage, ClientQuery
-from clientcrm.models.timeline import TimelineEntry
+from clientcrm.models.timeline import TimelinePage, TimelineQuery
 from clientcrm.models.workspace import Workspace
 from clientcrm.ports import Store, UnitOfWork
 from clientcrm.rules.figures import compute_figures, quick_stats
 from clientcrm.rules.query import encode_cursor, resolve
 from clientcrm.rules.status import is_growing, status_pill
+from clientcrm.rules.timeline import feed_page
 from clientcrm.service import permissions as perm
 from clientcrm.service.bus import EventBus, Subscriber
 from clientcrm.service.credits import Credits
-from clientcrm.service.importing import BatchImport, RowBatch, import_rows
+from clientcrm.service.import_runs import Importer
+from clientcrm.service.importing import BatchImport
 from clientcrm.service.journeys import Journeys, recompute_figures
 from clientcrm.service.merging import merge_clients, reindex, unmerge_clients
+from clientcrm.service.privacy import client_data, erase
 from clientcrm.service.purchases import Purchases, SaleBatch
 from clientcrm.service.recording import Batch
 from clientcrm.service.review import PendingReview, decide, distinguish, holding_distinctions
 from clientcrm.service.tags import clean_tags
+from clientcrm.service.timeline import client_feed
 from clientcrm.service.views import (
     ClientDetail,
     FigureRepair,
@@ -128,6 +134,7 @@ class CRM:
         self.credits = Credits(self._retrying, clock, ids)
         """Credit packages and their ledgers (`clientcrm.service.credits.Credits`)."""
         self.purchases = Purchases(self._retrying, store.unit_of_work)
+        self._imports = Importer(store, self._retrying, self._bus, clock, ids)
         """Purchases on other platforms (`clientcrm.service.purchases.Purchases`)."""
 
     def subscribe(self, subscriber: Subscriber) -> None:
@@ -284,6 +291,7 @@ class CRM:
         actor: Actor,
         *,
         mode: ImportMode = ImportMode.SKIP,
+        source: str | None = None,
         dry_run: bool = False,
         atomic: bool = False,
         batch_size: int = 1000,
@@ -300,13 +308,19 @@ class CRM:
         one is left out and said so. With ``dry_run`` nothing is written, and the report says
         what a real run would do. With ``atomic`` the whole file is one unit of work, written
         only when no row failed (the report says when it was refused).
+
+        A real import is recorded as a run (named after ``source``, a file's name, say), and
+        `undo_import` with the report's ``run_id`` undoes it.
         """
         perm.require_permission(actor, Permission.ADD_PARTICIPANTS, "import clients")
 
-        def start(uow: UnitOfWork, seen: dict[str, int]) -> BatchImport:
-            return self._clients_batch(uow, actor, seen, mode)
+        def start(uow: UnitOfWork, seen: dict[str, int], run_id: str | None) -> BatchImport:
+            return self._clients_batch(uow, actor, seen, mode, run_id)
 
-        return self._import(rows, start, dry_run, atomic, batch_size, each)
+        return self._imports.run(
+            ImportKind.CLIENTS, actor.id, actor.workspace_id, rows, start, source=source,
+            dry_run=dry_run, atomic=atomic, batch_size=batch_size, each=each,
+        )  # fmt: skip
 
     def import_sales(
         self,
@@ -315,6 +329,7 @@ class CRM:
         *,
         platform: str = "Hotmart",
         dayfirst: bool = True,
+        source: str | None = None,
         dry_run: bool = False,
         atomic: bool = False,
         batch_size: int = 1000,
@@ -328,63 +343,47 @@ class CRM:
         changed), skipped (known and unchanged) or failed with its reason (a price, status or
         date that is not one, or a buyer without a name or valid email). Dates without an
         offset are in the workspace's timezone, read day first unless ``dayfirst`` is off.
-        ``dry_run``, ``atomic``, ``batch_size`` and ``each`` work as in `import_clients`.
+        The other arguments work as in `import_clients`.
         """
         perm.require_permission(actor, Permission.ADD_PARTICIPANTS, "import sales")
 
-        def start(uow: UnitOfWork, seen: dict[str, int]) -> SaleBatch:
-            clients = self._clients_batch(uow, actor, seen, ImportMode.SKIP)
+        def start(uow: UnitOfWork, seen: dict[str, int], run_id: str | None) -> SaleBatch:
+            clients = self._clients_batch(uow, actor, seen, ImportMode.SKIP, run_id)
             return SaleBatch(clients, platform, dayfirst)
 
-        return self._import(rows, start, dry_run, atomic, batch_size, each)
+        return self._imports.run(
+            ImportKind.SALES, actor.id, actor.workspace_id, rows, start, source=source,
+            dry_run=dry_run, atomic=atomic, batch_size=batch_size, each=each,
+        )  # fmt: skip
 
     def _clients_batch(
-        self, uow: UnitOfWork, actor: Actor, seen: dict[str, int], mode: ImportMode
+        self,
+        uow: UnitOfWork,
+        actor: Actor,
+        seen: dict[str, int],
+        mode: ImportMode,
+        run_id: str | None,
     ) -> BatchImport:
         workspace = uow.workspaces.get(actor.workspace_id)
         return BatchImport(
-            uow, workspace, actor, self.clock(), self._ids, seen, self._bus.active, mode
+            uow, workspace, actor, self.clock(), self._ids, seen, self._bus.active, mode, run_id
         )
 
-    def _import(
-        self,
-        rows: Iterable[_R],
-        start: Callable[[UnitOfWork, dict[str, int]], RowBatch[_R]],
-        dry_run: bool,
-        atomic: bool,
-        batch_size: int,
-        each: Callable[[RowResult], None] | None,
-    ) -> ImportReport:
-        refused = False
-        if atomic:
-            events: list[DomainEvent] = []
-            with self.store.unit_of_work() as uow:
+    def import_runs(self, actor: Actor) -> list[ImportRun]:
+        """The workspace's recorded imports, newest first."""
+        perm.require_permission(actor, Permission.ADD_PARTICIPANTS, "see imports")
+        with self.store.unit_of_work() as uow:
+            return uow.imports.runs(actor.workspace_id)
 
-                def within(work: Callable[[UnitOfWork], RowBatch[_R]]) -> RowBatch[_R]:
-                    batch = work(uow)
-                    events.extend(batch.events)
-                    return batch
-
-                counts = import_rows(rows, start, within, batch_size, each)
-                refused = counts[RowOutcome.FAILED] > 0
-                if not (dry_run or refused):
-                    uow.commit()
-                    self._bus.publish(events)
-        else:
-
-            def run(work: Callable[[UnitOfWork], RowBatch[_R]]) -> RowBatch[_R]:
-                if dry_run:
-                    with self.store.unit_of_work() as uow:
-                        return work(uow)
-                batch = self._retrying(work)
-                self._bus.publish(batch.events)
-                return batch
-
-            counts = import_rows(rows, start, run, batch_size, each)
-        return ImportReport(
-            counts[RowOutcome.CREATED], counts[RowOutcome.UPDATED], counts[RowOutcome.SKIPPED],
-            counts[RowOutcome.FAILED], dry_run, refused,
-        )  # fmt: skip
+    def undo_import(self, run_id: str, actor: Actor) -> UndoReport:
+        """Undo an import in one call (`ImportReport.run_id`, or `import_runs`): the notes,
+        purchases and bookings it added are taken back and its updates to known clients
+        reverted, wherever nothing changed them since; then the clients it created are
+        removed, unless something touched them since (a booking, a note, an edit...). What
+        stays is listed with why. Undoing an import again does nothing.
+        """
+        perm.require_permission(actor, Permission.ADD_PARTICIPANTS, "undo imports")
+        return self._imports.undo(actor.workspace_id, run_id)
 
     def get_client(self, client_id: str, actor: Actor) -> Client:
         """Return one client of the actor's workspace (a member: only their own)."""
@@ -671,12 +670,63 @@ class CRM:
         with self.store.unit_of_work() as uow:
             return uow.merges.for_client(actor.workspace_id, client_id)
 
-    def timeline(self, client_id: str, actor: Actor) -> list[TimelineEntry]:
-        """The client's recorded timeline entries (merges, matches), newest first."""
+    def timeline(
+        self, client_id: str, actor: Actor, query: TimelineQuery | None = None
+    ) -> TimelinePage:
+        """A page of the client's feed, newest first, grouped by day in the workspace's
+        timezone: bookings, orders, external purchases, forms and other activities, notes
+        (those the actor may read), credits, stage changes, milestones, merges and matches.
+        ``query`` searches it, filters it by type (the page counts every type the search
+        finds) and pages it; for an export, ask for as large a ``limit`` as you need.
+
+        Raises:
+            ValidationError: the limit is below 1, or the cursor is not one of this feed.
+        """
+        query = query or TimelineQuery()
         with self.store.unit_of_work() as uow:
             client = uow.clients.get(actor.workspace_id, client_id)
             perm.require_client_access(actor, client, "see the timeline")
-            return uow.timeline.for_client(client.workspace_id, client.id)
+            items = client_feed(uow, client, actor)
+            tz = uow.workspaces.get(client.workspace_id).tz
+        return feed_page(items, query, tz)
+
+    # -- privacy -----------------------------------------------------------------------------
+
+    def erase_client(self, client_id: str, actor: Actor) -> Client:
+        """Erase the client's personal data everywhere, irreversibly (SPEC section 13): their
+        name, emails, phones, tags, custom fields, notes, the free text of their activities
+        and credit adjustments, what merges, the timeline and smart detection hold of them.
+        The record stays, anonymous and archived, with its bookings, orders, purchases and
+        credits (dates, amounts, services), so revenue and booking totals do not change.
+        Then the store purges what its files keep of old data (`Store.purge`), and
+        subscribers get `ClientErased`. Owners and admins only.
+
+        Raises:
+            StorageError: the store could not purge its files (the erasure is committed:
+                call ``store.purge()`` again).
+        """
+        perm.require_admin(actor, "erase clients")
+
+        def work(uow: UnitOfWork) -> Client:
+            client = uow.clients.get(actor.workspace_id, client_id)
+            return erase(uow, client)
+
+        erased = self._retrying(work)
+        self.store.purge()
+        self._bus.publish([ClientErased(erased.workspace_id, erased.id, self.clock())])
+        return erased
+
+    def export_client_data(self, client_id: str, actor: Actor) -> dict[str, Any]:
+        """Everything held about the client (portability, SPEC section 13) as one JSON-able
+        document: the record, bookings, orders, purchases, activities, notes, credits, the
+        journey, merges, timeline entries and matches. Owners and admins, or the member
+        themselves."""
+        with self.store.unit_of_work() as uow:
+            client = uow.clients.get(actor.workspace_id, client_id)
+            perm.require_client_access(actor, client, "export a client's data")
+            if actor.role is not Role.MEMBER:
+                perm.require_admin(actor, "export a client's data")
+            return client_data(uow, client, self.clock())
 
     # -- smart detection: the review queue and bulk deduplication -----------------------------
 

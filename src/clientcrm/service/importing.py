@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
 from itertools import islice
-from typing import Protocol, TypeVar
+from typing import Any, Protocol, TypeVar
 
 import attrs
 
@@ -19,14 +19,21 @@ from clientcrm.models._checks import MAX_NAME, normalise_email, normalise_phone,
 from clientcrm.models.actor import Actor
 from clientcrm.models.client import Client, ClientFigures, Source
 from clientcrm.models.events import ClientCreated, DomainEvent
-from clientcrm.models.importing import ClientRow, ImportMode, RowOutcome, RowResult
+from clientcrm.models.importing import (
+    ChangeKind,
+    ClientRow,
+    ImportChange,
+    ImportMode,
+    RowOutcome,
+    RowResult,
+)
 from clientcrm.models.note import Note
 from clientcrm.models.workspace import Workspace
 from clientcrm.ports import UnitOfWork
 from clientcrm.service.journeys import Journeys
 from clientcrm.service.tags import clean_tags
 
-__all__ = ["BatchImport", "RowBatch", "import_rows"]
+__all__ = ["BatchImport", "RowBatch", "contact", "import_rows"]
 
 _R = TypeVar("_R")
 _R_contra = TypeVar("_R_contra", contravariant=True)
@@ -57,9 +64,11 @@ class BatchImport:
     seen: dict[str, int]
     collect: bool = False
     mode: ImportMode = ImportMode.SKIP
+    run_id: str | None = None
     new_seen: dict[str, int] = attrs.Factory(dict)
     results: list[RowResult] = attrs.Factory(list)
     events: list[DomainEvent] = attrs.Factory(list)
+    changes: list[ImportChange] = attrs.Factory(list)
 
     def run(self, rows: Sequence[ClientRow]) -> None:
         """Check every row and create the clients of those that pass."""
@@ -132,9 +141,12 @@ class BatchImport:
         clients = [journeys.start(c.client, ()) for c in fresh]
         self.uow.clients.add(clients)
         for candidate, client in zip(fresh, clients, strict=True):
-            if candidate.note is not None:
-                self._add_note(client.id, candidate.note)
             line, reason = candidate.row.line, candidate.dropped
+            self.change(
+                line, ChangeKind.CREATED_CLIENT, client.id, client.id, after=contact(client)
+            )
+            if candidate.note is not None:
+                self._add_note(line, client.id, candidate.note)
             self.results.append(
                 RowResult(line, RowOutcome.CREATED, client.email, reason, client.id)
             )
@@ -157,13 +169,16 @@ class BatchImport:
             return
         if updated != existing:
             self.uow.clients.update(updated)
+            before, after = contact(existing), contact(updated)
+            self.change(row.line, ChangeKind.UPDATED_CLIENT, existing.id, existing.id,
+                        before=before, after=after)  # fmt: skip
         if candidate.note is not None:
-            self._add_note(existing.id, candidate.note)
+            self._add_note(row.line, existing.id, candidate.note)
         self.results.append(
             RowResult(row.line, RowOutcome.UPDATED, new.email, candidate.dropped, existing.id)
         )
 
-    def _add_note(self, client_id: str, text: str) -> None:
+    def _add_note(self, line: int, client_id: str, text: str) -> None:
         note = Note(
             id=self.new_id(),
             workspace_id=self.workspace.id,
@@ -175,6 +190,24 @@ class BatchImport:
             updated_at=self.now,
         )
         self.uow.notes.add(note)
+        self.change(line, ChangeKind.ADDED_NOTE, note.id, client_id, after={"text": text})
+
+    def change(
+        self,
+        line: int,
+        kind: ChangeKind,
+        record_id: str,
+        client_id: str,
+        *,
+        before: dict[str, Any] | None = None,
+        after: dict[str, Any] | None = None,
+    ) -> None:
+        """Remember what the row did, for undoing the run (when the import is recorded)."""
+        if self.run_id is not None:
+            change = ImportChange(
+                self.workspace.id, self.run_id, line, kind, record_id, client_id, before, after
+            )
+            self.changes.append(change)
 
     def _fail(self, row: ClientRow, reason: str) -> None:
         self.results.append(RowResult(row.line, RowOutcome.FAILED, row.email, reason))
@@ -201,9 +234,27 @@ class RowBatch(Protocol[_R_contra]):
         """What to publish once the batch commits."""
         ...
 
+    @property
+    def changes(self) -> list[ImportChange]:
+        """What the batch created or changed, for undoing the run."""
+        ...
+
     def run(self, rows: Sequence[_R_contra]) -> None:
         """Import ``rows``."""
         ...
+
+
+def contact(client: Client) -> dict[str, Any]:
+    """What identifies a client and an import may set: for telling whether a client is as
+    an import left it."""
+    return {
+        "name": client.name,
+        "email": client.email,
+        "phone": client.phone,
+        "tags": sorted(client.tags),
+        "flags": sorted(client.flags),
+        "custom": client.custom,
+    }
 
 
 def import_rows(
@@ -224,6 +275,8 @@ def import_rows(
         def work(uow: UnitOfWork, chunk: list[_R] = chunk) -> RowBatch[_R]:
             batch = start(uow, seen)
             batch.run(chunk)
+            if batch.changes:
+                uow.imports.add_changes(batch.changes)
             return batch
 
         batch = run(work)

@@ -12,7 +12,6 @@ from datetime import datetime
 from decimal import Decimal
 from itertools import islice
 from typing import TypeVar
-from zoneinfo import ZoneInfo
 
 import attrs
 
@@ -21,7 +20,7 @@ from clientcrm.models._checks import require_aware, require_text
 from clientcrm.models.actor import Actor, Permission
 from clientcrm.models.client import Client
 from clientcrm.models.events import DomainEvent
-from clientcrm.models.importing import RowOutcome, RowResult, SaleRow
+from clientcrm.models.importing import ChangeKind, ImportChange, RowOutcome, RowResult, SaleRow
 from clientcrm.models.money import CURRENCIES, Money
 from clientcrm.models.order import OrderStatus
 from clientcrm.models.parsing import parse_amount, parse_moment, parse_status
@@ -34,6 +33,7 @@ from clientcrm.models.purchases import (
 from clientcrm.models.workspace import Workspace
 from clientcrm.ports import UnitOfWork
 from clientcrm.rules.purchases import purchase_metrics
+from clientcrm.serialization import converter
 from clientcrm.service import permissions as perm
 from clientcrm.service.importing import BatchImport
 from clientcrm.service.running import Runner
@@ -43,17 +43,9 @@ __all__ = ["Purchases", "SaleBatch"]
 _MAX_TEXT = 500
 
 
-@attrs.frozen
-class _Sale:
-    """A sale whose fields passed their checks, waiting for its client."""
-
-    row: SaleRow
-    platform: str
-    transaction_id: str
-    product: str
-    price: Money
-    status: PurchaseStatus
-    purchased_at: datetime
+_Fields = tuple[str, str, str, Money, PurchaseStatus, datetime]
+"""A purchase's checked fields, in `ExternalPurchase`'s order: platform, transaction id,
+product, price, status, date."""
 
 
 def _checked(
@@ -63,7 +55,7 @@ def _checked(
     price: Money,
     status: PurchaseStatus | str,
     purchased_at: datetime,
-) -> tuple[str, str, str, Money, PurchaseStatus, datetime]:
+) -> _Fields:
     if not isinstance(price, Money):
         raise ValidationError("price", "must be Money (an amount and its currency)")
     try:
@@ -246,43 +238,55 @@ class SaleBatch:
     def events(self) -> list[DomainEvent]:
         return self.clients.events
 
+    @property
+    def changes(self) -> list[ImportChange]:
+        return self.clients.changes
+
     def run(self, rows: Sequence[SaleRow]) -> None:
         """Check every row, create the buyers who are not clients yet, record the sales."""
         workspace = self.clients.workspace
-        sales = [s for row in rows if (s := self._check(row, workspace)) is not None]
-        self.clients.run([s.row.client for s in sales])
+        sales = [(row, f) for row in rows if (f := self._check(row, workspace)) is not None]
+        self.clients.run([row.client for row, _ in sales])
         by_line = {r.line: r for r in self.clients.results}
         uow, ws = self.clients.uow, workspace.id
-        emails = {s.row.line: (s.row.client.email or "").strip().lower() for s in sales}
+        emails = {row.line: (row.client.email or "").strip().lower() for row, _ in sales}
         owners = uow.clients.find_by_emails(ws, set(emails.values()))
-        keys = [purchase_key(s.platform, s.transaction_id) for s in sales]
+        keys = [purchase_key(fields[0], fields[1]) for _, fields in sales]
         held = uow.purchases.get_many(ws, keys)
         saved: dict[str, ExternalPurchase] = {}
-        for sale, key in zip(sales, keys, strict=True):
-            line, email = sale.row.line, emails[sale.row.line]
-            client_result = by_line[line]
-            owner = owners.get(email)
+        for (row, fields), key in zip(sales, keys, strict=True):
+            client_result = by_line[row.line]
+            owner = owners.get(emails[row.line])
             if owner is None and client_result.outcome is RowOutcome.FAILED:
-                self._result(sale.row, RowOutcome.FAILED, client_result.reason)
+                self._result(row, RowOutcome.FAILED, client_result.reason)
                 continue
             if owner is None:  # a dry run: an earlier batch would have created the buyer
-                self._result(sale.row, RowOutcome.CREATED)
+                self._result(row, RowOutcome.CREATED)
                 continue
             before = saved.get(key) or held.get(key)
-            purchase = ExternalPurchase(
-                key, ws, owner.id if before is None else before.client_id, sale.platform,
-                sale.transaction_id, sale.product, sale.price, sale.status, sale.purchased_at,
-            )  # fmt: skip
+            holder = owner.id if before is None else before.client_id
+            purchase = ExternalPurchase(key, ws, holder, *fields)
             if purchase == before:
-                self._result(sale.row, RowOutcome.SKIPPED, "already recorded", purchase.client_id)
+                self._result(row, RowOutcome.SKIPPED, "already recorded", holder)
                 continue
             saved[key] = purchase
+            self._remember(row.line, purchase, before)
             outcome = RowOutcome.CREATED if before is None else RowOutcome.UPDATED
             note = "a new client" if client_result.outcome is RowOutcome.CREATED else None
-            self._result(sale.row, outcome, note, purchase.client_id)
+            self._result(row, outcome, note, holder)
         uow.purchases.save_many(list(saved.values()))
 
-    def _check(self, row: SaleRow, workspace: Workspace) -> _Sale | None:
+    def _remember(
+        self, line: int, purchase: ExternalPurchase, before: ExternalPurchase | None
+    ) -> None:
+        after = converter.unstructure(purchase)
+        if before is None:
+            kind, was = ChangeKind.CREATED_PURCHASE, None
+        else:
+            kind, was = ChangeKind.UPDATED_PURCHASE, converter.unstructure(before)
+        self.clients.change(line, kind, purchase.id, purchase.client_id, before=was, after=after)
+
+    def _check(self, row: SaleRow, workspace: Workspace) -> _Fields | None:
         if row.problem is not None:
             self._result(row, RowOutcome.FAILED, row.problem)
             return None
@@ -297,14 +301,12 @@ class SaleBatch:
                 row.product or "",
                 price,
                 parse_status(row.status or ""),
-                parse_moment(
-                    row.purchased_at or "", ZoneInfo(workspace.timezone), dayfirst=self.dayfirst
-                ),
+                parse_moment(row.purchased_at or "", workspace.tz, dayfirst=self.dayfirst),
             )
         except ValidationError as error:
             self._result(row, RowOutcome.FAILED, str(error))
             return None
-        return _Sale(row, *fields)
+        return fields
 
     def _result(
         self,

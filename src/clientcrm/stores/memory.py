@@ -22,6 +22,7 @@ from clientcrm.models.activity import Activity
 from clientcrm.models.booking import Booking
 from clientcrm.models.client import Client
 from clientcrm.models.credits import CreditEntry, CreditPackage, PackageState
+from clientcrm.models.importing import ImportChange, ImportRun
 from clientcrm.models.insights import Totals
 from clientcrm.models.journey import (
     JourneyHistory,
@@ -61,9 +62,18 @@ class _Tables:
         self.orders: dict[tuple[str, str], Order] = {}
         self.activities: dict[tuple[str, str], Activity] = {}
         self.purchases: dict[tuple[str, str], ExternalPurchase] = {}
+        self.runs: dict[tuple[str, str], ImportRun] = {}
+        self.changes: dict[tuple[str, str, int, str], ImportChange] = {}
         self.histories: dict[tuple[str, str], JourneyHistory] = {}
         self.packages: dict[tuple[str, str], CreditPackage] = {}
         self.ledger: dict[tuple[str, str, int], CreditEntry] = {}
+
+
+def _discard(table: dict[Any, set[str]], key: Any, member: str) -> None:
+    members = table[key]
+    members.discard(member)
+    if not members:
+        del table[key]
 
 
 class _Journal:
@@ -85,13 +95,13 @@ class _Journal:
         members = table.setdefault(key, set())
         if member not in members:
             members.add(member)
-            self.undo.append(lambda: members.discard(member))
+            self.undo.append(lambda: _discard(table, key, member))
 
     def discard_member(self, table: dict[Any, set[str]], key: Any, member: str) -> None:
-        members = table.get(key, set())
-        if member in members:
-            members.discard(member)
-            self.undo.append(lambda: members.add(member))
+        """Take ``member`` from the set at ``key``, and the key with its last member."""
+        if member in table.get(key, ()):
+            _discard(table, key, member)
+            self.undo.append(lambda: table.setdefault(key, set()).add(member))
 
     @staticmethod
     def _restore(table: MutableMapping[Any, Any], key: Any, old: Any) -> None:
@@ -298,6 +308,66 @@ class _Purchases(_Owned):
         found = [p for (ws, _), p in self._table.items() if ws == workspace_id]
         return iter(sorted(found, key=lambda p: (p.purchased_at, p.id)))
 
+    def remove(self, workspace_id: str, purchase_ids: Collection[str]) -> None:
+        for purchase_id in purchase_ids:
+            if (workspace_id, purchase_id) in self._table:
+                self._j.pop(self._table, (workspace_id, purchase_id))
+
+
+class _Imports:
+    def __init__(self, t: _Tables, j: _Journal) -> None:
+        self._t, self._j = t, j
+
+    def add_run(self, run: ImportRun) -> None:
+        if (run.workspace_id, run.id) in self._t.runs:
+            raise StorageError(f"import run {run.id} exists already")
+        self._j.put(self._t.runs, (run.workspace_id, run.id), run)
+
+    def get_run(self, workspace_id: str, run_id: str) -> ImportRun:
+        try:
+            return self._t.runs[workspace_id, run_id]
+        except KeyError:
+            raise NotFoundError("import run", run_id) from None
+
+    def update_run(self, run: ImportRun) -> None:
+        self.get_run(run.workspace_id, run.id)
+        self._j.put(self._t.runs, (run.workspace_id, run.id), run)
+
+    def runs(self, workspace_id: str) -> list[ImportRun]:
+        found = [r for (ws, _), r in self._t.runs.items() if ws == workspace_id]
+        return sorted(found, key=lambda r: (r.started_at, r.id), reverse=True)
+
+    def add_changes(self, changes: Sequence[ImportChange]) -> None:
+        for c in changes:
+            key = (c.workspace_id, c.run_id, c.line, c.kind.value)
+            if key in self._t.changes:
+                raise StorageError(f"import change {key} exists already")
+            self._j.put(self._t.changes, key, c)
+
+    def changes(
+        self, workspace_id: str, run_id: str, after: tuple[int, str] | None, limit: int
+    ) -> list[ImportChange]:
+        start = after or (0, "")
+        found = sorted(
+            (line, kind, c)
+            for (ws, run, line, kind), c in self._t.changes.items()
+            if ws == workspace_id and run == run_id and (line, kind) > start
+        )
+        return [c for _, _, c in found[:limit]]
+
+    def for_client(self, workspace_id: str, client_id: str) -> list[ImportChange]:
+        found = [
+            (key, c)
+            for key, c in self._t.changes.items()
+            if key[0] == workspace_id and c.client_id == client_id
+        ]
+        return [c for _, c in sorted(found, key=lambda kc: kc[0])]
+
+    def redact(self, workspace_id: str, client_id: str) -> None:
+        for key, c in list(self._t.changes.items()):
+            if key[0] == workspace_id and c.client_id == client_id:
+                self._j.put(self._t.changes, key, evolve(c, before=None, after=None))
+
 
 class _Journeys:
     def __init__(self, t: _Tables, j: _Journal) -> None:
@@ -405,6 +475,11 @@ class _Credits:
             if key[0] == workspace_id and key[1] in moving:
                 self._j.put(self._t.ledger, key, evolve(entry, client_id=client_id))
 
+    def redact(self, workspace_id: str, client_id: str) -> None:
+        for key, entry in list(self._t.ledger.items()):
+            if key[0] == workspace_id and entry.client_id == client_id and entry.reason:
+                self._j.put(self._t.ledger, key, evolve(entry, reason=None))
+
 
 class _Notes:
     def __init__(self, t: _Tables, j: _Journal) -> None:
@@ -487,6 +562,13 @@ class _Timeline:
                 self._t.entries, (workspace_id, entry_id), evolve(entry, client_id=client_id)
             )
 
+    def redact(self, workspace_id: str, client_id: str, summary: str) -> None:
+        for key, entry in list(self._t.entries.items()):
+            if key[0] == workspace_id and (
+                entry.client_id == client_id or client_id in entry.data.values()
+            ):
+                self._j.put(self._t.entries, key, evolve(entry, summary=summary, data={}))
+
 
 class _Matches:
     def __init__(self, t: _Tables, j: _Journal) -> None:
@@ -529,6 +611,16 @@ class _Matches:
         ]
         return sorted(found, key=lambda m: (m.created_at, m.id))
 
+    def forget(self, workspace_id: str, client_id: str) -> None:
+        self.index(workspace_id, {client_id: ()})
+        self._j.pop(self._t.client_keys, (workspace_id, client_id))
+        for key, match in list(self._t.pending.items()):
+            if key[0] == workspace_id and client_id in (match.client_id, match.candidate_id):
+                self._j.pop(self._t.pending, key)
+        for pair in list(self._t.distinctions):
+            if pair[0] == workspace_id and client_id in pair[1:]:
+                self._j.pop(self._t.distinctions, pair)
+
     def add_distinction(self, distinction: Distinction) -> None:
         d = distinction
         self._j.put(self._t.distinctions, (d.workspace_id, d.a_id, d.b_id), d)
@@ -558,6 +650,7 @@ class _UnitOfWork:
         self.orders = _Owned(tables.orders, self._journal, "placed_at")
         self.activities = _Owned(tables.activities, self._journal, "at")
         self.purchases = _Purchases(tables.purchases, self._journal, "purchased_at")
+        self.imports = _Imports(tables, self._journal)
         self.journeys = _Journeys(tables, self._journal)
         self.credits = _Credits(tables, self._journal)
         self.merges = _Merges(tables, self._journal)
@@ -598,6 +691,9 @@ class MemoryStore:
     def unit_of_work(self) -> _UnitOfWork:
         """Return a new unit of work; use it as a context manager."""
         return _UnitOfWork(self._tables, self._lock)
+
+    def purge(self) -> None:
+        """Nothing to purge: the dictionaries hold only what is current."""
 
     def close(self) -> None:
         """Nothing to release."""

@@ -18,6 +18,7 @@ from clientcrm.ports import (
     BookingRepository,
     ClientRepository,
     CreditRepository,
+    ImportRepository,
     JourneyRepository,
     MatchRepository,
     MergeRepository,
@@ -53,6 +54,10 @@ class FaultyStore:
     def unit_of_work(self) -> UnitOfWork:
         """A unit of work of the wrapped store, counting (and failing) its calls."""
         return cast("UnitOfWork", _FaultyUnitOfWork(self, self.store.unit_of_work()))
+
+    def purge(self) -> None:
+        """Purge the wrapped store."""
+        self.store.purge()
 
     def close(self) -> None:
         """Close the wrapped store."""
@@ -126,6 +131,10 @@ class _FaultyUnitOfWork:
     @property
     def purchases(self) -> PurchaseRepository:
         return cast("PurchaseRepository", _Counted(self._faults, self._inner.purchases))
+
+    @property
+    def imports(self) -> ImportRepository:
+        return cast("ImportRepository", _Counted(self._faults, self._inner.imports))
 
     @property
     def journeys(self) -> JourneyRepository:

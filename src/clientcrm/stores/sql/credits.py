@@ -56,6 +56,11 @@ _MOVE_ENTRIES = (
     .values(client_id=bindparam("client_id"))
 )
 _ADD_ENTRIES = insert(credit_entries)
+_REDACT = (
+    update(credit_entries)
+    .where(_E.workspace_id == _WS, _E.client_id == bindparam("owner"), _E.reason.is_not(None))
+    .values(reason=None)
+)
 
 
 class SQLCredits:
@@ -99,3 +104,6 @@ class SQLCredits:
         params = {"ws": workspace_id, "ids": sorted(package_ids), "client_id": client_id}
         self._conn.execute(_MOVE_PACKAGES, params)
         self._conn.execute(_MOVE_ENTRIES, params)
+
+    def redact(self, workspace_id: str, client_id: str) -> None:
+        self._conn.execute(_REDACT, {"ws": workspace_id, "owner": client_id})

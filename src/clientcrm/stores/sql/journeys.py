@@ -154,6 +154,11 @@ class SQLPurchases(_Owned):
                 return
             params |= {"at": page[-1].purchased_at, "id": page[-1].id}
 
+    def remove(self, workspace_id: str, purchase_ids: Collection[str]) -> None:
+        for chunk in _chunks(purchase_ids):
+            where = (purchases.c.workspace_id == workspace_id, purchases.c.purchase_id.in_(chunk))
+            self._conn.execute(delete(purchases).where(*where))
+
 
 _WS: BindParameter[str] = bindparam("ws")
 _START: BindParameter[datetime] = bindparam("start")

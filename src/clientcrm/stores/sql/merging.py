@@ -11,6 +11,7 @@ import json
 from collections.abc import Collection, Mapping, Sequence
 from typing import Any, TypeVar
 
+import attrs
 from sqlalchemy import (
     CompoundSelect,
     Connection,
@@ -160,6 +161,18 @@ class SQLTimeline:
             for row in self._conn.execute(stmt)
         ]
 
+    def redact(self, workspace_id: str, client_id: str, summary: str) -> None:
+        t = timeline.c
+        named = or_(t.client_id == client_id, t.body.contains(json.dumps(client_id)))
+        stmt = select(t.entry_id, t.client_id, t.body).where(t.workspace_id == workspace_id, named)
+        for entry_id, owner, body in self._conn.execute(stmt).all():
+            entry = _load(TimelineEntry, body, client_id=owner)
+            if owner != client_id and client_id not in entry.data.values():
+                continue  # the id was in the summary's text, not in the data
+            redacted = attrs.evolve(entry, summary=summary, data={})
+            where = (t.workspace_id == workspace_id, t.entry_id == entry_id)
+            self._conn.execute(update(timeline).where(*where).values(body=_body(redacted)))
+
     def move(self, workspace_id: str, entry_ids: Collection[str], client_id: str) -> None:
         ids = sorted(entry_ids)
         for start in range(0, len(ids), _CHUNK):
@@ -248,3 +261,14 @@ class SQLMatches:
             stmt = stmt.where(or_(table.c.a_id.in_(ids), table.c.b_id.in_(ids)))
         stmt = stmt.order_by(table.c.a_id, table.c.b_id)
         return [_load(Distinction, body) for body in self._conn.execute(stmt).scalars()]
+
+    def forget(self, workspace_id: str, client_id: str) -> None:
+        self.index(workspace_id, {client_id: ()})
+        for match in self.pending(workspace_id, open_only=False):
+            if client_id in (match.client_id, match.candidate_id):
+                p = pending_matches.c
+                where = (p.workspace_id == workspace_id, p.match_id == match.id)
+                self._conn.execute(delete(pending_matches).where(*where))
+        d = distinctions.c
+        named = or_(d.a_id == client_id, d.b_id == client_id)
+        self._conn.execute(delete(distinctions).where(d.workspace_id == workspace_id, named))

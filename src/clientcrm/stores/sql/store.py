@@ -30,6 +30,7 @@ from clientcrm.stores.sql.bulk import (
     first_column,
 )
 from clientcrm.stores.sql.credits import SQLCredits
+from clientcrm.stores.sql.imports import SQLImports
 from clientcrm.stores.sql.journeys import (
     SQLActivities,
     SQLJourneys,
@@ -337,6 +338,7 @@ class _UnitOfWork:
     orders: SQLOrders
     activities: SQLActivities
     purchases: SQLPurchases
+    imports: SQLImports
     journeys: SQLJourneys
     credits: SQLCredits
     merges: SQLMerges
@@ -365,6 +367,7 @@ class _UnitOfWork:
         self.orders = SQLOrders(conn)
         self.activities = SQLActivities(conn)
         self.purchases = SQLPurchases(conn)
+        self.imports = SQLImports(conn)
         self.journeys = SQLJourneys(conn)
         self.credits = SQLCredits(conn)
         self.merges = SQLMerges(conn)
@@ -454,6 +457,10 @@ def _storage_error(doing: str, error: SQLAlchemyError) -> StorageError:
     return (ConflictError if conflict else StorageError)(f"{doing}: {error}")
 
 
+_HAS_SEARCH_INDEX = "SELECT 1 FROM sqlite_master WHERE name = 'crm_client_search'"
+_OPTIMIZE_SEARCH_INDEX = "INSERT INTO crm_client_search (crm_client_search) VALUES ('optimize')"
+
+
 def _sqlite_pragmas(engine: Engine, busy_timeout_ms: int) -> None:
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _: Any) -> None:
@@ -464,6 +471,9 @@ def _sqlite_pragmas(engine: Engine, busy_timeout_ms: int) -> None:
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA synchronous=NORMAL")
+        # Deleted and overwritten content is zeroed, so erased data leaves no trace in the
+        # file's free space (`SQLStore.purge` clears the search index and the log).
+        cursor.execute("PRAGMA secure_delete=ON")
         cursor.execute(f"PRAGMA busy_timeout={int(busy_timeout_ms)}")
         cursor.close()
 
@@ -533,6 +543,30 @@ class SQLStore:
     def unit_of_work(self) -> _UnitOfWork:
         """Return a new unit of work; use it as a context manager."""
         return _UnitOfWork(self.engine)
+
+    def purge(self) -> None:
+        """On SQLite, rewrite the search index without the entries of deleted or changed
+        clients, and checkpoint and truncate the write-ahead log, so that erased data is gone
+        from the database's files (the index's cost grows with the number of clients). On
+        PostgreSQL, nothing: old row versions stay in its files until ``VACUUM`` reuses
+        their space, as the server's own maintenance does.
+
+        Raises:
+            StorageError: the log could not be truncated (another connection is reading);
+                try again when it is idle.
+        """
+        if self.engine.dialect.name != "sqlite":
+            return
+        try:
+            with self.engine.begin() as conn:
+                if conn.exec_driver_sql(_HAS_SEARCH_INDEX).first() is not None:
+                    conn.exec_driver_sql(_OPTIMIZE_SEARCH_INDEX)
+            with self.engine.connect() as conn:
+                busy, _, _ = conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)").one()
+        except SQLAlchemyError as error:
+            raise _storage_error("cannot purge the database", error) from error
+        if busy:
+            raise StorageError("cannot truncate the write-ahead log while others read: retry")
 
     def close(self) -> None:
         """Close every pooled connection (on SQLite, after refreshing planner statistics)."""

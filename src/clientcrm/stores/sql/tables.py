@@ -37,6 +37,8 @@ __all__ = [
     "credit_entries",
     "credit_packages",
     "distinctions",
+    "import_changes",
+    "import_runs",
     "include_name",
     "match_keys",
     "merges",
@@ -228,6 +230,31 @@ purchases = Table(
     _client_fk(),
     Index("ix_crm_purchases_client", "workspace_id", "client_id", "purchased_at", "purchase_id"),
     Index("ix_crm_purchases_time", "workspace_id", "purchased_at", "purchase_id"),
+)
+
+# Recorded imports (for undoing them), and what each created or changed.
+
+import_runs = Table(
+    "crm_import_runs",
+    metadata,
+    Column("workspace_id", String(64), primary_key=True),
+    Column("run_id", ID, primary_key=True),
+    Column("started_at", UTCDateTime, nullable=False),
+    Column("body", Text, nullable=False),
+)
+
+import_changes = Table(
+    "crm_import_changes",
+    metadata,
+    Column("workspace_id", String(64), primary_key=True),
+    Column("run_id", ID, primary_key=True),
+    Column("line", Integer, primary_key=True),
+    Column("kind", String(24), primary_key=True),
+    Column("record_id", Text, nullable=False),
+    Column("client_id", ID, nullable=False),
+    Column("before", Text),
+    Column("after", Text),
+    Index(None, "workspace_id", "client_id"),
 )
 
 # Credit packages and their ledgers (seed 001): the ledger is written once, never changed.

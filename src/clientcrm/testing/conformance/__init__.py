@@ -17,6 +17,7 @@ pytest does not collect the contract classes themselves (their names do not star
 from clientcrm.testing.conformance.base import StoreFixtures, event
 from clientcrm.testing.conformance.credits import CreditContract, CreditRepositoryContract
 from clientcrm.testing.conformance.faults import FaultContract
+from clientcrm.testing.conformance.imports import ImportRepositoryContract, ImportRunContract
 from clientcrm.testing.conformance.isolation import IsolationContract
 from clientcrm.testing.conformance.journeys import (
     ActivityRepositoryContract,
@@ -31,6 +32,7 @@ from clientcrm.testing.conformance.merging import (
     MergeRepositoryContract,
     TimelineRepositoryContract,
 )
+from clientcrm.testing.conformance.privacy import ErasureContract
 from clientcrm.testing.conformance.properties import (
     FiguresPropertyContract,
     MergePropertyContract,
@@ -42,6 +44,7 @@ from clientcrm.testing.conformance.repositories import (
     NoteRepositoryContract,
     WorkspaceRepositoryContract,
 )
+from clientcrm.testing.conformance.timeline import FeedContract
 from clientcrm.testing.conformance.units import UnitOfWorkContract
 
 __all__ = [
@@ -51,8 +54,12 @@ __all__ = [
     "ClientRepositoryContract",
     "CreditContract",
     "CreditRepositoryContract",
+    "ErasureContract",
     "FaultContract",
+    "FeedContract",
     "FiguresPropertyContract",
+    "ImportRepositoryContract",
+    "ImportRunContract",
     "IsolationContract",
     "JourneyPropertyContract",
     "JourneyRepositoryContract",
@@ -94,6 +101,10 @@ class AllContracts(
     CreditContract,
     PurchaseRepositoryContract,
     PurchaseContract,
+    FeedContract,
+    ErasureContract,
+    ImportRepositoryContract,
+    ImportRunContract,
     IsolationContract,
     FaultContract,
 ):
