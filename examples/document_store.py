@@ -266,6 +266,10 @@ class _Bookings:
                 found[client_id] = sorted(history, key=lambda b: (b.starts_at, b.id))
         return found
 
+    def remove(self, workspace_id: str, booking_ids: Collection[str]) -> None:
+        for booking_id in booking_ids:
+            self._docs.remove(workspace_id, booking_id)
+
 
 class _Owned:
     """Orders or activities: documents owned by a client, returned oldest first."""
@@ -580,13 +584,12 @@ class _Imports:
             self._changes.store(c.workspace_id, self._key(c), c, c.client_id, new=True)
 
     def changes(
-        self, workspace_id: str, run_id: str, after: tuple[int, str] | None, limit: int
+        self, workspace_id: str, run_id: str, before: tuple[int, str] | None, limit: int
     ) -> list[ImportChange]:
-        start = after or (0, "")
         found = [
             c
-            for c in self._changes.where(workspace_id)  # by key: run, line, kind
-            if c.run_id == run_id and (c.line, c.kind.value) > start
+            for c in reversed(self._changes.where(workspace_id))  # by key: run, line, kind
+            if c.run_id == run_id and (before is None or (c.line, c.kind.value) < before)
         ]
         return found[:limit]
 

@@ -146,6 +146,10 @@ class BookingRepository(Protocol):
         """Map each given client id to its bookings, oldest start first, ties by booking id."""
         ...
 
+    def remove(self, workspace_id: str, booking_ids: Collection[str]) -> None:
+        """Delete these bookings (those that exist)."""
+        ...
+
 
 class OrderRepository(Protocol):
     """Order state, keyed by the host's order id within a workspace."""
@@ -369,10 +373,10 @@ class ImportRepository(Protocol):
         ...
 
     def changes(
-        self, workspace_id: str, run_id: str, after: tuple[int, str] | None, limit: int
+        self, workspace_id: str, run_id: str, before: tuple[int, str] | None, limit: int
     ) -> list[ImportChange]:
-        """The run's changes in (line, kind) order after ``after`` (a line and kind), at
-        most ``limit`` of them."""
+        """The run's changes last first, by (line, kind) descending: those before
+        ``before`` (a line and kind; ``None``: from the last), at most ``limit``."""
         ...
 
     def for_client(self, workspace_id: str, client_id: str) -> list[ImportChange]:

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from commandline import invoke
+from commandline import invoke, invoke_process
 
 from clientcrm.cli.app import cli, run
 from pdfs import pdf_text
@@ -22,8 +22,9 @@ def clients(db: Path, *args: str) -> list[dict[str, Any]]:
 
 
 def test_demo_prints_the_table_the_summary_and_next_steps(tmp_path: Path) -> None:
-    """demo fills a fresh file and tells the user what to try next."""
-    code, out, _ = invoke(["--db", str(tmp_path / "d.db"), "demo", "--clients", "40"])
+    """demo, run as the console script in its own process, fills a fresh file and tells the
+    user what to try next."""
+    code, out, _ = invoke_process(["--db", str(tmp_path / "d.db"), "demo", "--clients", "40"])
     assert code == 0
     for expected in ("Most recent clients", "Clients", "Lifetime spend", "Try next:"):
         assert expected in out
@@ -147,7 +148,7 @@ def test_unreadable_or_missing_databases_are_one_line(tmp_path: Path) -> None:
     assert (code, "no database" in err) == (2, True)
     junk = tmp_path / "junk.db"
     junk.write_bytes(b"\x00garbage" * 1000)
-    code, _, err = invoke(["--db", str(junk), "clients"])
+    code, _, err = invoke_process(["--db", str(junk), "clients"])  # a real process's output
     assert code == 2
     assert "database problem" in err
     assert "Traceback" not in err
@@ -374,3 +375,26 @@ def test_an_import_is_listed_and_undone(tmp_path: Path) -> None:
     code, _, err = invoke(["--db", str(db), "import", "undo", "no-such-run"])
     assert code == 2
     assert err.count("\n") == 1
+
+
+def test_import_bookings_carries_the_history_over(tmp_path: Path) -> None:
+    db = tmp_path / "history.db"
+    assert invoke(["--db", str(db), "demo", "--clients", "10"])[0] == 0
+    visits = tmp_path / "visits.csv"
+    visits.write_text(
+        "Start Time,First Name,Last Name,Email,Type,Calendar,Appointment Price\n"
+        "2026-02-03 18:00,Ana,Lima,ana@example.com,Vinyasa Flow,Alex,18.50\n"
+        "2026-02-10 18:00,Ana,Lima,ana@example.com,Vinyasa Flow,Alex,18.50\n"
+    )
+    base = ["--db", str(db), "import", "bookings", str(visits)]
+    code, out, err = invoke([*base, "--dry-run"])
+    assert code == 0, err
+    assert "Would create 2, would update 0, skipped 0, failed 0" in out
+    assert "'Start Time' as starts_at" in out
+    assert invoke(base)[0] == 0
+    [ana] = clients(db, "--search", "ana@example.com")
+    assert (ana["name"], ana["figures"]["bookings"], ana["figures"]["spend"]) == (
+        "Ana Lima",
+        2,
+        "37.00",
+    )

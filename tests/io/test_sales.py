@@ -51,7 +51,7 @@ def test_a_portuguese_hotmart_export_in_latin_1_creates_buyers_and_purchases(crm
     source = io.BytesIO(HOTMART_PT.encode("cp1252"))
     results: list[RowResult] = []
     with read_sales(source) as sales:
-        assert sales.buyers.table.delimiter == ";"
+        assert sales.table.delimiter == ";"
         report = crm.import_sales(sales.rows(), OWNER, each=results.append)
     assert (report.created, report.failed) == (3, 0)
     assert [r.reason for r in results] == ["a new client", "a new client", None]

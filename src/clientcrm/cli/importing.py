@@ -1,5 +1,6 @@
-"""``clientcrm import clients|purchases`` and ``export clients|purchases``: client lists and
-other platforms' sales in, client lists and purchases out."""
+"""``clientcrm import clients|bookings|purchases|runs|undo`` and ``export clients|purchases``:
+client lists, booking histories and other platforms' sales in; client lists and purchases
+out; imports listed and undone."""
 
 from __future__ import annotations
 
@@ -23,6 +24,7 @@ from clientcrm.io import (
     PURCHASE_METRIC_COLUMNS,
     purchase_metric_rows,
     purchase_rows,
+    read_bookings,
     read_clients,
     read_sales,
     write_clients,
@@ -263,6 +265,25 @@ def _summary_writer(path: Path | None) -> Iterator[Callable[[RowResult], object]
             [r.line, r.outcome.value, safe_cell(r.email or ""), safe_cell(r.reason or ""),
              r.client_id or ""]
         )  # fmt: skip
+
+
+@import_group.command("bookings")
+@_import_options
+@click.option("--month-first", is_flag=True, help="Read dates like 01/02/2025 as January 2nd.")
+@pass_app
+def bookings_command(app: App, /, month_first: bool, **options: Any) -> None:
+    """Import the booking history of FILE (a Mindbody visit history, an Acuity, Square,
+    Fresha or Vagaro appointments export, or any file with a booking per row), creating the
+    clients it names, so their figures, statuses and stages carry over. Fields: booking_id,
+    service, starts_at (or date and time), status, paid, refunded, location, staff, and the
+    client's name, first_name, last_name, email and phone."""
+    run, crm = _Import(app, **options), app.crm()
+    run.run(
+        read_bookings,
+        lambda opened, each: crm.import_bookings(
+            opened.rows(), app.actor, dayfirst=not month_first, each=each, **run.choices
+        ),
+    )
 
 
 @import_group.command("runs")

@@ -6,6 +6,7 @@ from clientcrm.io import read_clients
 report = crm.import_clients(read_clients("members.csv").rows(), actor, dry_run=True)
 """
 
+from clientcrm.io.bookings import BookingField, BookingFile, read_bookings
 from clientcrm.io.cells import safe_cell
 from clientcrm.io.clients import ClientFile, read_clients
 from clientcrm.io.export import (
@@ -24,6 +25,7 @@ from clientcrm.io.sales import SaleField, SaleFile, read_sales
 from clientcrm.io.text import Table, open_table
 from clientcrm.io.timeline import TIMELINE_COLUMNS, timeline_rows, write_timeline_pdf
 from clientcrm.models.importing import (
+    BookingRow,
     ClientRow,
     ImportMode,
     ImportReport,
@@ -37,6 +39,9 @@ __all__ = [
     "PURCHASE_COLUMNS",
     "PURCHASE_METRIC_COLUMNS",
     "TIMELINE_COLUMNS",
+    "BookingField",
+    "BookingFile",
+    "BookingRow",
     "ClientField",
     "ClientFile",
     "ClientRow",
@@ -54,6 +59,7 @@ __all__ = [
     "open_table",
     "purchase_metric_rows",
     "purchase_rows",
+    "read_bookings",
     "read_clients",
     "read_sales",
     "safe_cell",

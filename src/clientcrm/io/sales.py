@@ -6,14 +6,10 @@ from __future__ import annotations
 import enum
 from collections.abc import Iterator, Mapping
 from pathlib import Path
-from typing import BinaryIO, Self
+from typing import BinaryIO
 
-import attrs
-
-from clientcrm.errors import ValidationError
-from clientcrm.io.clients import ClientFile, pick, read_clients
-from clientcrm.io.headers import ClientField, match_columns
-from clientcrm.io.text import Table
+from clientcrm.io.headers import ClientField
+from clientcrm.io.withclients import WithClients, open_with_clients
 from clientcrm.models.importing import ClientRow, SaleRow
 
 __all__ = ["SaleField", "SaleFile", "read_sales"]
@@ -61,49 +57,20 @@ _SYNONYMS: dict[SaleField, tuple[str, ...]] = {
 }  # fmt: skip
 
 
-@attrs.define
-class SaleFile:
-    """A sales export opened for import.
-
-    Attributes:
-        buyers: the file read as a client file (its buyers' columns).
-        columns: which of the other columns holds which sale field.
-    """
-
-    buyers: ClientFile
-    columns: dict[int, SaleField]
-
-    def close(self) -> None:
-        """Close the file."""
-        self.buyers.close()
-
-    def __enter__(self) -> Self:
-        return self
-
-    def __exit__(self, *_: object) -> None:
-        self.close()
-
-    @property
-    def table(self) -> Table:
-        """The file's text: headers, encoding and delimiter."""
-        return self.buyers.table
-
-    def fields(self) -> dict[int, ClientField | SaleField]:
-        """Which column holds which field, the buyer's and the sale's."""
-        both: dict[int, ClientField | SaleField] = {**self.buyers.columns, **self.columns}
-        return dict(sorted(both.items()))
+class SaleFile(WithClients[SaleField]):
+    """A sales export opened for import: the buyers' columns (`clients`) and the sales'."""
 
     def rows(self) -> Iterator[SaleRow]:
         """Each sale as a `SaleRow`, streamed; a row that could not be read carries its
         problem instead."""
-        for line, cells in self.buyers.cells():
+        for line, cells in self.clients.cells():
             if isinstance(cells, str):
                 yield SaleRow(line, ClientRow(line), problem=cells)
                 continue
-            values = pick(cells, self.columns)
+            values = self.values(cells)
             yield SaleRow(
                 line,
-                self.buyers.row(line, cells),
+                self.clients.row(line, cells),
                 transaction_id=values.get(SaleField.TRANSACTION_ID),
                 product=values.get(SaleField.PRODUCT),
                 price=values.get(SaleField.PRICE),
@@ -129,24 +96,14 @@ def read_sales(
         ValidationError: the file is empty or not text; no column holds the buyer's email
             or name; or none holds the transaction, product, price, status or date.
     """
-    mapping = mapping or {}
-    sale_names = {f.value for f in SaleField}
-    own = {h: f for h, f in mapping.items() if f in sale_names}
-    buyers = read_clients(
-        source,
-        mapping={h: f for h, f in mapping.items() if f not in sale_names},
-        encoding=encoding,
-        delimiter=delimiter,
-        synonyms=_BUYER,
-    )
-    try:
-        headers = ["" if i in buyers.columns else h for i, h in enumerate(buyers.table.headers)]
-        columns, _ = match_columns(headers, _SYNONYMS, own)
-        missing = set(SaleField) - set(columns.values()) - {SaleField.CURRENCY, SaleField.PLATFORM}
-        if missing:
-            names = ", ".join(sorted(missing))
-            raise ValidationError("mapping", f"no column holds the sale's {names}")
-    except ValidationError:
-        buyers.close()
-        raise
-    return SaleFile(buyers, dict(sorted(columns.items())))
+    return SaleFile(
+        *open_with_clients(
+            source, _SYNONYMS, _BUYER, _missing_sale_fields,
+            mapping=mapping, encoding=encoding, delimiter=delimiter,
+        )
+    )  # fmt: skip
+
+
+def _missing_sale_fields(found: set[SaleField]) -> str | None:
+    missing = set(SaleField) - found - {SaleField.CURRENCY, SaleField.PLATFORM}
+    return f"no column holds the sale's {', '.join(sorted(missing))}" if missing else None

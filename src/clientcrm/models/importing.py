@@ -246,6 +246,7 @@ class ChangeKind(enum.StrEnum):
     CREATED_PURCHASE = "created_purchase"
     UPDATED_PURCHASE = "updated_purchase"
     CREATED_BOOKING = "created_booking"
+    UPDATED_BOOKING = "updated_booking"
 
 
 @attrs.frozen

@@ -4,17 +4,21 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Mapping
 from datetime import datetime, tzinfo
 from decimal import Decimal, InvalidOperation
+from typing import TypeVar
 
 from dateutil import parser as dateparser
 
 from clientcrm.errors import ValidationError
+from clientcrm.models.booking import BookingStatus
 from clientcrm.models.money import minor_units
 from clientcrm.models.purchases import PurchaseStatus
 
-__all__ = ["parse_amount", "parse_moment", "parse_status"]
+__all__ = ["parse_amount", "parse_booking_status", "parse_moment", "parse_status"]
 
+_T = TypeVar("_T")
 _NOT_DIGITS = re.compile(r"[^\d.,\-]")
 _YEAR_FIRST = re.compile(r"\d{4}\D")
 
@@ -96,7 +100,43 @@ _STATUS_OF = {word: status for status, words in _STATUS_WORDS.items() for word i
 def parse_status(text: str, field: str = "status") -> PurchaseStatus:
     """A sale's status as platforms write it, in English or Portuguese ("Aprovado",
     "WAITING_PAYMENT", "Chargeback")."""
-    status = _STATUS_OF.get(_fold(text))
-    if status is None:
-        raise ValidationError(field, f"{text.strip()!r} is not a status this import knows")
-    return status
+    return _word(_STATUS_OF, text, field, "a status")
+
+
+_BOOKING_WORDS: dict[BookingStatus, tuple[str, ...]] = {
+    BookingStatus.COMPLETED: (
+        "completed", "complete", "attended", "signedin", "checkedin", "arrived", "showed",
+        "done", "fulfilled", "visited", "concluido", "concluida", "realizado", "realizada",
+        "compareceu", "presente", "asistio", "completado", "completada", "erschienen",
+        "abgeschlossen", "teilgenommen", "termine", "effectue", "present", "paid",
+    ),
+    BookingStatus.CANCELLED: (
+        "cancelled", "canceled", "latecancel", "latecancelled", "latecanceled",
+        "cancelledbycustomer", "cancelledbyclient", "canceledbycustomer", "cancelledbystaff",
+        "cancelado", "cancelada", "storniert", "abgesagt", "annule", "annulee",
+    ),
+    BookingStatus.NO_SHOW: (
+        "noshow", "missed", "didnotshow", "notshown", "absent", "faltou", "naocompareceu",
+        "ausente", "noasistio", "nichterschienen", "nonpresente",
+    ),
+    BookingStatus.BOOKED: (
+        "booked", "confirmed", "accepted", "scheduled", "pending", "reserved", "upcoming",
+        "agendado", "agendada", "confirmado", "confirmada", "reservado", "reservada",
+        "gebucht", "bestatigt", "reserve", "confirme",
+    ),
+}  # fmt: skip
+_BOOKING_STATUS_OF = {w: status for status, words in _BOOKING_WORDS.items() for w in words}
+
+
+def parse_booking_status(text: str, field: str = "status") -> BookingStatus:
+    """A booking's status as booking tools write it, in the seeds' markets' languages
+    ("Signed in", "Late cancel", "No-show", "Compareceu", "Storniert")."""
+    return _word(_BOOKING_STATUS_OF, text, field, "a booking status")
+
+
+def _word(meanings: Mapping[str, _T], text: str, field: str, what: str) -> _T:
+    """What ``text`` means, by its folded form."""
+    meaning = meanings.get(_fold(text))
+    if meaning is None:
+        raise ValidationError(field, f"{text.strip()!r} is not {what} this import knows")
+    return meaning

@@ -42,6 +42,7 @@ from clientcrm.models.events import (
     ClientFlagged,
 )
 from clientcrm.models.importing import (
+    BookingRow,
     ClientRow,
     ImportKind,
     ImportMode,
@@ -67,6 +68,7 @@ from clientcrm.rules.timeline import feed_page
 from clientcrm.service import permissions as perm
 from clientcrm.service.bus import EventBus, Subscriber
 from clientcrm.service.credits import Credits
+from clientcrm.service.history import HistoryBatch
 from clientcrm.service.import_runs import Importer
 from clientcrm.service.importing import BatchImport
 from clientcrm.service.journeys import Journeys, recompute_figures
@@ -353,6 +355,43 @@ class CRM:
 
         return self._imports.run(
             ImportKind.SALES, actor.id, actor.workspace_id, rows, start, source=source,
+            dry_run=dry_run, atomic=atomic, batch_size=batch_size, each=each,
+        )  # fmt: skip
+
+    def import_bookings(
+        self,
+        rows: Iterable[BookingRow],
+        actor: Actor,
+        *,
+        dayfirst: bool = True,
+        source: str | None = None,
+        dry_run: bool = False,
+        atomic: bool = False,
+        batch_size: int = 1000,
+        each: Callable[[RowResult], None] | None = None,
+    ) -> ImportReport:
+        """Import a booking history from another tool (`clientcrm.io.read_bookings` reads
+        one), so clients keep their figures, statuses and stages: each row is recorded as
+        the events it implies (its status, what was paid, what was refunded), creating the
+        clients it names, exactly as live events would be.
+
+        A row fails when it has no service, a start that is not a date, a status, paid or
+        refunded amount that is not one (or more refunded than paid), or a client without a
+        valid email. Without a status, a booking that has started counts as completed and a
+        later one as booked. Its id is the file's (prefixed ``import:``) or one derived from
+        the client, service and start, so importing the file again creates nothing twice.
+        Dates without an offset are in the workspace's timezone, read day first unless
+        ``dayfirst`` is off. The other arguments work as in `import_clients`.
+        """
+        perm.require_permission(actor, Permission.ADD_PARTICIPANTS, "import bookings")
+
+        def start(uow: UnitOfWork, _: dict[str, int], run_id: str | None) -> HistoryBatch:
+            workspace = uow.workspaces.get(actor.workspace_id)
+            now, collect = self.clock(), self._bus.active
+            return HistoryBatch(uow, workspace, self._ids, now, collect, run_id, dayfirst)
+
+        return self._imports.run(
+            ImportKind.BOOKINGS, actor.id, actor.workspace_id, rows, start, source=source,
             dry_run=dry_run, atomic=atomic, batch_size=batch_size, each=each,
         )  # fmt: skip
 

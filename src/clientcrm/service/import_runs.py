@@ -9,14 +9,15 @@ nothing else has touched since; whatever was touched since stays, and the report
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from datetime import datetime
 from functools import partial
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
 import attrs
 
 from clientcrm.errors import NotFoundError
+from clientcrm.models.booking import Booking
 from clientcrm.models.client import Client
 from clientcrm.models.events import DomainEvent
 from clientcrm.models.importing import (
@@ -35,6 +36,7 @@ from clientcrm.ports import Store, UnitOfWork
 from clientcrm.serialization import converter
 from clientcrm.service.bus import EventBus
 from clientcrm.service.importing import RowBatch, contact, import_rows
+from clientcrm.service.journeys import Journeys, recompute_figures
 from clientcrm.service.running import Runner
 
 __all__ = ["Importer", "Start"]
@@ -135,17 +137,19 @@ class Importer:
         return tally.report()
 
     def _pages(self, workspace_id: str, run_id: str) -> Iterator[list[ImportChange]]:
-        after: tuple[int, str] | None = None
+        """The run's changes, last first: a record the run changed twice is put back
+        through its second change before its first."""
+        before: tuple[int, str] | None = None
         while True:
 
-            def read(uow: UnitOfWork, after: tuple[int, str] | None = after) -> list[ImportChange]:
-                return uow.imports.changes(workspace_id, run_id, after, _PAGE)
+            def read(uow: UnitOfWork, at: tuple[int, str] | None = before) -> list[ImportChange]:
+                return uow.imports.changes(workspace_id, run_id, at, _PAGE)
 
             page = self._run(read)
             if not page:
                 return
             yield page
-            after = (page[-1].line, page[-1].kind.value)
+            before = (page[-1].line, page[-1].kind.value)
 
 
 def _report(counts: dict[RowOutcome, int], dry_run: bool, *, refused: bool) -> ImportReport:
@@ -168,6 +172,8 @@ class _Tally:
     reverted: int = 0
     kept: list[tuple[str, str]] = attrs.Factory(list)
     page: _Tally | None = None
+    refigure: set[str] = attrs.Factory(set)
+    """Clients whose bookings changed: their figures and journeys are evaluated again."""
 
     def fresh(self) -> _Tally:
         self.page = _Tally()
@@ -189,6 +195,18 @@ def _undo_all(uow: UnitOfWork, *, changes: list[ImportChange], tally: _Tally) ->
     page = tally.fresh()
     for change in changes:
         _UNDO[change.kind](uow, change, page)
+    if page.refigure and changes:
+        _refigure(uow, changes[0].workspace_id, page.refigure)
+
+
+def _refigure(uow: UnitOfWork, ws: str, client_ids: Collection[str]) -> None:
+    """Evaluate the figures and journeys of these clients again from what they hold."""
+    clients = list(uow.clients.get_many(ws, client_ids).values())
+    figures = recompute_figures(uow, ws, {c.id: c.created_at for c in clients})
+    journeys = Journeys(uow, uow.workspaces.get(ws))
+    uow.clients.update_figures(
+        journeys.replay([attrs.evolve(c, figures=figures[c.id]) for c in clients])
+    )
 
 
 def _undo_note(uow: UnitOfWork, c: ImportChange, tally: _Tally) -> None:
@@ -204,19 +222,43 @@ def _undo_note(uow: UnitOfWork, c: ImportChange, tally: _Tally) -> None:
 
 
 def _undo_purchase(uow: UnitOfWork, c: ImportChange, tally: _Tally) -> None:
-    found = uow.purchases.get_many(c.workspace_id, [c.record_id]).get(c.record_id)
+    _undo_record(uow.purchases, ExternalPurchase, "purchase", c, tally)
+
+
+def _undo_booking(uow: UnitOfWork, c: ImportChange, tally: _Tally) -> None:
+    if _undo_record(uow.bookings, Booking, "booking", c, tally):
+        tally.refigure.add(c.client_id)
+
+
+def _undo_record(
+    records: _Records, model: type[Any], what: str, c: ImportChange, tally: _Tally
+) -> bool:
+    """Remove the record the import created, or put back the one it changed, if it is as
+    the import left it; whether it did."""
+    found = records.get_many(c.workspace_id, [c.record_id]).get(c.record_id)
     if found is None:
-        return
+        return False
     if c.before is not None and converter.unstructure(found) == c.before:
-        return  # reverted already
+        return False  # put back already
     if c.after is None or converter.unstructure(found) != c.after:
-        tally.kept.append((c.record_id, "the purchase changed since"))
-        return
+        tally.kept.append((c.record_id, f"the {what} changed since"))
+        return False
     if c.before is None:
-        uow.purchases.remove(c.workspace_id, [c.record_id])
+        records.remove(c.workspace_id, [c.record_id])
     else:
-        uow.purchases.save_many([converter.structure(c.before, ExternalPurchase)])
+        records.save_many([converter.structure(c.before, model)])
     tally.reverted += 1
+    return True
+
+
+class _Records(Protocol):
+    """A repository of records an import creates or changes (purchases, bookings)."""
+
+    def get_many(self, workspace_id: str, ids: Collection[str], /) -> Mapping[str, Any]: ...
+
+    def save_many(self, records: Sequence[Any], /) -> None: ...
+
+    def remove(self, workspace_id: str, ids: Collection[str], /) -> None: ...
 
 
 def _undo_update(uow: UnitOfWork, c: ImportChange, tally: _Tally) -> None:
@@ -288,6 +330,8 @@ _UNDO: dict[ChangeKind, Callable[[UnitOfWork, ImportChange, _Tally], None]] = {
     ChangeKind.ADDED_NOTE: _undo_note,
     ChangeKind.CREATED_PURCHASE: _undo_purchase,
     ChangeKind.UPDATED_PURCHASE: _undo_purchase,
+    ChangeKind.CREATED_BOOKING: _undo_booking,
+    ChangeKind.UPDATED_BOOKING: _undo_booking,
     ChangeKind.UPDATED_CLIENT: _undo_update,
     ChangeKind.CREATED_CLIENT: _undo_creation,
 }

@@ -273,6 +273,13 @@ class _Bookings:
                 found[client_id] = sorted(history.values(), key=lambda b: (b.starts_at, b.id))
         return found
 
+    def remove(self, workspace_id: str, booking_ids: Collection[str]) -> None:
+        for booking_id in booking_ids:
+            old = self._t.bookings.get((workspace_id, booking_id))
+            if old is not None:
+                self._j.pop(self._t.bookings, (workspace_id, booking_id))
+                self._j.pop(self._t.by_client[workspace_id, old.client_id], booking_id)
+
 
 def _due(client: Client) -> datetime | None:
     return BEGINNING.occurred_at if client.journey is None else client.journey.due
@@ -345,15 +352,14 @@ class _Imports:
             self._j.put(self._t.changes, key, c)
 
     def changes(
-        self, workspace_id: str, run_id: str, after: tuple[int, str] | None, limit: int
+        self, workspace_id: str, run_id: str, before: tuple[int, str] | None, limit: int
     ) -> list[ImportChange]:
-        start = after or (0, "")
-        found = sorted(
-            (line, kind, c)
+        mine = {
+            (line, kind): c
             for (ws, run, line, kind), c in self._t.changes.items()
-            if ws == workspace_id and run == run_id and (line, kind) > start
-        )
-        return [c for _, _, c in found[:limit]]
+            if ws == workspace_id and run == run_id and (before is None or (line, kind) < before)
+        }
+        return [mine[at] for at in sorted(mine, reverse=True)[:limit]]
 
     def for_client(self, workspace_id: str, client_id: str) -> list[ImportChange]:
         found = [

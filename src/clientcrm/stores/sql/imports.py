@@ -32,11 +32,13 @@ _CHANGES = (
     .where(
         _C.workspace_id == _WS,
         _C.run_id == bindparam("run"),
-        tuple_(_C.line, _C.kind) > tuple_(bindparam("line"), bindparam("kind")),
+        tuple_(_C.line, _C.kind) < tuple_(bindparam("line"), bindparam("kind")),
     )
-    .order_by(_C.line, _C.kind)
+    .order_by(_C.line.desc(), _C.kind.desc())
     .limit(bindparam("size"))
 )
+_LAST = (2**31 - 1, "~")
+"""A position after every change: lines are 32-bit, kinds are lower case."""
 _FOR_CLIENT = (
     select(import_changes)
     .where(_C.workspace_id == _WS, _C.client_id == bindparam("owner"))
@@ -96,9 +98,9 @@ class SQLImports:
             executemany(self._conn, _ADD_CHANGES, rows)
 
     def changes(
-        self, workspace_id: str, run_id: str, after: tuple[int, str] | None, limit: int
+        self, workspace_id: str, run_id: str, before: tuple[int, str] | None, limit: int
     ) -> list[ImportChange]:
-        line, kind = after or (0, "")
+        line, kind = before or _LAST
         params = {"ws": workspace_id, "run": run_id, "line": line, "kind": kind, "size": limit}
         return [_change(r) for r in self._conn.execute(_CHANGES, params).mappings()]
 

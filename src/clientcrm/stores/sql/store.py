@@ -296,6 +296,13 @@ class _Bookings:
                 found.setdefault(row["client_id"], []).append(rows.booking_from_row(row))
         return found
 
+    def remove(self, workspace_id: str, booking_ids: Collection[str]) -> None:
+        b = bookings.c
+        for chunk in _chunks(booking_ids):
+            self._conn.execute(
+                delete(bookings).where(b.workspace_id == workspace_id, b.booking_id.in_(chunk))
+            )
+
 
 class _Notes:
     def __init__(self, conn: Connection) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from decimal import Decimal
 
 import pytest
 
@@ -10,6 +11,7 @@ from clientcrm.errors import NotFoundError
 from clientcrm.models.actor import Actor
 from clientcrm.models.client import Client
 from clientcrm.models.importing import (
+    BookingRow,
     ChangeKind,
     ClientRow,
     ImportChange,
@@ -66,16 +68,16 @@ class ImportRepositoryContract(StoreFixtures):
             assert uow.imports.runs("ws-b") == []
             with pytest.raises(NotFoundError):
                 uow.imports.get_run("ws-b", "r1")
-            first = uow.imports.changes("ws-a", "r1", None, 2)
-            rest = uow.imports.changes("ws-a", "r1", (first[-1].line, first[-1].kind.value), 9)
+            last = uow.imports.changes("ws-a", "r1", None, 2)
+            rest = uow.imports.changes("ws-a", "r1", (last[-1].line, last[-1].kind.value), 9)
             mine = uow.imports.for_client("ws-a", "c1")
             uow.imports.redact("ws-a", "c1")
             uow.commit()
-        assert [(c.line, c.kind) for c in first + rest] == [
-            (2, ChangeKind.CREATED_CLIENT), (3, ChangeKind.ADDED_NOTE),
-            (3, ChangeKind.CREATED_CLIENT), (4, ChangeKind.UPDATED_CLIENT),
+        assert [(c.line, c.kind) for c in last + rest] == [
+            (4, ChangeKind.UPDATED_CLIENT), (3, ChangeKind.CREATED_CLIENT),
+            (3, ChangeKind.ADDED_NOTE), (2, ChangeKind.CREATED_CLIENT),
         ]  # fmt: skip
-        assert rest[-1].before == {"name": "A"}
+        assert last[0].before == {"name": "A"}
         assert len(mine) == 3
         with store.unit_of_work() as uow:
             blank = uow.imports.for_client("ws-a", "c1")
@@ -183,3 +185,36 @@ class ImportRunContract(StoreFixtures):
         assert crm.import_runs(owner) == []
         done = crm.import_clients(rows[:1], owner, atomic=True)
         assert [r.id for r in crm.import_runs(owner)] == [done.run_id]
+
+    def test_a_booking_history_undoes_to_what_came_before(
+        self, crm: CRM, owner: Actor, kate: Client
+    ) -> None:
+        def visit(
+            line: int, email: str, day: int, status: str, paid: str = "", refunded: str = ""
+        ) -> BookingRow:
+            who = ClientRow(line, name=email.partition("@")[0].title(), email=email)
+            return BookingRow(line, who, f"v{line}", "Vinyasa", f"2025-10-{day:02d} 18:00",
+                              status, paid, refunded)  # fmt: skip
+
+        first = crm.import_bookings(
+            [visit(2, "ana@example.com", 1, "Signed in", "20,00"),
+             visit(3, "kate@example.com", 2, "Signed in", "15,00")], owner,
+        )  # fmt: skip
+        second = crm.import_bookings(
+            [visit(2, "ana@example.com", 1, "Late cancel", "20,00", "20,00"),
+             visit(4, "ana@example.com", 3, "No show")], owner,
+        )  # fmt: skip
+        assert (second.created, second.updated) == (1, 1)
+        ana = crm.find_client("ana@example.com", owner)
+        assert crm.get_client(ana.id, owner).figures.bookings == 0  # refunded, and unpaid
+        assert second.run_id is not None
+        assert first.run_id is not None
+        undone = crm.undo_import(second.run_id, owner)
+        assert (undone.removed, undone.reverted, undone.kept) == (0, 2, ())
+        ana = crm.get_client(ana.id, owner)
+        assert (ana.figures.bookings, ana.figures.spend) == (1, Decimal("20.00"))
+        crm.record(event("booked", "live", email="ana@example.com"), owner)
+        undone = crm.undo_import(first.run_id, owner)
+        assert dict(undone.kept) == {ana.id: "the client has bookings since"}
+        assert crm.get_client(ana.id, owner).figures.spend == 0
+        assert crm.get_client(kate.id, owner).figures == kate.figures
