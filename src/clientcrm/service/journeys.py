@@ -11,7 +11,7 @@ import attrs
 
 from clientcrm.models.client import Client, ClientFigures
 from clientcrm.models.events import DomainEvent, MilestoneReached, StageChanged
-from clientcrm.models.journey import JourneyHistory, Milestone, StageChange
+from clientcrm.models.journey import Journey, JourneyHistory, Milestone, StageChange
 from clientcrm.models.workspace import Workspace
 from clientcrm.ports import UnitOfWork
 from clientcrm.rules.figures import compute_figures
@@ -89,6 +89,10 @@ class Journeys:
     rules: JourneyRules = attrs.field(init=False)
     _changes: list[StageChange] = attrs.field(init=False, factory=list)
     _milestones: list[Milestone] = attrs.field(init=False, factory=list)
+    _fresh: dict[datetime, tuple[Journey, list[StageChange], list[Milestone]]] = attrs.field(
+        init=False, factory=dict
+    )
+    """The journey of a client created with no history, by when it was created."""
 
     def __attrs_post_init__(self) -> None:
         self.rules = JourneyRules.of(self.workspace)
@@ -162,6 +166,19 @@ class Journeys:
     def start(self, client: Client, items: Iterable[Item]) -> Client:
         """The journey of a client created in this unit of work (nothing stored yet)."""
         ws = self.workspace.id
+        if isinstance(items, Sequence) and not items:  # an import's: all alike but the id
+            fresh = self._fresh.get(client.created_at)
+            if fresh is None:
+                progress = replay(ws, "", client.created_at, (), self.rules)
+                fresh = self._fresh[client.created_at] = (
+                    progress.journey(), progress.new_changes, progress.new_milestones,
+                )  # fmt: skip
+            journey, changes, milestones = fresh
+            self._add(
+                [attrs.evolve(c, client_id=client.id) for c in changes],
+                [attrs.evolve(m, client_id=client.id) for m in milestones],
+            )
+            return attrs.evolve(client, journey=journey)
         progress = replay(ws, client.id, client.created_at, items, self.rules)
         self._add(progress.new_changes, progress.new_milestones)
         return attrs.evolve(client, journey=progress.journey())

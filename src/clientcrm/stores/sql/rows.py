@@ -139,12 +139,20 @@ def journey_columns(journey: Journey | None) -> dict[str, Any]:
     """The journey's columns: its JSON, and beside it what queries filter and order by."""
     if journey is None:
         return {"stage": None, "stage_at": None, "journey": None, "journey_due": _NEVER_EVALUATED}
+    last, text = _LAST_TEXT
+    if journey is not last:  # an import's new clients share one journey object
+        text = journey_text(journey)
+        _LAST_TEXT[:] = journey, text
     return {
         "stage": journey.stage.value,
         "stage_at": journey.stage_at,
-        "journey": journey_text(journey),
+        "journey": text,
         "journey_due": journey.due or _NOT_DUE,
     }
+
+
+_LAST_TEXT: list[Any] = [None, ""]
+"""The journey last written, and its text."""
 
 
 _NEVER_EVALUATED = BEGINNING.occurred_at

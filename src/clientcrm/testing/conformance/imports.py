@@ -114,6 +114,8 @@ class ImportRunContract(StoreFixtures):
         )  # fmt: skip
         updated = crm.get_client(kate.id, owner)
         assert (updated.phone, updated.tags) == ("+447700900123", frozenset({"Injury"}))
+        rebuilt = crm.rebuild(owner)  # the new clients' figures and journeys are as replayed
+        assert (rebuilt.repaired, rebuilt.journeys_repaired) == ([], [])
         undone = crm.undo_import(report.run_id, owner)
         assert (undone.removed, undone.kept) == (2, ())
         assert undone.reverted == 3  # kate's update and both notes
