@@ -267,3 +267,18 @@ def test_an_atomic_import_writes_all_or_nothing(crm: CRM) -> None:
     assert (report.created, report.refused) == (2, False)  # type: ignore[attr-defined]
     emails = {c.email for c in crm.iter_clients(ClientQuery(), OWNER)}
     assert emails == {"ana@example.com", "ben@example.com"}
+
+
+def test_a_repeat_in_a_later_batch_names_the_line_it_repeats() -> None:
+    """A recorded run keeps only its batch's emails in memory: a repeat in a later batch is
+    found through the run's own record, and named the same way."""
+    text = "Name,Email\n" + "".join(f"P{n},p{n}@example.com\n" for n in range(5))
+    text += "Again,P1@EXAMPLE.COM\n"
+    for options in ({}, {"dry_run": True}, {"atomic": True}):
+        fresh = CRM(MemoryStore())
+        fresh.save_workspace(Workspace("studio", "Studio"), OWNER)
+        results, _ = _import(fresh, text, batch_size=2, **options)
+        assert (results[-1].outcome, results[-1].reason) == (
+            RowOutcome.SKIPPED,
+            "duplicate of line 3",
+        ), options

@@ -91,7 +91,7 @@ class Importer:
                     events.extend(batch.events)
                     return batch
 
-                counts = import_rows(rows, begin, within, batch_size, each)
+                counts = import_rows(rows, begin, within, batch_size, each, remember=dry_run)
                 report = _report(counts, dry_run, refused=counts[RowOutcome.FAILED] > 0)
                 if not (dry_run or report.refused):
                     report = attrs.evolve(report, run_id=run.id)
@@ -110,7 +110,7 @@ class Importer:
 
         if run_id is not None:
             self._run(lambda uow: uow.imports.add_run(run))
-        counts = import_rows(rows, begin, each_batch, batch_size, each)
+        counts = import_rows(rows, begin, each_batch, batch_size, each, remember=dry_run)
         report = _report(counts, dry_run, refused=False)
         if run_id is None:
             return report

@@ -78,8 +78,11 @@ class BatchImport:
         fresh = []
         for candidate in candidates:
             existing = known.get(candidate.client.email)
+            earlier = None if existing is None else self._touched_by_run(existing.id)
             if existing is None:
                 fresh.append(candidate)
+            elif earlier is not None:  # an earlier batch of this run wrote it
+                self._skip(candidate.row, existing.email, f"duplicate of line {earlier}")
             elif self.mode is ImportMode.SKIP:
                 self._skip(candidate.row, candidate.client.email, "already a client", existing.id)
             else:
@@ -87,6 +90,17 @@ class BatchImport:
         fresh = self._within_limit(fresh)
         if fresh:
             self._create(fresh)
+
+    def _touched_by_run(self, client_id: str) -> int | None:
+        """The first line of this run that created or changed the client, if one did: a
+        recorded run keeps only its current batch's emails in memory, not the whole file's."""
+        if self.run_id is None:
+            return None
+        ws = self.workspace.id
+        lines = [
+            c.line for c in self.uow.imports.for_client(ws, client_id) if c.run_id == self.run_id
+        ]
+        return min(lines, default=None)
 
     def _check(self, row: ClientRow) -> _Candidate | None:
         if row.problem is not None:
@@ -263,9 +277,12 @@ def import_rows(
     run: Callable[[Callable[[UnitOfWork], RowBatch[_R]]], RowBatch[_R]],
     batch_size: int,
     each: Callable[[RowResult], None] | None,
+    *,
+    remember: bool = True,
 ) -> dict[RowOutcome, int]:
     """Import ``rows`` a batch at a time: ``start`` makes a batch in a unit of work (given
-    the emails seen earlier in the file), ``run`` runs it in one. Each row's result goes to
+    the emails seen earlier in the file, when it must ``remember`` them: a run that writes
+    finds them in the store instead), ``run`` runs it in one. Each row's result goes to
     ``each`` in file order; returns how many rows had each outcome."""
     seen: dict[str, int] = {}
     counts = dict.fromkeys(RowOutcome, 0)
@@ -280,7 +297,8 @@ def import_rows(
             return batch
 
         batch = run(work)
-        seen.update(batch.new_seen)
+        if remember:
+            seen.update(batch.new_seen)
         for result in sorted(batch.results, key=lambda r: r.line):
             counts[result.outcome] += 1
             if each is not None:
