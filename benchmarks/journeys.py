@@ -131,6 +131,7 @@ def _foundation() -> Iterator[None]:
     journey evaluated."""
     real, gather = recording.Journeys, recording.Batch._gather_items
     recording.Journeys = _NoJourneys  # type: ignore[misc]
+    # The baseline swaps the method out for the run (and back): mypy forbids assigning one.
     recording.Batch._gather_items = lambda self: None  # type: ignore[method-assign]
     try:
         yield

@@ -217,31 +217,29 @@ def test_credits_add_adjust_pause_resume_extend_and_show(db: Path) -> None:
     assert err.strip() == "Error: credit package not found: no-such-package"
 
 
-def test_import_clients_previews_imports_and_summarises(tmp_path: Path) -> None:
+def test_import_clients_previews_imports_and_summarises(own_db: Path, tmp_path: Path) -> None:
     """A German cp1252, semicolon-separated export: the dry run changes nothing, the real
     run creates the new client, and the summary CSV neutralises formula-like cells."""
-    db = tmp_path / "import.db"
-    assert invoke(["--db", str(db), "demo", "--clients", "10"])[0] == 0
     export = tmp_path / "kunden.csv"
     export.write_bytes(
         "Vorname;Nachname;E-Mail\nJürgen;Groß;jg@example.de\nJ.;Groß;JG@example.de\n"
         "Eve;;=1+1@x\n".encode("cp1252")
     )
-    code, out, err = invoke(["--db", str(db), "import", "clients", str(export), "--dry-run"])
+    code, out, err = invoke(["--db", str(own_db), "import", "clients", str(export), "--dry-run"])
     assert code == 0, err
     assert "Would create 1, would update 0, skipped 1, failed 1" in out
-    code, out, _ = invoke(["--db", str(db), "import", "clients", str(export), "--atomic"])
+    code, out, _ = invoke(["--db", str(own_db), "import", "clients", str(export), "--atomic"])
     assert "--atomic: rows failed, so nothing was written" in out
-    assert clients(db, "--search", "jürgen") == []
+    assert clients(own_db, "--search", "jürgen") == []
     summary = tmp_path / "summary.csv"
-    args = ["--db", str(db), "import", "clients", str(export), "--summary", str(summary)]
+    args = ["--db", str(own_db), "import", "clients", str(export), "--summary", str(summary)]
     code, out, err = invoke([*args, "--json"])
     assert code == 0, err
     assert json.loads(out)["report"]["created"] == 1
-    [found] = clients(db, "--search", "jürgen")
+    [found] = clients(own_db, "--search", "jürgen")
     assert (found["name"], found["source"]) == ("Jürgen Groß", "import")
     assert "'=1+1@x" in summary.read_text()
-    code, _, err = invoke(["--db", str(db), "import", "clients", str(export), "--map", "oops"])
+    code, _, err = invoke(["--db", str(own_db), "import", "clients", str(export), "--map", "oops"])
     assert code == 2
     assert "HEADER=FIELD" in err
 
@@ -260,11 +258,9 @@ def test_export_clients_writes_the_selection_as_csv(db: Path, tmp_path: Path) ->
     assert {r["Status"] for r in rows} == {"lapsed"}
 
 
-def test_import_and_export_purchases(tmp_path: Path) -> None:
+def test_import_and_export_purchases(own_db: Path, tmp_path: Path) -> None:
     """A Hotmart export becomes buyers and purchases; importing it again changes nothing;
     the export writes them back with each buyer's metrics."""
-    db = tmp_path / "sales.db"
-    assert invoke(["--db", str(db), "demo", "--clients", "10"])[0] == 0
     sales = tmp_path / "vendas.csv"
     sales.write_text(
         "Transação;Produto;Nome;Email;Status;Data da Venda;Preço;Moeda\n"
@@ -274,14 +270,22 @@ def test_import_and_export_purchases(tmp_path: Path) -> None:
         "HP3;Yoga em Casa;Bo;bo@example.com;Perdido;26/10/2025;47,00;EUR\n",
         encoding="utf-8",
     )
-    base = ["--db", str(db), "import", "purchases", str(sales)]
+    base = ["--db", str(own_db), "import", "purchases", str(sales)]
     code, out, err = invoke(base)
     assert code == 0, err
     assert "Created 3, updated 0, skipped 0, failed 1" in out
     assert "'Perdido' is not a status" in out
     assert "Created 0, updated 0, skipped 3, failed 1" in invoke(base)[1]
     exported, metrics = tmp_path / "purchases.csv", tmp_path / "buyers.csv"
-    args = ["--db", str(db), "export", "purchases", str(exported), "--metrics", str(metrics)]
+    args = [
+        "--db",
+        str(own_db),
+        "export",
+        "purchases",
+        str(exported),
+        "--metrics",
+        str(metrics),
+    ]
     code, out, err = invoke(args)
     assert code == 0, err
     with exported.open(encoding="utf-8", newline="") as written:
@@ -332,67 +336,62 @@ def test_timeline_pages_filters_and_writes_csv_and_pdf(db: Path, tmp_path: Path)
     assert err.count("\n") == 1
 
 
-def test_export_client_then_erase(tmp_path: Path) -> None:
+def test_export_client_then_erase(own_db: Path, tmp_path: Path) -> None:
     """export-client writes everything held; erase asks first, then leaves no trace."""
-    db = tmp_path / "privacy.db"
-    assert invoke(["--db", str(db), "demo", "--clients", "10"])[0] == 0
-    [client] = clients(db, "--sort", "bookings", "--limit", "1")
+    [client] = clients(own_db, "--sort", "bookings", "--limit", "1")
     email = client["email"]
     out = tmp_path / "client.json"
-    code, _, err = invoke(["--db", str(db), "export-client", email, "--out", str(out)])
+    code, _, err = invoke(["--db", str(own_db), "export-client", email, "--out", str(out)])
     assert code == 0, err
     held = json.loads(out.read_text(encoding="utf-8"))
     assert held["client"]["email"] == email
     assert len(held["bookings"]) >= client["figures"]["bookings"]
-    code, _, _ = invoke(["--db", str(db), "erase", email])  # no terminal: the answer is no
+    code, _, _ = invoke(["--db", str(own_db), "erase", email])  # no terminal: the answer is no
     assert code == 1
-    assert clients(db, "--search", email) != []
-    code, out_text, err = invoke(["--db", str(db), "erase", email, "--yes"])
+    assert clients(own_db, "--search", email) != []
+    code, out_text, err = invoke(["--db", str(own_db), "erase", email, "--yes"])
     assert code == 0, err
     assert "Erased client" in out_text
-    assert clients(db, "--search", email) == []
-    code, _, err = invoke(["--db", str(db), "export-client", email])
+    assert clients(own_db, "--search", email) == []
+    code, _, err = invoke(["--db", str(own_db), "export-client", email])
     assert code == 2
     assert err == f"Error: client not found: {email}\n"
 
 
-def test_an_import_is_listed_and_undone(tmp_path: Path) -> None:
+def test_an_import_is_listed_and_undone(own_db: Path, tmp_path: Path) -> None:
     """The import prints how to undo it; the undo removes what it created."""
-    db = tmp_path / "undo.db"
-    assert invoke(["--db", str(db), "demo", "--clients", "10"])[0] == 0
     export = tmp_path / "members.csv"
     export.write_text("Name,Email\nAna Lima,ana@example.com\nBo Chen,bo@example.com\n")
-    code, out, err = invoke(["--db", str(db), "import", "clients", str(export)])
+    code, out, err = invoke(["--db", str(own_db), "import", "clients", str(export)])
     assert code == 0, err
-    code, listed, _ = invoke(["--db", str(db), "import", "runs", "--json"])
+    code, listed, _ = invoke(["--db", str(own_db), "import", "runs", "--json"])
     [run] = json.loads(listed)
     assert (run["source"], run["state"], run["report"]["created"]) == ("members.csv", "done", 2)
     assert f"clientcrm import undo {run['id']}" in out
-    code, out, err = invoke(["--db", str(db), "import", "undo", run["id"]])
+    code, out, err = invoke(["--db", str(own_db), "import", "undo", run["id"]])
     assert code == 0, err
     assert "Removed 2 clients, put back 0 records, kept 0." in out
-    assert clients(db, "--search", "example.com") == []
-    code, _, err = invoke(["--db", str(db), "import", "undo", "no-such-run"])
+    assert clients(own_db, "--search", "ana@example.com") == []
+    assert clients(own_db, "--search", "bo@example.com") == []
+    code, _, err = invoke(["--db", str(own_db), "import", "undo", "no-such-run"])
     assert code == 2
     assert err.count("\n") == 1
 
 
-def test_import_bookings_carries_the_history_over(tmp_path: Path) -> None:
-    db = tmp_path / "history.db"
-    assert invoke(["--db", str(db), "demo", "--clients", "10"])[0] == 0
+def test_import_bookings_carries_the_history_over(own_db: Path, tmp_path: Path) -> None:
     visits = tmp_path / "visits.csv"
     visits.write_text(
         "Start Time,First Name,Last Name,Email,Type,Calendar,Appointment Price\n"
         "2026-02-03 18:00,Ana,Lima,ana@example.com,Vinyasa Flow,Alex,18.50\n"
         "2026-02-10 18:00,Ana,Lima,ana@example.com,Vinyasa Flow,Alex,18.50\n"
     )
-    base = ["--db", str(db), "import", "bookings", str(visits)]
+    base = ["--db", str(own_db), "import", "bookings", str(visits)]
     code, out, err = invoke([*base, "--dry-run"])
     assert code == 0, err
     assert "Would create 2, would update 0, skipped 0, failed 0" in out
     assert "'Start Time' as starts_at" in out
     assert invoke(base)[0] == 0
-    [ana] = clients(db, "--search", "ana@example.com")
+    [ana] = clients(own_db, "--search", "ana@example.com")
     assert (ana["name"], ana["figures"]["bookings"], ana["figures"]["spend"]) == (
         "Ana Lima",
         2,

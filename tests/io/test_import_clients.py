@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import given
@@ -13,7 +14,7 @@ from clientcrm import CRM, Actor, ClientQuery, NotFoundError, ValidationError, W
 from clientcrm.io import ClientField, read_clients
 from clientcrm.io.headers import map_headers
 from clientcrm.models.client import Source
-from clientcrm.models.importing import ImportMode, RowOutcome, RowResult
+from clientcrm.models.importing import ImportMode, ImportReport, RowOutcome, RowResult
 from clientcrm.stores.memory import MemoryStore
 
 F = ClientField
@@ -102,10 +103,10 @@ def test_any_encoding_and_delimiter_reads_the_same_rows(encoding: str, delimiter
     ]
 
 
-def _import(crm: CRM, text: str, **options: object) -> tuple[list[RowResult], object]:
+def _import(crm: CRM, text: str, **options: Any) -> tuple[list[RowResult], ImportReport]:
     results: list[RowResult] = []
     file = read_clients(io.BytesIO(text.encode()))
-    report = crm.import_clients(file.rows(), OWNER, each=results.append, **options)  # type: ignore[arg-type]
+    report = crm.import_clients(file.rows(), OWNER, each=results.append, **options)
     return results, report
 
 
@@ -135,7 +136,7 @@ def test_a_messy_file_gets_a_reason_for_every_row(crm: CRM) -> None:
     assert got[6][1].startswith("left out: phone")
     assert got[7] == (RowOutcome.CREATED, None)
     assert got[8] == (RowOutcome.SKIPPED, "already a client")
-    assert (report.created, report.skipped, report.failed) == (3, 2, 2)  # type: ignore[attr-defined]
+    assert (report.created, report.skipped, report.failed) == (3, 2, 2)
     kate = crm.find_client("kate@example.com", OWNER)
     assert (kate.name, kate.phone, kate.source) == ("Kate Smith", "+447700900123", Source.IMPORT)
     assert kate.tags == {"Beginner", "Recurring weekly"}
@@ -153,8 +154,8 @@ def test_a_dry_run_reports_what_a_real_run_does_and_writes_nothing(crm: CRM) -> 
     done, report = _import(crm, MESSY, batch_size=3)
     strip = [(r.line, r.outcome, r.email, r.reason) for r in preview]
     assert strip == [(r.line, r.outcome, r.email, r.reason) for r in done]
-    assert planned.dry_run  # type: ignore[attr-defined]
-    assert not report.dry_run  # type: ignore[attr-defined]
+    assert planned.dry_run
+    assert not report.dry_run
 
 
 @given(st.lists(st.sampled_from(["a", "A", "b", "c", "B"]), max_size=12), st.integers(1, 5))
@@ -211,7 +212,7 @@ def test_broken_rows_fail_alone_and_the_rest_are_imported(crm: CRM, tmp_path: Pa
 
 def test_a_header_only_file_imports_nothing(crm: CRM) -> None:
     _, report = _import(crm, "Name,Email\n")
-    assert report.rows == 0  # type: ignore[attr-defined]
+    assert report.rows == 0
 
 
 @pytest.mark.parametrize(
@@ -243,7 +244,7 @@ def test_known_clients_are_skipped_filled_or_overwritten(
     kate = crm.get_client(known.id, OWNER)
     assert (kate.name, kate.phone, set(kate.tags)) == (name, phone, tags)
     assert [n.text for n in crm.notes(known.id, OWNER)] == notes
-    assert report.updated == (outcome is RowOutcome.UPDATED)  # type: ignore[attr-defined]
+    assert report.updated == (outcome is RowOutcome.UPDATED)
 
 
 def test_an_update_with_nothing_new_is_a_skip(crm: CRM) -> None:
@@ -260,11 +261,11 @@ def test_an_atomic_import_writes_all_or_nothing(crm: CRM) -> None:
     """One bad row: nothing is written, and the report says so; without it, everything."""
     good = "Name,Email\nAna,ana@example.com\nBen,ben@example.com\n"
     results, report = _import(crm, good + "Cy,not-an-email\n", atomic=True, batch_size=1)
-    assert report.refused  # type: ignore[attr-defined]
+    assert report.refused
     assert [r.outcome for r in results] == [RowOutcome.CREATED] * 2 + [RowOutcome.FAILED]
     assert list(crm.iter_clients(ClientQuery(), OWNER)) == []
     _, report = _import(crm, good, atomic=True, batch_size=1)
-    assert (report.created, report.refused) == (2, False)  # type: ignore[attr-defined]
+    assert (report.created, report.refused) == (2, False)
     emails = {c.email for c in crm.iter_clients(ClientQuery(), OWNER)}
     assert emails == {"ana@example.com", "ben@example.com"}
 

@@ -1,14 +1,11 @@
 """A process killed mid-write leaves the SQLite store consistent, and a rerun completes it."""
 
-import signal
 import sqlite3
-import subprocess
-import sys
-import time
 from pathlib import Path
 
 from clientcrm import CRM, Actor, ClientQuery
 from clientcrm.stores.sql import SQLStore
+from processes import run_killed
 
 WRITER = """
 import sys
@@ -29,16 +26,8 @@ print("done", flush=True)
 
 def run_writer(path: Path, kill_after: float | None) -> bool:
     """Run the writer; kill it with SIGKILL after ``kill_after`` seconds. True if it finished."""
-    with subprocess.Popen(
-        [sys.executable, "-c", WRITER, str(path)], stdout=subprocess.PIPE, text=True
-    ) as proc:
-        assert proc.stdout is not None
-        assert proc.stdout.readline().strip() == "ready"
-        if kill_after is not None:
-            time.sleep(kill_after)
-            proc.send_signal(signal.SIGKILL)
-        proc.wait(timeout=120)
-    return proc.returncode == 0
+    code, _ = run_killed(WRITER, [str(path)], kill_after)
+    return code == 0
 
 
 def test_killed_writers_leave_a_consistent_store(tmp_path: Path) -> None:

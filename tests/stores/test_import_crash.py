@@ -4,17 +4,14 @@ completes it without duplicates: real processes, killed with SIGKILL, many times
 from __future__ import annotations
 
 import random
-import signal
 import sqlite3
-import subprocess
-import sys
-import time
 from collections import Counter
 from pathlib import Path
 
 from clientcrm import CRM, Actor, ClientQuery, Workspace
 from clientcrm.models.importing import RunState
 from clientcrm.stores.sql import SQLStore
+from processes import run_killed
 
 OWNER = Actor.owner("w")
 ROWS = 3000
@@ -54,16 +51,7 @@ def _file(path: Path) -> tuple[Path, int, int]:
 
 def _import(db: Path, source: Path, kill_after: float | None) -> list[str]:
     """Run the importer; kill it after ``kill_after`` seconds. Its last line if it ends."""
-    with subprocess.Popen(
-        [sys.executable, "-c", IMPORTER, str(db), str(source)], stdout=subprocess.PIPE, text=True
-    ) as proc:
-        assert proc.stdout is not None
-        assert proc.stdout.readline().strip() == "ready"
-        if kill_after is not None:
-            time.sleep(kill_after)
-            proc.send_signal(signal.SIGKILL)
-        out = proc.stdout.read()
-        proc.wait(timeout=300)
+    _, out = run_killed(IMPORTER, [str(db), str(source)], kill_after)
     return out.split()
 
 

@@ -11,8 +11,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from clientcrm import ValidationError
-from clientcrm.models.parsing import parse_amount, parse_moment, parse_status
 from clientcrm.models.purchases import PurchaseStatus
+from clientcrm.rules.parsing import parse_amount, parse_moment, parse_status
 
 SAO_PAULO = ZoneInfo("America/Sao_Paulo")
 

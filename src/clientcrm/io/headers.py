@@ -11,11 +11,11 @@ from __future__ import annotations
 
 import enum
 import re
-import unicodedata
 from collections.abc import Mapping, Sequence
 from typing import TypeVar
 
 from clientcrm.errors import ValidationError
+from clientcrm.rules.search import fold
 
 __all__ = ["ClientField", "F", "fold_header", "map_headers", "match_columns"]
 
@@ -37,8 +37,7 @@ class ClientField(enum.StrEnum):
 def fold_header(header: str) -> str:
     """A header as it is compared: no accents, lower case, letters and digits only, without
     the numbering of repeated columns ("E-mail 1 - Value": "email")."""
-    plain = unicodedata.normalize("NFKD", header).encode("ascii", "ignore").decode()
-    folded = re.sub(r"[^a-z0-9]", "", plain.lower())
+    folded = re.sub(r"[^a-z0-9]", "", fold(header))
     return re.sub(r"\d*(value)?$", "", folded) or folded
 
 

@@ -71,7 +71,7 @@ from clientcrm.service.credits import Credits
 from clientcrm.service.history import HistoryBatch
 from clientcrm.service.import_runs import Importer
 from clientcrm.service.importing import BatchImport
-from clientcrm.service.journeys import Journeys, recompute_figures
+from clientcrm.service.journeys import Journeys, refigured
 from clientcrm.service.merging import merge_clients, reindex, unmerge_clients
 from clientcrm.service.privacy import client_data, erase
 from clientcrm.service.purchases import Purchases, SaleBatch
@@ -958,11 +958,8 @@ class CRM:
             clients = uow.clients.iter_workspace(ws)
             while chunk := list(islice(clients, batch_size)):
                 checked += len(chunk)
-                figures = recompute_figures(uow, ws, {c.id: c.created_at for c in chunk})
                 journeys = Journeys(uow, workspace)
-                recomputed = journeys.replay(
-                    [attrs.evolve(c, figures=figures[c.id]) for c in chunk]
-                )
+                recomputed = refigured(journeys, chunk)
                 fixed = []
                 for client, new in zip(chunk, recomputed, strict=True):
                     if new.figures != client.figures:

@@ -23,11 +23,11 @@ from clientcrm.models.booking import Booking, BookingStatus
 from clientcrm.models.events import BookingEvent, BookingEventKind, DomainEvent
 from clientcrm.models.importing import BookingRow, ChangeKind, ImportChange, RowOutcome, RowResult
 from clientcrm.models.money import Money
-from clientcrm.models.parsing import parse_amount, parse_booking_status, parse_moment
 from clientcrm.models.workspace import Workspace
 from clientcrm.ports import UnitOfWork
+from clientcrm.rules.parsing import parse_amount, parse_booking_status, parse_moment
 from clientcrm.serialization import converter
-from clientcrm.service.importing import contact
+from clientcrm.service.importing import contact, remember
 from clientcrm.service.recording import Batch
 
 __all__ = ["HistoryBatch", "imported_booking_id"]
@@ -105,7 +105,6 @@ class HistoryBatch:
         wanted = [w for row in rows if (w := self._check(row)) is not None]
         ws = self.workspace.id
         before = self.uow.bookings.get_many(ws, {w.booking_id for w in wanted})
-        known = self.uow.clients.find_by_emails(ws, {w.email for w in wanted})
         latest = {i: _latest(b) for i, b in before.items()}
         events: list[BookingEvent] = []
         fresh: list[_Wanted] = []
@@ -123,21 +122,22 @@ class HistoryBatch:
         batch.run(events, collect=self.collect)
         self.events += batch.events
         after = self.uow.bookings.get_many(ws, {w.booking_id for w in fresh})
-        met = {c.id for c in known.values()}
+        made = batch.created_ids
+        new_clients = self.uow.clients.get_many(ws, made)
         for w in fresh:
             booking = after[w.booking_id]
             line, cid = w.row.line, booking.client_id
-            if cid not in met:  # the row's client is new: the import made it
-                met.add(cid)
-                client = self.uow.clients.get(ws, cid)
-                self._change(line, ChangeKind.CREATED_CLIENT, cid, cid, contact(client))
+            if cid in made:  # the first row of a client the import made
+                made.discard(cid)
+                self._change(line, ChangeKind.CREATED_CLIENT, cid, cid,
+                             after=contact(new_clients[cid]))  # fmt: skip
             now, was = converter.unstructure(booking), before.get(w.booking_id)
             if was is None:
-                self._change(line, ChangeKind.CREATED_BOOKING, booking.id, cid, now)
+                self._change(line, ChangeKind.CREATED_BOOKING, booking.id, cid, after=now)
                 self._result(w, RowOutcome.CREATED, cid)
             else:
-                was_json = converter.unstructure(was)
-                self._change(line, ChangeKind.UPDATED_BOOKING, booking.id, cid, now, was_json)
+                self._change(line, ChangeKind.UPDATED_BOOKING, booking.id, cid, after=now,
+                             before=converter.unstructure(was))  # fmt: skip
                 self._result(w, RowOutcome.UPDATED, cid)
 
     def _events(self, w: _Wanted, at: datetime, *, updating: bool) -> list[BookingEvent]:
@@ -163,18 +163,10 @@ class HistoryBatch:
         return found
 
     def _change(
-        self,
-        line: int,
-        kind: ChangeKind,
-        record_id: str,
-        client_id: str,
-        after: dict[str, Any] | None = None,
-        before: dict[str, Any] | None = None,
+        self, line: int, kind: ChangeKind, record_id: str, client_id: str, **snapshots: Any
     ) -> None:
-        if self.run_id is not None:
-            ws = self.workspace.id
-            change = ImportChange(ws, self.run_id, line, kind, record_id, client_id, before, after)
-            self.changes.append(change)
+        ws, run_id = self.workspace.id, self.run_id
+        remember(self.changes, ws, run_id, line, kind, record_id, client_id, **snapshots)
 
     def _check(self, row: BookingRow) -> _Wanted | None:
         """What the row says, or ``None`` (and its failure) when it cannot be read."""

@@ -36,7 +36,7 @@ from clientcrm.ports import Store, UnitOfWork
 from clientcrm.serialization import converter
 from clientcrm.service.bus import EventBus
 from clientcrm.service.importing import RowBatch, contact, import_rows
-from clientcrm.service.journeys import Journeys, recompute_figures
+from clientcrm.service.journeys import Journeys, refigured
 from clientcrm.service.running import Runner
 
 __all__ = ["Importer", "Start"]
@@ -202,11 +202,7 @@ def _undo_all(uow: UnitOfWork, *, changes: list[ImportChange], tally: _Tally) ->
 def _refigure(uow: UnitOfWork, ws: str, client_ids: Collection[str]) -> None:
     """Evaluate the figures and journeys of these clients again from what they hold."""
     clients = list(uow.clients.get_many(ws, client_ids).values())
-    figures = recompute_figures(uow, ws, {c.id: c.created_at for c in clients})
-    journeys = Journeys(uow, uow.workspaces.get(ws))
-    uow.clients.update_figures(
-        journeys.replay([attrs.evolve(c, figures=figures[c.id]) for c in clients])
-    )
+    uow.clients.update_figures(refigured(Journeys(uow, uow.workspaces.get(ws)), clients))
 
 
 def _undo_note(uow: UnitOfWork, c: ImportChange, tally: _Tally) -> None:

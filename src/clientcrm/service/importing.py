@@ -33,7 +33,7 @@ from clientcrm.ports import UnitOfWork
 from clientcrm.service.journeys import Journeys
 from clientcrm.service.tags import clean_tags
 
-__all__ = ["BatchImport", "RowBatch", "contact", "import_rows"]
+__all__ = ["BatchImport", "RowBatch", "contact", "import_rows", "remember"]
 
 _R = TypeVar("_R")
 _R_contra = TypeVar("_R_contra", contravariant=True)
@@ -217,11 +217,8 @@ class BatchImport:
         after: dict[str, Any] | None = None,
     ) -> None:
         """Remember what the row did, for undoing the run (when the import is recorded)."""
-        if self.run_id is not None:
-            change = ImportChange(
-                self.workspace.id, self.run_id, line, kind, record_id, client_id, before, after
-            )
-            self.changes.append(change)
+        remember(self.changes, self.workspace.id, self.run_id, line, kind, record_id, client_id,
+                 before=before, after=after)  # fmt: skip
 
     def _fail(self, row: ClientRow, reason: str) -> None:
         self.results.append(RowResult(row.line, RowOutcome.FAILED, row.email, reason))
@@ -256,6 +253,25 @@ class RowBatch(Protocol[_R_contra]):
     def run(self, rows: Sequence[_R_contra]) -> None:
         """Import ``rows``."""
         ...
+
+
+def remember(
+    changes: list[ImportChange],
+    workspace_id: str,
+    run_id: str | None,
+    line: int,
+    kind: ChangeKind,
+    record_id: str,
+    client_id: str,
+    *,
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+) -> None:
+    """Add what a row did to ``changes``, when the import is a recorded run."""
+    if run_id is not None:
+        changes.append(
+            ImportChange(workspace_id, run_id, line, kind, record_id, client_id, before, after)
+        )
 
 
 def contact(client: Client) -> dict[str, Any]:

@@ -66,6 +66,14 @@ def recompute_figures(
     }
 
 
+def refigured(journeys: Journeys, clients: Sequence[Client]) -> list[Client]:
+    """The clients with their figures recomputed from what they hold, and their journeys
+    replayed (stage histories and milestones stored by the replay)."""
+    ws = journeys.workspace.id
+    figures = recompute_figures(journeys.uow, ws, {c.id: c.created_at for c in clients})
+    return journeys.replay([attrs.evolve(c, figures=figures[c.id]) for c in clients])
+
+
 @attrs.define
 class Journeys:
     """The journeys one unit of work evaluates, and the domain events they make.

@@ -23,7 +23,6 @@ from clientcrm.models.events import DomainEvent
 from clientcrm.models.importing import ChangeKind, ImportChange, RowOutcome, RowResult, SaleRow
 from clientcrm.models.money import CURRENCIES, Money
 from clientcrm.models.order import OrderStatus
-from clientcrm.models.parsing import parse_amount, parse_moment, parse_status
 from clientcrm.models.purchases import (
     ExternalPurchase,
     PurchaseMetrics,
@@ -32,6 +31,7 @@ from clientcrm.models.purchases import (
 )
 from clientcrm.models.workspace import Workspace
 from clientcrm.ports import UnitOfWork
+from clientcrm.rules.parsing import parse_amount, parse_moment, parse_status
 from clientcrm.rules.purchases import purchase_metrics
 from clientcrm.serialization import converter
 from clientcrm.service import permissions as perm

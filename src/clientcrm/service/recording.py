@@ -128,6 +128,11 @@ class Batch:
     _client_count: int | None = None
 
     @property
+    def created_ids(self) -> set[str]:
+        """The ids of the clients the batch created."""
+        return {cid for cid, working in self._shared.items() if working.new}
+
+    @property
     def clients(self) -> dict[str, Client]:
         """The batch's clients as they stand, by email (primary and aliases)."""
         return {email: working.result() for email, working in self.by_email.items()}

@@ -139,10 +139,10 @@ def journey_columns(journey: Journey | None) -> dict[str, Any]:
     """The journey's columns: its JSON, and beside it what queries filter and order by."""
     if journey is None:
         return {"stage": None, "stage_at": None, "journey": None, "journey_due": _NEVER_EVALUATED}
-    last, text = _LAST_TEXT
+    last, text = _LAST_TEXT[0]  # one read of one pair: safe between threads
     if journey is not last:  # an import's new clients share one journey object
         text = journey_text(journey)
-        _LAST_TEXT[:] = journey, text
+        _LAST_TEXT[0] = (journey, text)
     return {
         "stage": journey.stage.value,
         "stage_at": journey.stage_at,
@@ -151,8 +151,8 @@ def journey_columns(journey: Journey | None) -> dict[str, Any]:
     }
 
 
-_LAST_TEXT: list[Any] = [None, ""]
-"""The journey last written, and its text."""
+_LAST_TEXT: list[tuple[Journey | None, str]] = [(None, "")]
+"""The journey last written, and its text, as one pair."""
 
 
 _NEVER_EVALUATED = BEGINNING.occurred_at

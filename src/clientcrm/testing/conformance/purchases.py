@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
+from typing import Any
 
 import pytest
 
@@ -65,15 +66,15 @@ class PurchaseContract(StoreFixtures):
     """Recording, listing, measuring, merging and importing external purchases."""
 
     def _record(
-        self, crm: CRM, actor: Actor, client: Client, transaction: str, **changes: object
+        self, crm: CRM, actor: Actor, client: Client, transaction: str, **changes: Any
     ) -> ExternalPurchase:
-        fields: dict[str, object] = {
+        fields: dict[str, Any] = {
             "platform": "Hotmart", "transaction_id": transaction, "product": "Yoga course",
             "price": Money("97.00", "EUR"), "status": PurchaseStatus.COMPLETED,
             "purchased_at": T0,
         }  # fmt: skip
         fields.update(changes)
-        return crm.purchases.record(client.id, actor, **fields)  # type: ignore[arg-type]
+        return crm.purchases.record(client.id, actor, **fields)
 
     def test_the_same_sale_reported_again_is_one_purchase(
         self, crm: CRM, owner: Actor, kate: Client
@@ -124,12 +125,12 @@ class PurchaseContract(StoreFixtures):
     def test_bad_purchases_are_refused_and_change_nothing(
         self, crm: CRM, owner: Actor, kate: Client
     ) -> None:
-        bad: list[tuple[dict[str, object], str]] = [
+        bad: list[tuple[dict[str, Any], str]] = [
             ({"transaction_id": " "}, "transaction_id"),
             ({"product": ""}, "product"),
             ({"status": "lost"}, "status"),
             ({"price": Decimal(5)}, "price"),
-            ({"purchased_at": datetime(2026, 1, 1)}, "purchased_at"),  # noqa: DTZ001
+            ({"purchased_at": datetime(2026, 1, 1)}, "purchased_at"),  # noqa: DTZ001 - naive on purpose
         ]
         for changes, field in bad:
             with pytest.raises(ValidationError) as caught:

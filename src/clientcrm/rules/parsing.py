@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Mapping
 from datetime import datetime, tzinfo
 from decimal import Decimal, InvalidOperation
@@ -15,6 +14,7 @@ from clientcrm.errors import ValidationError
 from clientcrm.models.booking import BookingStatus
 from clientcrm.models.money import minor_units
 from clientcrm.models.purchases import PurchaseStatus
+from clientcrm.rules.search import fold
 
 __all__ = ["parse_amount", "parse_booking_status", "parse_moment", "parse_status"]
 
@@ -70,8 +70,7 @@ def parse_moment(text: str, tz: tzinfo, field: str = "date", *, dayfirst: bool =
 
 
 def _fold(text: str) -> str:
-    plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z]", "", plain.lower())
+    return re.sub(r"[^a-z]", "", fold(text))
 
 
 _STATUS_WORDS: dict[PurchaseStatus, tuple[str, ...]] = {
