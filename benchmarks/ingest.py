@@ -40,7 +40,7 @@ CREATE TABLE crm_bookings (
   first_event_at VARCHAR(26) NOT NULL, details_at VARCHAR(26) NOT NULL,
   details_event VARCHAR(128) NOT NULL, status_at VARCHAR(26) NOT NULL,
   status_event VARCHAR(128) NOT NULL, paid_at VARCHAR(26), paid_event VARCHAR(128),
-  refund_at VARCHAR(26), refund_event VARCHAR(128),
+  refund_at VARCHAR(26), refund_event VARCHAR(128), series_id VARCHAR(128),
   PRIMARY KEY (workspace_id, booking_id));
 CREATE INDEX ix_bookings_client ON crm_bookings (workspace_id, client_id, starts_at, booking_id);
 """

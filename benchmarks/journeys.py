@@ -31,7 +31,7 @@ from clientcrm import CRM, Actor, Client, Workspace
 from clientcrm.models.journey import Journey, Stage
 from clientcrm.service import recording
 from clientcrm.stores.sql import SQLStore
-from clientcrm.stores.sql.types import _sqlite_time
+from clientcrm.stores.sql.types import sqlite_time
 
 NOW = datetime(2026, 11, 23, 3, 0, tzinfo=UTC)
 CHUNK = 10_000
@@ -87,12 +87,12 @@ def ceiling(path: Path) -> tuple[float, int]:
     rows = conn.execute(
         "SELECT client_id, last_activity_at FROM crm_clients "
         "WHERE workspace_id = ? AND journey_due <= ? ORDER BY journey_due, client_id",
-        ("w", _sqlite_time(NOW)),
+        ("w", sqlite_time(NOW)),
     ).fetchall()
     churned = []
     for client_id, last in rows:
         at = datetime.fromisoformat(last + "+00:00") + timedelta(days=180)
-        churned.append((client_id, _sqlite_time(at)))
+        churned.append((client_id, sqlite_time(at)))
     conn.executemany(
         "UPDATE crm_clients SET stage = 'churned', stage_at = ?, journey = '[]', "
         "journey_due = '9999-12-31 00:00:00.000000' WHERE workspace_id = 'w' AND client_id = ?",

@@ -50,7 +50,7 @@ CREATE TABLE raw_bookings (
   first_event_at TIMESTAMPTZ NOT NULL, details_at TIMESTAMPTZ NOT NULL,
   details_event VARCHAR(128) NOT NULL, status_at TIMESTAMPTZ NOT NULL,
   status_event VARCHAR(128) NOT NULL, paid_at TIMESTAMPTZ, paid_event VARCHAR(128),
-  refund_at TIMESTAMPTZ, refund_event VARCHAR(128),
+  refund_at TIMESTAMPTZ, refund_event VARCHAR(128), series_id VARCHAR(128),
   PRIMARY KEY (workspace_id, booking_id));
 CREATE INDEX ON raw_bookings (workspace_id, client_id, starts_at, booking_id);
 """

@@ -45,6 +45,7 @@ from clientcrm.models.order import Order
 from clientcrm.models.purchases import ExternalPurchase
 from clientcrm.models.timeline import TimelineEntry
 from clientcrm.rules.bookings import BEGINNING
+from clientcrm.rules.insights import PythonInsights
 from clientcrm.rules.query import ClientCriteria, matches, sort_value
 from clientcrm.serialization import converter
 
@@ -626,6 +627,11 @@ class _UnitOfWork:
         self.merges = _Merges(self._db)
         self.timeline = _Timeline(self._db)
         self.matches = _Matches(self._db)
+        # No query engine over JSON documents: the reference aggregates, in Python.
+        self.insights = PythonInsights(
+            _Documents(self._db, "client", Client).where,
+            _Documents(self._db, "booking", Booking).where,
+        )
         return self
 
     def __exit__(

@@ -21,6 +21,7 @@ ROOT = Path(__file__).parents[1]
         ("realtime_match.py", ["--clients", "3000", "--probes", "40"], "raw sqlite3"),
         ("journeys.py", ["--clients", "3000", "--events", "3000"], "the ceiling"),
         ("import_export.py", ["--clients", "2000"], "of the ceiling"),
+        ("slipping.py", ["--clients", "200"], "fixed: away 45 days"),
     ],
 )
 def test_benchmark_script_runs(script: str, args: list[str], expected: str) -> None:

@@ -58,6 +58,7 @@ from clientcrm.models import (
     Workspace,
 )
 from clientcrm.policies import (
+    InsightPolicy,
     JourneyPolicy,
     LoyaltyPolicy,
     MatchMode,
@@ -94,6 +95,7 @@ __all__ = [
     "DuplicateClientError",
     "ExternalPurchase",
     "Flag",
+    "InsightPolicy",
     "InsufficientBalanceError",
     "JourneyPolicy",
     "LoyaltyPolicy",

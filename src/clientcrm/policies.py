@@ -11,6 +11,7 @@ from clientcrm.errors import ValidationError
 
 __all__ = [
     "CreditPolicy",
+    "InsightPolicy",
     "JourneyPolicy",
     "LoyaltyPolicy",
     "MatchMode",
@@ -231,6 +232,43 @@ class CreditPolicy:
 
 
 @attrs.frozen
+class InsightPolicy:
+    """Thresholds of the insights page and of the early warning (SPEC section 10).
+
+    Attributes:
+        top_clients: how many clients the top list shows.
+        at_risk_more_than: a client is at risk with more bookings made than this...
+        at_risk_rate: ...and a share of them cancelled or not turned up to above this.
+        at_risk_shown: how many at-risk clients the page lists (all are counted).
+        conversion_days: the page's stage conversion covers this many days before now.
+        slipping_min_visits: completed bookings a client needs before their rhythm is known.
+        slipping_factor: a client is slipping once away this many of their usual gaps (and
+            longer than their longest gap so far)...
+        slipping_min_days: ...and at least this many days (a regular who skips a week or
+            two is not slipping).
+    """
+
+    top_clients: int = attrs.field(default=5, validator=_positive)
+    at_risk_more_than: int = attrs.field(default=3)
+    at_risk_rate: Decimal = attrs.field(default=Decimal("0.30"), converter=Decimal)
+    at_risk_shown: int = attrs.field(default=50, validator=_positive)
+    conversion_days: int = attrs.field(default=30, validator=_positive)
+    slipping_min_visits: int = attrs.field(default=4)
+    slipping_factor: Decimal = attrs.field(default=Decimal(2), converter=Decimal)
+    slipping_min_days: int = attrs.field(default=21, validator=_positive)
+
+    def __attrs_post_init__(self) -> None:
+        if self.at_risk_more_than < 0:
+            raise ValidationError("at_risk_more_than", "must not be negative")
+        if not (self.at_risk_rate.is_finite() and 0 <= self.at_risk_rate < 1):
+            raise ValidationError("at_risk_rate", "must be a share from 0 up to (not) 1")
+        if self.slipping_min_visits < 3:
+            raise ValidationError("slipping_min_visits", "must be at least 3 (two gaps)")
+        if not (self.slipping_factor.is_finite() and self.slipping_factor > 1):
+            raise ValidationError("slipping_factor", "must be more than 1")
+
+
+@attrs.frozen
 class Policies:
     """Every policy of one workspace."""
 
@@ -241,3 +279,4 @@ class Policies:
     milestones: MilestonePolicy = attrs.Factory(MilestonePolicy)
     loyalty: LoyaltyPolicy = attrs.Factory(LoyaltyPolicy)
     credits: CreditPolicy = attrs.Factory(CreditPolicy)
+    insights: InsightPolicy = attrs.Factory(InsightPolicy)

@@ -8,16 +8,18 @@ and never reads or writes another workspace's records.
 from __future__ import annotations
 
 from collections.abc import Collection, Iterator, Mapping, Sequence
-from datetime import datetime
+from datetime import date, datetime
+from decimal import Decimal
 from types import TracebackType
 from typing import Protocol, Self
+from zoneinfo import ZoneInfo
 
 from clientcrm.models.activity import Activity
-from clientcrm.models.booking import Booking
+from clientcrm.models.booking import Booking, BookingStatus
 from clientcrm.models.client import Client
 from clientcrm.models.credits import CreditEntry, CreditPackage
 from clientcrm.models.importing import ImportChange, ImportRun
-from clientcrm.models.insights import Totals
+from clientcrm.models.insights import Totals, WorkspaceCounts
 from clientcrm.models.journey import JourneyHistory, Milestone, Stage, StageChange, StageConversion
 from clientcrm.models.merging import Distinction, Merge, PendingMatch
 from clientcrm.models.note import Note
@@ -26,6 +28,7 @@ from clientcrm.models.purchases import ExternalPurchase
 from clientcrm.models.timeline import TimelineEntry
 from clientcrm.models.workspace import Workspace
 from clientcrm.rules.query import ClientCriteria
+from clientcrm.rules.slipping import SlippingWindow
 
 __all__ = [
     "ActivityRepository",
@@ -33,6 +36,7 @@ __all__ = [
     "ClientRepository",
     "CreditRepository",
     "ImportRepository",
+    "InsightRepository",
     "JourneyRepository",
     "MatchRepository",
     "MergeRepository",
@@ -435,6 +439,69 @@ class MatchRepository(Protocol):
         ...
 
 
+class InsightRepository(Protocol):
+    """Aggregates over a whole workspace for dashboards, computed where the data is (in SQL
+    where there is a database). `clientcrm.rules.insights` is the reference in Python."""
+
+    def counts(
+        self, workspace_id: str, lapsed_before: datetime, regular_min: int
+    ) -> WorkspaceCounts:
+        """Count the clients; those with each status pill, as `clientcrm.rules.status.pill`
+        gives it for ``lapsed_before`` and ``regular_min``; and the bookings made,
+        completed, cancelled and not turned up to."""
+        ...
+
+    def top_completed(self, workspace_id: str, limit: int) -> list[Client]:
+        """Return the ``limit`` clients with the most completed bookings (at least one),
+        ties by folded name, then id."""
+        ...
+
+    def at_risk(
+        self, workspace_id: str, more_than: int, above: Decimal, limit: int
+    ) -> tuple[int, list[Client]]:
+        """Count the clients with more than ``more_than`` bookings made and a share of them
+        cancelled or not turned up to above ``above``; return that count and the first
+        ``limit`` of them, highest share first, then most bookings, then id."""
+        ...
+
+    def recurring(self, workspace_id: str, after: datetime) -> int:
+        """Count the clients with a booking of a recurring series still booked to start
+        after ``after``."""
+        ...
+
+    def recurring_of(self, workspace_id: str, after: datetime, among: Collection[str]) -> set[str]:
+        """Return those of ``among`` that `recurring` counts."""
+        ...
+
+    def cohorts(
+        self, workspace_id: str, timezone: ZoneInfo, until: datetime
+    ) -> dict[tuple[date, date], int]:
+        """For each (first month, month) pair, count the clients whose first counted booking
+        fell in the first month and who had a counted booking in the month (months are first
+        days, in ``timezone``); bookings starting after ``until`` are left out."""
+        ...
+
+    def monthly(
+        self, workspace_id: str, timezone: ZoneInfo, since: datetime, until: datetime
+    ) -> dict[tuple[date, BookingStatus], int]:
+        """Count the bookings starting in ``[since, until)`` by the month they start in (its
+        first day, in ``timezone``) and their status."""
+        ...
+
+    def spend_bins(self, workspace_id: str, width: Decimal) -> dict[int, int]:
+        """Count the clients with a counted booking by ``lifetime spend // width``."""
+        ...
+
+    def visits(
+        self, workspace_id: str, window: SlippingWindow
+    ) -> Iterator[tuple[Client, list[datetime]]]:
+        """Yield the clients who may be slipping, each with the starts of their completed
+        bookings, oldest first: at least ``window.min_visits`` of them, the last at or before
+        ``window.last_visit_by``, the last counted booking at or after
+        ``window.lapsed_before``, and nothing still booked to start after ``window.now``."""
+        ...
+
+
 class UnitOfWork(Protocol):
     """One atomic piece of work over the repositories.
 
@@ -506,6 +573,11 @@ class UnitOfWork(Protocol):
     @property
     def matches(self) -> MatchRepository:
         """Blocking keys, pending matches and distinctions, inside this unit of work."""
+        ...
+
+    @property
+    def insights(self) -> InsightRepository:
+        """Workspace aggregates for dashboards, inside this unit of work."""
         ...
 
     def __enter__(self) -> Self:

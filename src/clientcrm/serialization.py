@@ -5,7 +5,8 @@ Rules:
   ``{"amount": "12.50", "currency": "EUR"}``.
 - Aware datetimes as ISO 8601 in UTC (``"2026-01-31T09:00:00+00:00"``); naive ones are refused
   on the way in.
-- Dates as ISO 8601 (``"2026-01-31"``).
+- Dates as ISO 8601 (``"2026-01-31"``); durations as ISO 8601 days and seconds
+  (``"P7DT3600S"``).
 - Enums as their values; sets and frozensets as sorted lists.
 - A booking's `Version` as ``{"occurred_at": ..., "event_id": ...}``.
 """
@@ -13,7 +14,8 @@ Rules:
 from __future__ import annotations
 
 import enum
-from datetime import UTC, date, datetime
+import re
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -37,6 +39,27 @@ def _datetime(value: Any, _: type) -> datetime:
     return require_aware(parsed, "datetime")
 
 
+_DURATION = re.compile(r"(-?)P(\d+)DT(\d+)(?:\.(\d{6}))?S")
+
+
+def _iso_duration(value: timedelta) -> str:
+    """An ISO 8601 duration of whole days and seconds (``P7DT3600S``), exact to the µs."""
+    sign, value = ("-", -value) if value < timedelta(0) else ("", value)
+    micro = f".{value.microseconds:06d}" if value.microseconds else ""
+    return f"{sign}P{value.days}DT{value.seconds}{micro}S"
+
+
+def _timedelta(value: Any, _: type) -> timedelta:
+    if isinstance(value, timedelta):
+        return value
+    found = _DURATION.fullmatch(value) if isinstance(value, str) else None
+    if found is None:
+        raise ValidationError("duration", f"{value!r} is not an ISO 8601 duration (PnDTnS)")
+    sign, days, seconds, micro = found.groups()
+    length = timedelta(days=int(days), seconds=int(seconds), microseconds=int(micro or 0))
+    return -length if sign else length
+
+
 def make_converter() -> JsonConverter:
     """Return a new converter with clientcrm's rules (see the module docstring)."""
     conv = _json_converter()
@@ -48,6 +71,8 @@ def make_converter() -> JsonConverter:
     conv.register_unstructure_hook(datetime, lambda v: v.astimezone(UTC).isoformat())
     conv.register_structure_hook(datetime, _datetime)
     conv.register_unstructure_hook(date, date.isoformat)
+    conv.register_unstructure_hook(timedelta, _iso_duration)
+    conv.register_structure_hook(timedelta, _timedelta)
     conv.register_structure_hook(
         date, lambda v, _: v if isinstance(v, date) else date.fromisoformat(v)
     )

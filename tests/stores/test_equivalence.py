@@ -50,7 +50,8 @@ QUERIES = (
 )
 @given(history=booking_histories())
 def test_both_stores_agree(crms: tuple[CRM, CRM], history: list[BookingEvent]) -> None:
-    """Figures, details and every list query's pages are the same on both stores."""
+    """Figures, details, every list query's pages and every insight are the same on both
+    stores."""
     ws = f"eq-{next(_workspaces)}"
     actor = Actor.owner(ws)
     answers = []
@@ -60,7 +61,14 @@ def test_both_stores_agree(crms: tuple[CRM, CRM], history: list[BookingEvent]) -
         pages = [
             [(c.email, c.figures) for c in crm.iter_clients(query, actor)] for query in QUERIES
         ]
-        answers.append((observable_state(crm, actor), pages))
+        analytics = (
+            crm.insights(actor),
+            crm.cohort_retention(actor),
+            crm.slipping(actor),
+            crm.monthly_bookings(actor, months=14),
+            crm.spend_distribution(actor, bins=7),
+        )
+        answers.append((observable_state(crm, actor), pages, analytics))
     assert answers[0] == answers[1]
 
 

@@ -63,6 +63,7 @@ class Booking:
         status_version: the version of the status.
         paid_version: the version of the payment, ``None`` while unpaid.
         refund_version: the version of the refund, ``None`` while not refunded.
+        series_id: the recurring series it belongs to, if any (a detail, like the start).
     """
 
     id: str
@@ -81,6 +82,7 @@ class Booking:
     refunded_in_full: bool = False
     paid_version: Version | None = None
     refund_version: Version | None = None
+    series_id: str | None = None
 
     @property
     def payment_status(self) -> PaymentStatus:

@@ -55,6 +55,10 @@ class ClientFigures:
         last_booking_at: start of the latest counted booking (drives LAPSED).
         last_attended_at: start of the latest completed booking.
         last_activity_at: the latest moment anything happened to the client.
+        made: every booking the client made, whatever became of it (counted or not).
+        completed: those completed.
+        cancelled: those cancelled.
+        no_shows: those the client did not turn up to.
     """
 
     bookings: int = 0
@@ -63,6 +67,10 @@ class ClientFigures:
     last_booking_at: datetime | None = None
     last_attended_at: datetime | None = None
     last_activity_at: datetime | None = None
+    made: int = 0
+    completed: int = 0
+    cancelled: int = 0
+    no_shows: int = 0
 
 
 @attrs.frozen

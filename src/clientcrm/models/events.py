@@ -85,6 +85,8 @@ class BookingEvent:
         language: the booker's preferred language (BCP 47), if known.
         amount: for ``paid``, the amount paid; for ``partially_refunded``, the total refunded
             on the booking so far (as payment providers report it). Other kinds carry none.
+        series_id: the host's id of the recurring series the booking belongs to, if any
+            (a weekly class the client booked once for every week).
     """
 
     kind: BookingEventKind = attrs.field(converter=BookingEventKind)
@@ -100,9 +102,10 @@ class BookingEvent:
     staff: str | None = None
     language: str | None = None
     amount: Money | None = None
+    series_id: str | None = None
 
     def __attrs_post_init__(self) -> None:
-        _check_optional_text(self, ("name", "phone", "location", "staff", "language"))
+        _check_optional_text(self, ("name", "phone", "location", "staff", "language", "series_id"))
         if self.kind in _MONEY_KINDS:
             if self.amount is None:
                 raise ValidationError("amount", f"a {self.kind} event needs an amount")

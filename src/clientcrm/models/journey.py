@@ -10,6 +10,7 @@ from decimal import Decimal
 import attrs
 
 from clientcrm.models.loyalty import Tier, TierChange
+from clientcrm.models.shares import share
 
 __all__ = [
     "Journey",
@@ -209,6 +210,4 @@ class StageConversion:
     @property
     def rate(self) -> Decimal | None:
         """``moved_on / entered`` to four places, ``None`` when nobody entered."""
-        if not self.entered:
-            return None
-        return (Decimal(self.moved_on) / Decimal(self.entered)).quantize(Decimal("0.0001"))
+        return share(self.moved_on, self.entered)

@@ -81,6 +81,7 @@ def apply_event(
         in_full,
         paid_version,
         refund_version,
+        details.series_id,
     )
 
 

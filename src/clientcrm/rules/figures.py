@@ -11,6 +11,7 @@ import attrs
 
 from clientcrm.models.booking import Booking, BookingStatus
 from clientcrm.models.client import ClientFigures
+from clientcrm.models.shares import share
 
 __all__ = [
     "FigureTally",
@@ -63,8 +64,10 @@ def compute_figures(
     spend = Decimal(0)
     first = last = attended = None
     activity: datetime | None = _latest(created_at, active_at)
+    outcomes = Counter[BookingStatus]()
     for booking in bookings:
         activity = _latest(activity, _last_event_at(booking))
+        outcomes[booking.status] += 1
         if booking.status is BookingStatus.COMPLETED:
             attended = _latest(attended, booking.starts_at)
         if counts(booking):
@@ -72,7 +75,18 @@ def compute_figures(
             spend += booking.net_paid
             first = _earliest(first, booking.starts_at)
             last = _latest(last, booking.starts_at)
-    return ClientFigures(total, spend, first, last, attended, activity)
+    return ClientFigures(
+        total,
+        spend,
+        first,
+        last,
+        attended,
+        activity,
+        made=outcomes.total(),
+        completed=outcomes[BookingStatus.COMPLETED],
+        cancelled=outcomes[BookingStatus.CANCELLED],
+        no_shows=outcomes[BookingStatus.NO_SHOW],
+    )
 
 
 def _last_event_at(booking: Booking) -> datetime:
@@ -110,6 +124,8 @@ class FigureTally:
     last_booking_at: datetime | None
     last_attended_at: datetime | None
     last_activity_at: datetime | None
+    made: int
+    outcomes: dict[BookingStatus, int]
 
     @classmethod
     def of(cls, figures: ClientFigures) -> FigureTally:
@@ -121,10 +137,18 @@ class FigureTally:
             figures.last_booking_at,
             figures.last_attended_at,
             figures.last_activity_at,
+            figures.made,
+            {
+                BookingStatus.COMPLETED: figures.completed,
+                BookingStatus.CANCELLED: figures.cancelled,
+                BookingStatus.NO_SHOW: figures.no_shows,
+                BookingStatus.BOOKED: 0,  # not kept: a booking's fate is what insights count
+            },
         )
 
     def figures(self) -> ClientFigures:
         """The figures as they stand."""
+        outcomes = self.outcomes
         return ClientFigures(
             self.bookings,
             self.spend,
@@ -132,6 +156,10 @@ class FigureTally:
             self.last_booking_at,
             self.last_attended_at,
             self.last_activity_at,
+            made=self.made,
+            completed=outcomes[BookingStatus.COMPLETED],
+            cancelled=outcomes[BookingStatus.CANCELLED],
+            no_shows=outcomes[BookingStatus.NO_SHOW],
         )
 
     def move(self, before: Booking | None, after: Booking) -> bool:
@@ -147,6 +175,10 @@ class FigureTally:
             if was:
                 self.spend -= before.net_paid
                 self.bookings -= 1
+            self.outcomes[before.status] -= 1
+        else:
+            self.made += 1
+        self.outcomes[after.status] += 1
         starts_at = after.starts_at
         if now_counts:
             self.spend += after.net_paid
@@ -222,10 +254,6 @@ def quick_stats(
         since_last_booking=now - figures.last_booking_at if figures.last_booking_at else None,
         pending_bookings=pending,
         most_booked_service=min(services, key=lambda s: (-services[s], s)) if services else None,
-        completion_rate=_rate(happened[BookingStatus.COMPLETED], held),
-        no_show_rate=_rate(happened[BookingStatus.NO_SHOW], held),
+        completion_rate=share(happened[BookingStatus.COMPLETED], held),
+        no_show_rate=share(happened[BookingStatus.NO_SHOW], held),
     )
-
-
-def _rate(part: int, whole: int) -> Decimal | None:
-    return (Decimal(part) / Decimal(whole)).quantize(Decimal("0.0001")) if whole else None

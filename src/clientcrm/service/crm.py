@@ -52,7 +52,14 @@ from clientcrm.models.importing import (
     SaleRow,
     UndoReport,
 )
-from clientcrm.models.insights import Totals
+from clientcrm.models.insights import (
+    CohortRetention,
+    Insights,
+    MonthlyBookings,
+    SlippingClient,
+    SpendDistribution,
+    Totals,
+)
 from clientcrm.models.journey import Journey, JourneyHistory, Stage, StageConversion
 from clientcrm.models.merging import Distinction, MatchStatus, Merge, PendingMatch
 from clientcrm.models.money import minor_units
@@ -65,6 +72,7 @@ from clientcrm.rules.figures import compute_figures, quick_stats
 from clientcrm.rules.query import encode_cursor, resolve
 from clientcrm.rules.status import is_growing, status_pill
 from clientcrm.rules.timeline import feed_page
+from clientcrm.service import insights as analytics
 from clientcrm.service import permissions as perm
 from clientcrm.service.bus import EventBus, Subscriber
 from clientcrm.service.credits import Credits
@@ -915,6 +923,79 @@ class CRM:
         perm.require_staff(actor, "see the workspace's figures")
         with self.store.unit_of_work() as uow:
             return uow.clients.totals(actor.workspace_id)
+
+    def insights(self, actor: Actor, *, at: datetime | None = None) -> Insights:
+        """The insights page (SPEC section 10): clients and active ones, bookings and their
+        outcomes, completion and no-show rates, recurring clients, the top clients, the
+        at-risk clients, the stage distribution and recent conversion, and the customer
+        dashboard's totals; each aggregated by the store, at ``at`` (default: now).
+
+        Raises:
+            PermissionDeniedError: ``actor`` is a member.
+            ValidationError: ``at`` is naive.
+        """
+        perm.require_staff(actor, "see the workspace's figures")
+        now = self._moment(at)
+        with self.store.unit_of_work() as uow:
+            workspace = uow.workspaces.get(actor.workspace_id)
+            return analytics.insights(uow, workspace, now)
+
+    def cohort_retention(self, actor: Actor, *, at: datetime | None = None) -> CohortRetention:
+        """Clients grouped by the month of their first counted booking, and how many of each
+        cohort booked again in every month since, up to ``at``'s month (workspace timezone)."""
+        perm.require_staff(actor, "see the workspace's figures")
+        now = self._moment(at)
+        with self.store.unit_of_work() as uow:
+            workspace = uow.workspaces.get(actor.workspace_id)
+            return analytics.cohort_retention(uow, workspace, now)
+
+    def slipping(
+        self, actor: Actor, *, at: datetime | None = None, limit: int | None = None
+    ) -> list[SlippingClient]:
+        """The early warning: clients away unusually long by their own rhythm (their median
+        gap between visits), not LAPSED yet and with nothing booked; most overdue first.
+
+        Thresholds are the workspace's `InsightPolicy`.
+        """
+        perm.require_staff(actor, "see the workspace's figures")
+        now = self._moment(at)
+        with self.store.unit_of_work() as uow:
+            workspace = uow.workspaces.get(actor.workspace_id)
+            return analytics.slipping_clients(uow, workspace, now, limit)
+
+    def monthly_bookings(
+        self, actor: Actor, *, months: int = 12, at: datetime | None = None
+    ) -> MonthlyBookings:
+        """Bookings by the month they start in (workspace timezone) and their status, for
+        the ``months`` months up to the end of ``at``'s month, aggregated by the store.
+
+        Raises:
+            ValidationError: ``months`` is not 1 to 120, or ``at`` is naive.
+        """
+        perm.require_staff(actor, "see the workspace's figures")
+        if not 1 <= months <= 120:
+            raise ValidationError("months", "must be from 1 to 120")
+        now = self._moment(at)
+        with self.store.unit_of_work() as uow:
+            workspace = uow.workspaces.get(actor.workspace_id)
+            return analytics.monthly_bookings(uow, workspace, now, months)
+
+    def spend_distribution(self, actor: Actor, *, bins: int = 10) -> SpendDistribution:
+        """How lifetime spend is spread over the clients with a counted booking: at most
+        ``bins`` bins of a round width from zero, counted by the store.
+
+        Raises:
+            ValidationError: ``bins`` is not 1 to 100.
+        """
+        perm.require_staff(actor, "see the workspace's figures")
+        if not 1 <= bins <= 100:
+            raise ValidationError("bins", "must be from 1 to 100")
+        with self.store.unit_of_work() as uow:
+            workspace = uow.workspaces.get(actor.workspace_id)
+            return analytics.spend_distribution(uow, workspace, self.clock(), bins)
+
+    def _moment(self, at: datetime | None) -> datetime:
+        return self.clock() if at is None else require_aware(at, "at")
 
     def stage_distribution(self, actor: Actor) -> dict[Stage, int]:
         """How many clients are in each stage (every stage, in journey order)."""

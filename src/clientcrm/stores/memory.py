@@ -38,6 +38,7 @@ from clientcrm.models.purchases import ExternalPurchase
 from clientcrm.models.timeline import TimelineEntry
 from clientcrm.models.workspace import Workspace
 from clientcrm.rules.bookings import BEGINNING
+from clientcrm.rules.insights import PythonInsights
 from clientcrm.rules.query import ClientCriteria, matches, sort_value
 
 __all__ = ["MemoryStore"]
@@ -662,6 +663,10 @@ class _UnitOfWork:
         self.merges = _Merges(tables, self._journal)
         self.timeline = _Timeline(tables, self._journal)
         self.matches = _Matches(tables, self._journal)
+        self.insights = PythonInsights(
+            lambda ws: [c for (w, _), c in tables.clients.items() if w == ws],
+            lambda ws: [b for (w, _), b in tables.bookings.items() if w == ws],
+        )
 
     def __enter__(self) -> Self:
         self._lock.acquire()

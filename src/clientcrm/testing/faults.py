@@ -19,6 +19,7 @@ from clientcrm.ports import (
     ClientRepository,
     CreditRepository,
     ImportRepository,
+    InsightRepository,
     JourneyRepository,
     MatchRepository,
     MergeRepository,
@@ -155,6 +156,10 @@ class _FaultyUnitOfWork:
     @property
     def matches(self) -> MatchRepository:
         return cast("MatchRepository", _Counted(self._faults, self._inner.matches))
+
+    @property
+    def insights(self) -> InsightRepository:
+        return cast("InsightRepository", _Counted(self._faults, self._inner.insights))
 
     def commit(self) -> None:
         self._faults.call("commit")

@@ -63,6 +63,7 @@ def _booking_events(draw: st.DrawFn, booking_id: str, currency: str) -> list[Boo
                 starts_at=starts_at + (timedelta(days=1) if moved else timedelta()),
                 name=email.split("@")[0].title(),
                 amount=amount,
+                series_id=draw(st.sampled_from((None, None, "weekly-yin"))),
             )
         )
     return events

@@ -113,6 +113,10 @@ FIGURE_COLUMNS = (
     "credits_available",
     "credits_paused",
     "credits_purchased",
+    "made",
+    "completed",
+    "cancelled",
+    "no_shows",
 )
 """The columns `figures_row` fills: what `ClientRepository.update_figures` writes."""
 
@@ -132,6 +136,10 @@ def figures_row(client: Client) -> dict[str, Any]:
         "credits_available": client.credits.available,
         "credits_paused": client.credits.paused,
         "credits_purchased": client.credits.purchased,
+        "made": f.made,
+        "completed": f.completed,
+        "cancelled": f.cancelled,
+        "no_shows": f.no_shows,
     }
 
 
@@ -291,6 +299,10 @@ def client_from_row(row: Row) -> Client:
             last_booking_at=row["last_booking_at"],
             last_attended_at=row["last_attended_at"],
             last_activity_at=row["last_activity_at"],
+            made=row["made"],
+            completed=row["completed"],
+            cancelled=row["cancelled"],
+            no_shows=row["no_shows"],
         ),
         journey=None if row["journey"] is None else journey_from_text(row["journey"]),
         credits=CreditSummary(
@@ -325,6 +337,7 @@ BOOKING_COLUMNS = (
     "paid_event",
     "refund_at",
     "refund_event",
+    "series_id",
 )
 
 
@@ -351,6 +364,7 @@ def booking_values(booking: Booking) -> tuple[Any, ...]:
         *booking.status_version,
         *(paid or (None, None)),
         *(refund or (None, None)),
+        booking.series_id,
     )
 
 
@@ -380,6 +394,7 @@ def booking_from_row(row: Row) -> Booking:
         status_version=status,
         paid_version=_version(row, "paid"),
         refund_version=_version(row, "refund"),
+        series_id=row["series_id"],
     )
 
 

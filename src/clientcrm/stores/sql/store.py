@@ -31,6 +31,7 @@ from clientcrm.stores.sql.bulk import (
 )
 from clientcrm.stores.sql.credits import SQLCredits
 from clientcrm.stores.sql.imports import SQLImports
+from clientcrm.stores.sql.insights import SQLInsights
 from clientcrm.stores.sql.journeys import (
     SQLActivities,
     SQLJourneys,
@@ -351,6 +352,7 @@ class _UnitOfWork:
     merges: SQLMerges
     timeline: SQLTimeline
     matches: SQLMatches
+    insights: SQLInsights
 
     def __init__(self, engine: Engine) -> None:
         self._engine = engine
@@ -380,6 +382,7 @@ class _UnitOfWork:
         self.merges = SQLMerges(conn)
         self.timeline = SQLTimeline(conn)
         self.matches = SQLMatches(conn)
+        self.insights = SQLInsights(conn)
         return self
 
     def __exit__(

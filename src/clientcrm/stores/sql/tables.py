@@ -113,6 +113,11 @@ clients = Table(
     Column("credits_available", Integer, nullable=False, server_default="0"),
     Column("credits_paused", Integer, nullable=False, server_default="0"),
     Column("credits_purchased", Integer, nullable=False, server_default="0"),
+    # What became of the client's bookings: all made, then by outcome (for insights).
+    Column("made", Integer, nullable=False, server_default="0"),
+    Column("completed", Integer, nullable=False, server_default="0"),
+    Column("cancelled", Integer, nullable=False, server_default="0"),
+    Column("no_shows", Integer, nullable=False, server_default="0"),
     ForeignKeyConstraint(["workspace_id"], ["crm_workspaces.workspace_id"]),
     Index(None, "workspace_id", "last_activity_at", "client_id"),
     Index(None, "workspace_id", "spend", "client_id"),
@@ -176,8 +181,24 @@ bookings = Table(
     Column("paid_event", ID),
     Column("refund_at", UTCDateTime),
     Column("refund_event", ID),
+    Column("series_id", ID),
     _client_fk(),
     Index(None, "workspace_id", "client_id", "starts_at", "booking_id"),
+)
+Index(
+    "ix_crm_clients_top_completed",  # the top clients: most completed first, then by name
+    clients.c.workspace_id,
+    clients.c.completed.desc(),
+    clients.c.name_key,
+    clients.c.client_id,
+)
+_STILL_BOOKED = bookings.c.status == "booked"
+Index(
+    "ix_crm_bookings_still_booked",  # the few bookings whose outcome is not known yet
+    bookings.c.workspace_id,
+    bookings.c.starts_at,
+    sqlite_where=_STILL_BOOKED,
+    postgresql_where=_STILL_BOOKED,
 )
 
 orders = Table(

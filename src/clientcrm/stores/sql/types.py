@@ -10,23 +10,25 @@ from typing import Any
 from sqlalchemy import BigInteger, DateTime, Dialect, String
 from sqlalchemy.types import TypeDecorator, TypeEngine
 
-__all__ = ["Amount", "UTCDateTime"]
+__all__ = ["Amount", "UTCDateTime", "minor_units", "sqlite_time"]
 
 _SCALE = 4  # ten-thousandths: exact for every ISO 4217 minor unit (0, 2 or 3 places)
 _CENT = Decimal("0.01")
 
 
-def _sqlite_time(value: datetime) -> str:
+def sqlite_time(value: datetime) -> str:
+    """How SQLite holds an aware datetime: UTC text that sorts in time order."""
     if value.tzinfo is not UTC:
         value = value.astimezone(UTC)
     return value.isoformat(" ", "microseconds")[:26]  # without the "+00:00"
 
 
-def _read_sqlite_time(value: str | None) -> datetime | None:
+def _readsqlite_time(value: str | None) -> datetime | None:
     return None if value is None else datetime.fromisoformat(value + "+00:00")
 
 
-def _minor(value: Decimal) -> int:
+def minor_units(value: Decimal) -> int:
+    """How an `Amount` column holds ``value``: a whole number of ten-thousandths."""
     return int(value.scaleb(_SCALE))
 
 
@@ -51,25 +53,25 @@ class UTCDateTime(TypeDecorator[datetime]):
         if value is None:
             return None
         if dialect.name == "sqlite":
-            return _sqlite_time(value)
+            return sqlite_time(value)
         return value.astimezone(UTC)
 
     def bulk_processor(self, dialect: Dialect) -> Callable[[datetime], Any] | None:
         """The cheapest conversion of a non-null value for the driver (bulk writes)."""
-        return _sqlite_time if dialect.name == "sqlite" else None
+        return sqlite_time if dialect.name == "sqlite" else None
 
     def result_processor(
         self, dialect: Dialect, coltype: object
     ) -> Callable[[Any], datetime | None] | None:
         if dialect.name == "sqlite":
-            return _read_sqlite_time  # one call per value: this runs for every listed row
+            return _readsqlite_time  # one call per value: this runs for every listed row
         return super().result_processor(dialect, coltype)
 
     def process_result_value(self, value: Any, dialect: Dialect) -> datetime | None:
         if value is None:
             return None
         if isinstance(value, str):
-            return _read_sqlite_time(value)
+            return _readsqlite_time(value)
         moment: datetime = value
         return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 
@@ -81,11 +83,11 @@ class Amount(TypeDecorator[Decimal]):
     cache_ok = True
 
     def process_bind_param(self, value: Decimal | None, dialect: Dialect) -> int | None:
-        return None if value is None else _minor(value)
+        return None if value is None else minor_units(value)
 
     def bulk_processor(self, dialect: Dialect) -> Callable[[Decimal], int]:
         """The cheapest conversion of a non-null value for the driver (bulk writes)."""
-        return _minor
+        return minor_units
 
     def process_result_value(self, value: Any, dialect: Dialect) -> Decimal | None:
         if value is None:

@@ -18,6 +18,7 @@ from clientcrm.testing.conformance.base import StoreFixtures, event
 from clientcrm.testing.conformance.credits import CreditContract, CreditRepositoryContract
 from clientcrm.testing.conformance.faults import FaultContract
 from clientcrm.testing.conformance.imports import ImportRepositoryContract, ImportRunContract
+from clientcrm.testing.conformance.insights import InsightContract
 from clientcrm.testing.conformance.isolation import IsolationContract
 from clientcrm.testing.conformance.journeys import (
     ActivityRepositoryContract,
@@ -60,6 +61,7 @@ __all__ = [
     "FiguresPropertyContract",
     "ImportRepositoryContract",
     "ImportRunContract",
+    "InsightContract",
     "IsolationContract",
     "JourneyPropertyContract",
     "JourneyRepositoryContract",
@@ -105,6 +107,7 @@ class AllContracts(
     ErasureContract,
     ImportRepositoryContract,
     ImportRunContract,
+    InsightContract,
     IsolationContract,
     FaultContract,
 ):

@@ -32,6 +32,7 @@ def event(
     currency: str = "EUR",
     name: str | None = "Kate Smith",
     event_id: str | None = None,
+    series_id: str | None = None,
 ) -> BookingEvent:
     """A booking event with sensible defaults, for tests."""
     at = at or datetime(2026, 1, 10, 9, 0, tzinfo=UTC)
@@ -45,6 +46,7 @@ def event(
         starts_at=starts_at or at + timedelta(days=1),
         name=name,
         amount=Money(amount, currency) if amount is not None else None,
+        series_id=series_id,
     )
 
 
