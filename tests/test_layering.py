@@ -17,6 +17,7 @@ CORE = [
     "clientcrm.serialization",
     "clientcrm.matching",
     "clientcrm.io",
+    "clientcrm.analytics",
 ]
 FORBIDDEN = ["sqlalchemy", "alembic", "click", "rich", "pytest", "hypothesis", "clientcrm.stores"]
 
@@ -41,6 +42,7 @@ LAYERS = {
     "matching": ("clientcrm.ports", "clientcrm.service", "clientcrm.stores", "clientcrm.testing"),
     "service": ("clientcrm.stores", "clientcrm.cli", "clientcrm.testing", "clientcrm.io"),
     "io": ("clientcrm.stores", "clientcrm.cli", "clientcrm.testing"),
+    "analytics": ("clientcrm.stores", "clientcrm.cli", "clientcrm.testing", "clientcrm.io"),
 }
 
 

@@ -26,7 +26,7 @@ def test_demo_prints_the_table_the_summary_and_next_steps(tmp_path: Path) -> Non
     user what to try next."""
     code, out, _ = invoke_process(["--db", str(tmp_path / "d.db"), "demo", "--clients", "40"])
     assert code == 0
-    for expected in ("Most recent clients", "Clients", "Lifetime spend", "Try next:"):
+    for expected in ("Most recent clients", "Completion rate", "Top clients", "Try next:"):
         assert expected in out
 
 

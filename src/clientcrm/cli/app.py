@@ -13,6 +13,7 @@ from clientcrm.cli import (
     dedupe,
     demo,
     importing,
+    insights,
     journey,
     notes,
     privacy,
@@ -46,7 +47,9 @@ def cli(ctx: click.Context, db: str, workspace: str) -> None:
     ctx.obj = App(db, workspace)
 
 
-for module in (demo, clients, notes, tags, timeline, dedupe, journey, credits, importing, privacy):
+for module in (
+    demo, clients, notes, tags, timeline, dedupe, journey, credits, importing, privacy, insights
+):  # fmt: skip
     for command in module.COMMANDS:
         cli.add_command(command)
 

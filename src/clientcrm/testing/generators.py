@@ -1,7 +1,8 @@
 """Seeded synthetic studios: realistic booking histories with known truth.
 
 `studio_events` makes the history of a yoga studio: regulars, drop-ins, lapsed clients, guests,
-no-shows, late cancellations with the fee kept, refunds, and people who booked under a second,
+no-shows, late cancellations with the fee kept, refunds, regulars with a weekly class booked
+weeks ahead (a recurring series), and people who booked under a second,
 slightly different email. The same seed always gives the same history.
 """
 
@@ -112,7 +113,7 @@ def make_studio(
 
 def studio_events(studio: Studio, seed: int = 7) -> Iterator[BookingEvent]:
     """Yield the studio's booking events, roughly in the order they happened."""
-    rng = random.Random(seed)
+    rng, weekly = random.Random(seed), random.Random(f"{seed}-series")
     span = (studio.end - studio.start).days
     for index, person in enumerate(studio.people):
         joined = rng.randrange(span)
@@ -121,6 +122,32 @@ def studio_events(studio: Studio, seed: int = 7) -> Iterator[BookingEvent]:
         for v in range(visits):
             day = joined + rng.randrange(active_days)
             yield from _booking(rng, studio, person, f"bk-{index}-{v}", day)
+        still_coming = joined + active_days >= span - 60
+        if still_coming and person.visits_per_month >= 4 and weekly.random() < 0.6:
+            yield from _series(weekly, studio, person, f"series-{index}")
+
+
+def _series(
+    rng: random.Random, studio: Studio, person: Person, series_id: str
+) -> Iterator[BookingEvent]:
+    """A regular's weekly class, booked for the next four weeks in one go."""
+    service = rng.choice(CLASSES)[0]
+    first = (studio.end + timedelta(days=rng.randrange(1, 8))).replace(
+        hour=rng.choice((7, 18)), minute=0, second=0, microsecond=0
+    )
+    booked_at = studio.end - timedelta(days=rng.randrange(1, 6))
+    for week in range(4):
+        yield BookingEvent(
+            kind=BookingEventKind.BOOKED,
+            event_id=f"{series_id}-{week}-0",
+            booking_id=f"{series_id}-{week}",
+            occurred_at=booked_at,
+            email=person.email,
+            service=service,
+            starts_at=first + timedelta(weeks=week),
+            name=person.name,
+            series_id=series_id,
+        )
 
 
 def _booking(
