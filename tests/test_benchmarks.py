@@ -22,6 +22,7 @@ ROOT = Path(__file__).parents[1]
         ("journeys.py", ["--clients", "3000", "--events", "3000"], "the ceiling"),
         ("import_export.py", ["--clients", "2000"], "of the ceiling"),
         ("slipping.py", ["--clients", "200"], "fixed: away 45 days"),
+        ("insights.py", ["--clients", "500", "--per-client", "5", "--runs", "2"], "of the ceiling"),
     ],
 )
 def test_benchmark_script_runs(script: str, args: list[str], expected: str) -> None:

@@ -237,17 +237,30 @@ class SQLInsights:
         self, timezone: ZoneInfo, first: datetime, last: datetime
     ) -> tuple[ColumnElement[Any], Any]:
         """The month (``YYYY-MM`` in ``timezone``) a booking starts in, and what to select
-        it from, for bookings starting from ``first`` to ``last``."""
+        it from, for bookings starting from ``first`` to ``last``.
+
+        On SQLite the UTC month of the stored text is right except within a day of a month's
+        end (no timezone is more than 14 hours from UTC); only those bookings look their
+        month up among the local months' UTC bounds.
+        """
         if self._conn.dialect.name == "postgresql":
             local = func.to_char(func.timezone(timezone.key, _B.starts_at), "YYYY-MM")
             return local, bookings
         bounds = _month_bounds(first, last, timezone)
-        month = case(
-            (_B.starts_at < bounds.c.starts, bounds.c.prev),
-            (_B.starts_at >= bounds.c.ends, bounds.c.next),
-            else_=bounds.c.ym,
+        utc_month = func.substr(_B.starts_at, 1, 7)
+        near_edge = (
+            select(
+                case(
+                    (_B.starts_at < bounds.c.starts, bounds.c.prev),
+                    (_B.starts_at >= bounds.c.ends, bounds.c.next),
+                    else_=bounds.c.ym,
+                )
+            )
+            .where(bounds.c.ym == utc_month)
+            .scalar_subquery()
         )
-        return month, bookings.join(bounds, bounds.c.ym == func.substr(_B.starts_at, 1, 7))
+        mid_month = func.substr(_B.starts_at, 9, 2).between(_text("02"), _text("27"))
+        return case((mid_month, utc_month), else_=near_edge), bookings
 
     def visits(
         self, workspace_id: str, window: SlippingWindow
