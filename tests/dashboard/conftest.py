@@ -1,15 +1,12 @@
 """The reference dashboard served for real (uvicorn on loopback) over a small demo studio,
 and Debian's Chromium driven by Playwright."""
 
-import importlib.util
 import os
 import socket
-import sys
 import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
-from types import ModuleType
 
 import pytest
 import uvicorn
@@ -17,6 +14,7 @@ from playwright.sync_api import sync_playwright
 
 from clientcrm import Actor
 from clientcrm.testing.demo import WORKSPACE, open_demo_studio
+from example_files import load_example
 
 ROOT = Path(__file__).parents[2]
 CHROMIUM = Path("/usr/bin/chromium")
@@ -27,22 +25,10 @@ FLAGS = [
 ]  # fmt: skip
 
 
-def load_dashboard() -> ModuleType:
-    spec = importlib.util.spec_from_file_location(
-        "dashboard_app", ROOT / "examples" / "dashboard" / "app.py"
-    )
-    assert spec is not None
-    assert spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
 @pytest.fixture(scope="session")
 def dashboard_app(tmp_path_factory: pytest.TempPathFactory) -> object:
     crm = open_demo_studio(tmp_path_factory.mktemp("dash") / "studio.db", clients=150)
-    return load_dashboard().create_app(crm, Actor.owner(WORKSPACE))
+    return load_example("dashboard/app.py", "dashboard_app").create_app(crm, Actor.owner(WORKSPACE))
 
 
 @pytest.fixture(scope="session")

@@ -7,6 +7,7 @@ Show one in a notebook by leaving it as a cell's value; save it with ``fig.savef
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
@@ -15,6 +16,7 @@ from matplotlib.figure import Figure
 
 from clientcrm.models.client import StatusPill
 from clientcrm.models.insights import CohortRetention, Insights, MonthlyBookings, SpendDistribution
+from clientcrm.models.journey import Stage
 
 __all__ = [
     "cohort_heatmap",
@@ -41,27 +43,29 @@ OUTCOME_COLOURS = {
 
 def status_mix(insights: Insights, ax: Axes | None = None) -> Figure:
     """How many clients show each status pill (horizontal bars)."""
-    fig, ax = _figure(ax)
-    pills = list(insights.statuses)
-    counts = [insights.statuses[p] for p in pills]
-    bars = ax.barh([p.value.title() for p in pills], counts, color=[PILL_COLOURS[p] for p in pills])
-    ax.bar_label(bars, padding=3)
-    ax.invert_yaxis()
-    ax.set_xlabel("Clients")
-    _titles(ax, "Status mix", _as_of(insights.as_of, insights.timezone))
-    return fig
+    colours = [PILL_COLOURS[p] for p in insights.statuses]
+    return _clients_by(insights, insights.statuses, colours, "Status mix", ax)
 
 
 def journey_funnel(insights: Insights, ax: Axes | None = None) -> Figure:
     """How many clients are in each journey stage, in journey order."""
+    return _clients_by(insights, insights.stages, "#6366f1", "Journey stages", ax)
+
+
+def _clients_by(
+    insights: Insights,
+    counts: Mapping[StatusPill, int] | Mapping[Stage, int],
+    colour: str | list[str],
+    title: str,
+    ax: Axes | None,
+) -> Figure:
+    """Horizontal bars of clients per pill or stage, in their own order, top to bottom."""
     fig, ax = _figure(ax)
-    stages = list(insights.stages)
-    counts = [insights.stages[s] for s in stages]
-    bars = ax.barh([s.value.title() for s in stages], counts, color="#6366f1")
+    bars = ax.barh([k.value.title() for k in counts], list(counts.values()), color=colour)
     ax.bar_label(bars, padding=3)
     ax.invert_yaxis()
     ax.set_xlabel("Clients")
-    _titles(ax, "Journey stages", _as_of(insights.as_of, insights.timezone))
+    _titles(ax, title, _as_of(insights.as_of, insights.timezone))
     return fig
 
 

@@ -42,8 +42,8 @@ def _book(
     for n, outcome in enumerate(outcomes):
         start = NOW - timedelta(days=days_ago - n * every)
         booking = f"{email}-{start.isoformat()}"
-        kinds = ["booked", outcome] if outcome != "booked" else ["booked"]
-        for kind in kinds:
+        kinds = ["booked"] if outcome == "booked" else ["booked", outcome]
+        for kind, amount in [(k, None) for k in kinds] + ([("paid", paid)] if paid else []):
             crm.record(
                 event(
                     kind,
@@ -52,20 +52,7 @@ def _book(
                     name=name,
                     at=min(start, NOW),
                     starts_at=start,
-                    series_id=series_id,
-                ),
-                actor,
-            )
-        if paid is not None:
-            crm.record(
-                event(
-                    "paid",
-                    booking,
-                    email=email,
-                    name=name,
-                    at=min(start, NOW),
-                    starts_at=start,
-                    amount=paid,
+                    amount=amount,
                     series_id=series_id,
                 ),
                 actor,
