@@ -60,6 +60,11 @@ def _workload(crm: CRM) -> None:
         if page.next_cursor:
             crm.list_clients(ClientQuery(cursor=page.next_cursor, limit=1), owner)
     crm.rebuild(owner)
+    crm.insights(owner)
+    crm.cohort_retention(owner)
+    crm.monthly_bookings(owner)
+    crm.spend_distribution(owner)
+    crm.slipping(owner)
 
 
 def test_every_statement_names_its_workspace(sql_store: SQLStore) -> None:
