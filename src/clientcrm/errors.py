@@ -10,6 +10,8 @@ Every failure a caller can act on is a subclass of :class:`CRMError`::
     ├── PlanLimitError                       the workspace's client limit is reached
     ├── BlockedClientError                   a BLOCKED client cannot take new bookings
     ├── InsufficientBalanceError             not enough loyalty points or credits
+    ├── ContactLimitError                    too many re-engagement messages lately
+    ├── DeliveryError                        the mail server did not take the message
     └── StorageError                         the store failed; the unit of work rolled back
         └── ConflictError                    a concurrent writer got there first; retry
 
@@ -18,10 +20,14 @@ An operation that raises any of these has changed nothing.
 
 from __future__ import annotations
 
+from datetime import date
+
 __all__ = [
     "BlockedClientError",
     "CRMError",
     "ConflictError",
+    "ContactLimitError",
+    "DeliveryError",
     "DuplicateClientError",
     "InsufficientBalanceError",
     "NotFoundError",
@@ -95,6 +101,34 @@ class BlockedClientError(CRMError):
     def __init__(self, client_id: str) -> None:
         super().__init__(f"client {client_id} is blocked and cannot take new bookings")
         self.client_id = client_id
+
+
+class ContactLimitError(CRMError):
+    """The client had as many re-engagement messages lately as the policy allows.
+
+    Attributes:
+        client_id: the client.
+        email: their address.
+        next_allowed: the first day (workspace timezone) another one may be sent.
+    """
+
+    def __init__(self, client_id: str, email: str, next_allowed: date) -> None:
+        super().__init__(
+            f"{email} had the most re-engagement messages the policy allows lately; "
+            f"the next may be sent on {next_allowed.isoformat()}"
+        )
+        self.client_id = client_id
+        self.email = email
+        self.next_allowed = next_allowed
+
+
+class DeliveryError(CRMError):
+    """The email could not be handed to the mail server (nothing was sent or logged)."""
+
+    def __init__(self, to: str, reason: str) -> None:
+        super().__init__(f"could not send to {to}: {reason}")
+        self.to = to
+        self.reason = reason
 
 
 class InsufficientBalanceError(CRMError):

@@ -16,6 +16,7 @@ __all__ = [
     "LoyaltyPolicy",
     "MatchMode",
     "MatchPolicy",
+    "MessagePolicy",
     "MilestonePolicy",
     "NotePolicy",
     "NoteVisibility",
@@ -269,6 +270,19 @@ class InsightPolicy:
 
 
 @attrs.frozen
+class MessagePolicy:
+    """The contact-frequency guard (seed 000: 1-3 re-engagement messages a quarter).
+
+    Attributes:
+        re_engagement_limit: at most this many re-engagement messages to one client...
+        window_months: ...in any this many calendar months (workspace timezone).
+    """
+
+    re_engagement_limit: int = attrs.field(default=3, validator=_positive)
+    window_months: int = attrs.field(default=3, validator=_positive)
+
+
+@attrs.frozen
 class Policies:
     """Every policy of one workspace."""
 
@@ -280,3 +294,4 @@ class Policies:
     loyalty: LoyaltyPolicy = attrs.Factory(LoyaltyPolicy)
     credits: CreditPolicy = attrs.Factory(CreditPolicy)
     insights: InsightPolicy = attrs.Factory(InsightPolicy)
+    messages: MessagePolicy = attrs.Factory(MessagePolicy)

@@ -22,6 +22,7 @@ from clientcrm.models.importing import ImportChange, ImportRun
 from clientcrm.models.insights import Totals, WorkspaceCounts
 from clientcrm.models.journey import JourneyHistory, Milestone, Stage, StageChange, StageConversion
 from clientcrm.models.merging import Distinction, Merge, PendingMatch
+from clientcrm.models.messages import Email
 from clientcrm.models.note import Note
 from clientcrm.models.order import Order
 from clientcrm.models.purchases import ExternalPurchase
@@ -35,6 +36,7 @@ __all__ = [
     "BookingRepository",
     "ClientRepository",
     "CreditRepository",
+    "EmailSender",
     "ImportRepository",
     "InsightRepository",
     "JourneyRepository",
@@ -499,6 +501,15 @@ class InsightRepository(Protocol):
         bookings, oldest first: at least ``window.min_visits`` of them, the last at or before
         ``window.last_visit_by``, the last counted booking at or after
         ``window.lapsed_before``, and nothing still booked to start after ``window.now``."""
+        ...
+
+
+class EmailSender(Protocol):
+    """Delivers email (`clientcrm.messaging.SMTPSender`, or the host's own provider)."""
+
+    def send(self, email: Email) -> str:
+        """Deliver ``email`` and return the provider's id of it; raise `DeliveryError` when
+        it could not be handed over (nothing was sent)."""
         ...
 
 

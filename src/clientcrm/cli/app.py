@@ -15,6 +15,7 @@ from clientcrm.cli import (
     importing,
     insights,
     journey,
+    messages,
     notes,
     privacy,
     tags,
@@ -48,7 +49,8 @@ def cli(ctx: click.Context, db: str, workspace: str) -> None:
 
 
 for module in (
-    demo, clients, notes, tags, timeline, dedupe, journey, credits, importing, privacy, insights
+    demo, clients, notes, tags, timeline, dedupe, journey, credits, importing, privacy, insights,
+    messages,
 ):  # fmt: skip
     for command in module.COMMANDS:
         cli.add_command(command)

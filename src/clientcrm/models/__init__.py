@@ -20,6 +20,7 @@ from clientcrm.models.events import (
 )
 from clientcrm.models.journey import MilestoneKind, Stage
 from clientcrm.models.loyalty import Tier, TierChange
+from clientcrm.models.messages import MessagePurpose
 from clientcrm.models.money import Money
 from clientcrm.models.note import Note, NoteVisibility
 from clientcrm.models.purchases import ExternalPurchase, PurchaseMetrics, PurchaseStatus
@@ -45,6 +46,7 @@ __all__ = [
     "DomainEvent",
     "ExternalPurchase",
     "Flag",
+    "MessagePurpose",
     "MilestoneKind",
     "MilestoneReached",
     "Money",

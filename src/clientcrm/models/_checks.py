@@ -4,12 +4,21 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, datetime
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import phonenumbers
 
 from clientcrm.errors import ValidationError
 
-__all__ = ["MAX_NAME", "normalise_email", "normalise_phone", "require_aware", "require_text"]
+__all__ = [
+    "MAX_NAME",
+    "normalise_email",
+    "normalise_phone",
+    "require_aware",
+    "require_line",
+    "require_text",
+    "require_timezone",
+]
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s.]+$")
 MAX_EMAIL = 254
@@ -38,6 +47,22 @@ def require_text(value: str, field: str, *, max_length: int, allow_empty: bool =
     if "\x00" in text:
         raise ValidationError(field, "must not contain NUL characters")
     return text
+
+
+def require_line(value: str, field: str, *, max_length: int) -> str:
+    """`require_text`, on one line: a line break in a header value could add a header."""
+    text = require_text(value, field, max_length=max_length)
+    if "\r" in value or "\n" in value:
+        raise ValidationError(field, "must be one line: a line break could add an email header")
+    return text
+
+
+def require_timezone(value: str, field: str = "timezone") -> ZoneInfo:
+    """The IANA timezone named ``value``, or `ValidationError`."""
+    try:
+        return ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError, TypeError):
+        raise ValidationError(field, f"{value!r} is not an IANA timezone") from None
 
 
 def normalise_email(value: str, field: str = "email") -> str:

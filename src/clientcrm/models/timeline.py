@@ -31,6 +31,7 @@ class EntryKind(enum.StrEnum):
     MATCH_LINKED = "match_linked"
     MATCH_PENDING = "match_pending"
     MATCH_DECIDED = "match_decided"
+    MESSAGE_SENT = "message_sent"
 
 
 @attrs.frozen
@@ -75,6 +76,7 @@ class FeedKind(enum.StrEnum):
     MILESTONE = "milestone"
     MERGE = "merge"
     MATCH = "match"
+    MESSAGE = "message"
 
 
 @attrs.frozen

@@ -41,6 +41,7 @@ _RECORDED = {
     EntryKind.MATCH_LINKED: FeedKind.MATCH,
     EntryKind.MATCH_PENDING: FeedKind.MATCH,
     EntryKind.MATCH_DECIDED: FeedKind.MATCH,
+    EntryKind.MESSAGE_SENT: FeedKind.MESSAGE,
 }
 
 

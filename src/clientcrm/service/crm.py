@@ -62,12 +62,13 @@ from clientcrm.models.insights import (
 )
 from clientcrm.models.journey import Journey, JourneyHistory, Stage, StageConversion
 from clientcrm.models.merging import Distinction, MatchStatus, Merge, PendingMatch
+from clientcrm.models.messages import MessagePurpose, MessageReport, SentMessage
 from clientcrm.models.money import minor_units
 from clientcrm.models.note import Note, NoteVisibility
 from clientcrm.models.query import ClientPage, ClientQuery
 from clientcrm.models.timeline import TimelinePage, TimelineQuery
 from clientcrm.models.workspace import Workspace
-from clientcrm.ports import Store, UnitOfWork
+from clientcrm.ports import EmailSender, Store, UnitOfWork
 from clientcrm.rules.figures import compute_figures, quick_stats
 from clientcrm.rules.query import encode_cursor, resolve
 from clientcrm.rules.status import is_growing, status_pill
@@ -81,6 +82,7 @@ from clientcrm.service.import_runs import Importer
 from clientcrm.service.importing import BatchImport
 from clientcrm.service.journeys import Journeys, refigured
 from clientcrm.service.merging import merge_clients, reindex, unmerge_clients
+from clientcrm.service.messages import Draft, Messenger
 from clientcrm.service.privacy import client_data, erase
 from clientcrm.service.purchases import Purchases, SaleBatch
 from clientcrm.service.recording import Batch
@@ -128,6 +130,8 @@ class CRM:
             `clientcrm.stores.sql.SQLStore`, or your own).
         clock: returns the current aware datetime; defaults to the system UTC clock.
         ids: makes new record ids; defaults to random UUIDs.
+        sender: delivers email to clients (`clientcrm.messaging.SMTPSender`, or the host's
+            own `clientcrm.ports.EmailSender`); without one, messages can only be dry runs.
     """
 
     def __init__(
@@ -136,8 +140,10 @@ class CRM:
         *,
         clock: Clock = system_clock,
         ids: Callable[[], str] = _new_id,
+        sender: EmailSender | None = None,
     ) -> None:
         self.store = store
+        self.sender = sender
         self.clock = clock
         self._ids = ids
         self._bus = EventBus()
@@ -996,6 +1002,63 @@ class CRM:
 
     def _moment(self, at: datetime | None) -> datetime:
         return self.clock() if at is None else require_aware(at, "at")
+
+    # -- messaging ----------------------------------------------------------------------------
+
+    def send_message(
+        self,
+        client_id: str,
+        subject: str,
+        body: str,
+        actor: Actor,
+        *,
+        purpose: MessagePurpose = MessagePurpose.RE_ENGAGEMENT,
+        dry_run: bool = False,
+    ) -> SentMessage:
+        """Email one client, Reply-To the actor's address, and log it on their timeline.
+
+        ``{first_name}`` and ``{name}`` in the subject and body become the client's.
+        Re-engagement messages are rationed by the workspace's `MessagePolicy`. A dry run
+        checks everything and returns the email without sending or logging it.
+
+        Raises:
+            PermissionDeniedError: the actor lacks ``send_emails``.
+            ValidationError: no sender or no reply address; a subject of more than one
+                line; the client was erased.
+            BlockedClientError: the client is BLOCKED.
+            ContactLimitError: the client had enough re-engagement messages lately (it names
+                the day the next is allowed).
+            DeliveryError: the mail server did not take it (nothing is logged).
+        """
+        perm.require_permission(actor, Permission.SEND_EMAILS, "send emails")
+        draft = Draft(subject, body, MessagePurpose(purpose))
+        messenger = Messenger(self.sender, actor, self.clock(), self._ids, dry_run=dry_run)
+        with self.store.unit_of_work() as uow:
+            workspace = uow.workspaces.get(actor.workspace_id)
+            client = uow.clients.get(workspace.id, client_id)
+            sent = messenger.send(uow, workspace, client, draft)
+            uow.commit()
+        return sent
+
+    def send_messages(
+        self,
+        query: ClientQuery,
+        subject: str,
+        body: str,
+        actor: Actor,
+        *,
+        purpose: MessagePurpose = MessagePurpose.RE_ENGAGEMENT,
+        dry_run: bool = False,
+    ) -> MessageReport:
+        """Email every client the list query selects, as `send_message` does one; clients
+        who may not be messaged (erased, BLOCKED, over the contact limit) are reported with
+        the reason instead of stopping the others."""
+        perm.require_permission(actor, Permission.SEND_EMAILS, "send emails")
+        draft = Draft(subject, body, MessagePurpose(purpose))
+        messenger = Messenger(self.sender, actor, self.clock(), self._ids, dry_run=dry_run)
+        workspace = self.workspace(actor)
+        clients = list(self.iter_clients(query, actor))
+        return messenger.send_each(self.store.unit_of_work, workspace, clients, draft)
 
     def stage_distribution(self, actor: Actor) -> dict[Stage, int]:
         """How many clients are in each stage (every stage, in journey order)."""

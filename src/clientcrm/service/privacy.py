@@ -14,7 +14,7 @@ from clientcrm.models.journey import JourneyHistory
 from clientcrm.ports import UnitOfWork
 from clientcrm.serialization import converter
 
-__all__ = ["ERASED_NAME", "anonymous", "client_data", "erase"]
+__all__ = ["ERASED_NAME", "anonymous", "client_data", "erase", "is_erased"]
 
 ERASED_NAME = "Erased client"
 """The name an erased client's record keeps."""
@@ -38,6 +38,11 @@ def anonymous(client: Client) -> Client:
         flags=frozenset({Flag.INACTIVE}),
         custom={},
     )
+
+
+def is_erased(client: Client) -> bool:
+    """Whether the client's personal data was erased (their record is `anonymous`)."""
+    return client.name == ERASED_NAME and client.email == f"{client.id}@erased.invalid"
 
 
 def erase(uow: UnitOfWork, client: Client) -> Client:

@@ -33,6 +33,7 @@ from clientcrm.testing.conformance.merging import (
     MergeRepositoryContract,
     TimelineRepositoryContract,
 )
+from clientcrm.testing.conformance.messaging import MessagingContract
 from clientcrm.testing.conformance.privacy import ErasureContract
 from clientcrm.testing.conformance.properties import (
     FiguresPropertyContract,
@@ -70,6 +71,7 @@ __all__ = [
     "MatchRepositoryContract",
     "MergePropertyContract",
     "MergeRepositoryContract",
+    "MessagingContract",
     "NoteRepositoryContract",
     "OrderRepositoryContract",
     "PurchaseContract",
@@ -108,6 +110,7 @@ class AllContracts(
     ImportRepositoryContract,
     ImportRunContract,
     InsightContract,
+    MessagingContract,
     IsolationContract,
     FaultContract,
 ):
