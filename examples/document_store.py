@@ -29,6 +29,7 @@ from clientcrm.errors import DuplicateClientError, NotFoundError, StorageError
 from clientcrm.models.activity import Activity
 from clientcrm.models.booking import Booking
 from clientcrm.models.client import Client
+from clientcrm.models.coaching import CoachingRecord, RecordKind
 from clientcrm.models.credits import CreditEntry, CreditPackage, PackageState
 from clientcrm.models.importing import ImportChange, ImportRun
 from clientcrm.models.insights import Totals
@@ -604,6 +605,41 @@ class _Imports:
             self._changes.store(workspace_id, self._key(c), blank, client_id)
 
 
+class _Coaching:
+    def __init__(self, db: sqlite3.Connection) -> None:
+        self._docs = _Documents(db, "coaching", CoachingRecord)
+
+    def put(self, records: Sequence[CoachingRecord]) -> None:
+        for r in records:
+            self._docs.store(r.workspace_id, f"{r.kind}:{r.key}", r, r.client_id)
+
+    def get(self, workspace_id: str, kind: RecordKind, key: str) -> CoachingRecord | None:
+        found: CoachingRecord | None = self._docs.load(workspace_id, f"{kind}:{key}")
+        return found
+
+    def find(
+        self,
+        workspace_id: str,
+        kind: RecordKind,
+        *,
+        client_id: str | None = None,
+        owner_id: str | None = None,
+    ) -> list[CoachingRecord]:
+        found = [
+            r
+            for r in self._docs.where(workspace_id, client_id)
+            if r.kind is kind and (owner_id is None or r.owner_id == owner_id)
+        ]
+        return sorted(found, key=lambda r: (r.at, r.key))
+
+    def remove(self, workspace_id: str, kind: RecordKind, key: str) -> None:
+        self._docs.remove(workspace_id, f"{kind}:{key}")
+
+    def forget(self, workspace_id: str, client_id: str) -> None:
+        for r in self._docs.where(workspace_id, client_id):
+            self._docs.remove(workspace_id, f"{r.kind}:{r.key}")
+
+
 class _UnitOfWork:
     def __init__(self, path: Path) -> None:
         self._path = path
@@ -627,6 +663,7 @@ class _UnitOfWork:
         self.merges = _Merges(self._db)
         self.timeline = _Timeline(self._db)
         self.matches = _Matches(self._db)
+        self.coaching = _Coaching(self._db)
         # No query engine over JSON documents: the reference aggregates, in Python.
         self.insights = PythonInsights(
             _Documents(self._db, "client", Client).where,

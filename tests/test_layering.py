@@ -43,6 +43,8 @@ LAYERS = {
     "service": ("clientcrm.stores", "clientcrm.cli", "clientcrm.testing", "clientcrm.io"),
     "io": ("clientcrm.stores", "clientcrm.cli", "clientcrm.testing"),
     "analytics": ("clientcrm.stores", "clientcrm.cli", "clientcrm.testing", "clientcrm.io"),
+    "messaging": ("clientcrm.stores", "clientcrm.cli", "clientcrm.testing", "clientcrm.service"),
+    "payments": ("clientcrm.stores", "clientcrm.cli", "clientcrm.testing", "clientcrm.service"),
 }
 
 

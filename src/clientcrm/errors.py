@@ -12,6 +12,9 @@ Every failure a caller can act on is a subclass of :class:`CRMError`::
     ├── InsufficientBalanceError             not enough loyalty points or credits
     ├── ContactLimitError                    too many re-engagement messages lately
     ├── DeliveryError                        the mail server did not take the message
+    ├── PaymentError                         the payment provider refused
+    │   └── PaymentDeclinedError             the card was declined; the invoice stays open
+    ├── BillingInactiveError                 the trainer has not connected a provider
     └── StorageError                         the store failed; the unit of work rolled back
         └── ConflictError                    a concurrent writer got there first; retry
 
@@ -23,6 +26,7 @@ from __future__ import annotations
 from datetime import date
 
 __all__ = [
+    "BillingInactiveError",
     "BlockedClientError",
     "CRMError",
     "ConflictError",
@@ -31,6 +35,8 @@ __all__ = [
     "DuplicateClientError",
     "InsufficientBalanceError",
     "NotFoundError",
+    "PaymentDeclinedError",
+    "PaymentError",
     "PermissionDeniedError",
     "PlanLimitError",
     "StorageError",
@@ -129,6 +135,26 @@ class DeliveryError(CRMError):
         super().__init__(f"could not send to {to}: {reason}")
         self.to = to
         self.reason = reason
+
+
+class PaymentError(CRMError):
+    """The payment provider refused a request (or could not be reached)."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(f"the payment provider refused: {reason}")
+        self.reason = reason
+
+
+class PaymentDeclinedError(PaymentError):
+    """The client's card (or other payment method) was declined; the invoice stays open."""
+
+
+class BillingInactiveError(CRMError):
+    """The trainer has not connected a payment provider yet: billing is not active."""
+
+    def __init__(self, trainer_id: str) -> None:
+        super().__init__(f"billing is not active for {trainer_id}: connect a payment provider")
+        self.trainer_id = trainer_id
 
 
 class InsufficientBalanceError(CRMError):

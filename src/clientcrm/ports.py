@@ -15,14 +15,17 @@ from typing import Protocol, Self
 from zoneinfo import ZoneInfo
 
 from clientcrm.models.activity import Activity
+from clientcrm.models.billing import PaymentEvent
 from clientcrm.models.booking import Booking, BookingStatus
 from clientcrm.models.client import Client
+from clientcrm.models.coaching import CoachingRecord, RecordKind
 from clientcrm.models.credits import CreditEntry, CreditPackage
 from clientcrm.models.importing import ImportChange, ImportRun
 from clientcrm.models.insights import Totals, WorkspaceCounts
 from clientcrm.models.journey import JourneyHistory, Milestone, Stage, StageChange, StageConversion
 from clientcrm.models.merging import Distinction, Merge, PendingMatch
 from clientcrm.models.messages import Email
+from clientcrm.models.money import Money
 from clientcrm.models.note import Note
 from clientcrm.models.order import Order
 from clientcrm.models.purchases import ExternalPurchase
@@ -35,6 +38,7 @@ __all__ = [
     "ActivityRepository",
     "BookingRepository",
     "ClientRepository",
+    "CoachingRepository",
     "CreditRepository",
     "EmailSender",
     "ImportRepository",
@@ -44,6 +48,7 @@ __all__ = [
     "MergeRepository",
     "NoteRepository",
     "OrderRepository",
+    "PaymentProvider",
     "PurchaseRepository",
     "Store",
     "TimelineRepository",
@@ -504,6 +509,75 @@ class InsightRepository(Protocol):
         ...
 
 
+class CoachingRepository(Protocol):
+    """The PT console's records (`CoachingRecord`): rosters, programmes, workouts, health
+    readings, habits, check-ins and goals, each keyed within its kind."""
+
+    def put(self, records: Sequence[CoachingRecord]) -> None:
+        """Store each record, replacing the one of the same workspace, kind and key."""
+        ...
+
+    def get(self, workspace_id: str, kind: RecordKind, key: str) -> CoachingRecord | None:
+        """Return the record of this kind and key, or ``None``."""
+        ...
+
+    def find(
+        self,
+        workspace_id: str,
+        kind: RecordKind,
+        *,
+        client_id: str | None = None,
+        owner_id: str | None = None,
+    ) -> list[CoachingRecord]:
+        """Return the records of this kind (of the client, or else of the owner, if given),
+        ordered by ``at`` then key."""
+        ...
+
+    def remove(self, workspace_id: str, kind: RecordKind, key: str) -> None:
+        """Remove the record of this kind and key, if there is one."""
+        ...
+
+    def forget(self, workspace_id: str, client_id: str) -> None:
+        """Remove every record about the client (erasure)."""
+        ...
+
+
+class PaymentProvider(Protocol):
+    """Bills on a trainer's own account (`clientcrm.payments.StripeProvider`, or another)."""
+
+    name: str
+    """The provider's name ("stripe")."""
+
+    def create_invoice(
+        self,
+        account_id: str,
+        *,
+        email: str,
+        name: str,
+        amount: Money,
+        description: str,
+        reference: str,
+        workspace_id: str,
+    ) -> str:
+        """Create an open invoice on the account for the customer, carrying clientcrm's
+        ``reference`` and ``workspace_id``; return the provider's invoice id. Raise
+        `PaymentError` when refused."""
+        ...
+
+    def pay(self, account_id: str, invoice_id: str, payment_method: str) -> None:
+        """Charge the invoice; raise `PaymentDeclinedError` for a declined payment."""
+        ...
+
+    def void(self, account_id: str, invoice_id: str) -> None:
+        """Cancel the invoice."""
+        ...
+
+    def event(self, payload: bytes, signature: str) -> PaymentEvent:
+        """Check a notification's signature (`ValidationError` if it does not match) and
+        read it."""
+        ...
+
+
 class EmailSender(Protocol):
     """Delivers email (`clientcrm.messaging.SMTPSender`, or the host's own provider)."""
 
@@ -589,6 +663,11 @@ class UnitOfWork(Protocol):
     @property
     def insights(self) -> InsightRepository:
         """Workspace aggregates for dashboards, inside this unit of work."""
+        ...
+
+    @property
+    def coaching(self) -> CoachingRepository:
+        """The PT console's records, inside this unit of work."""
         ...
 
     def __enter__(self) -> Self:

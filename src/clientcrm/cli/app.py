@@ -9,6 +9,7 @@ import click
 from clientcrm import __version__
 from clientcrm.cli import (
     clients,
+    coaching,
     credits,
     dedupe,
     demo,
@@ -51,6 +52,7 @@ def cli(ctx: click.Context, db: str, workspace: str) -> None:
 for module in (
     demo, clients, notes, tags, timeline, dedupe, journey, credits, importing, privacy, insights,
     messages,
+    coaching,
 ):  # fmt: skip
     for command in module.COMMANDS:
         cli.add_command(command)

@@ -8,11 +8,12 @@ from rich.table import Table
 from clientcrm.cli.context import App, pass_app, sqlite_path
 from clientcrm.cli.insights import insights_summary
 from clientcrm.cli.render import clients_table, progress_bar
+from clientcrm.models.actor import Actor, Role
 from clientcrm.models.client import Client
 from clientcrm.models.query import ClientQuery
 from clientcrm.models.workspace import Workspace
 from clientcrm.service.crm import CRM
-from clientcrm.testing.demo import fill_demo_studio
+from clientcrm.testing.demo import TRAINER, fill_demo_studio
 
 __all__ = ["COMMANDS"]
 
@@ -69,6 +70,8 @@ def _summary(crm: CRM, app: App, workspace: Workspace, duplicates: int) -> None:
         f"{duplicates} planted: {linked} linked by smart detection, "
         f"{waiting} waiting for review (clientcrm dedupe)",
     )
+    sam = Actor(TRAINER, app.workspace_id, Role.TRAINER)
+    extra.add_row("Personal training", f"{TRAINER} coaches {len(crm.coaching.roster(sam))} clients")
     app.console.print(extra)
     _next_steps(app, clients)
 
@@ -90,6 +93,7 @@ def _next_steps(app: App, clients: list[Client]) -> None:
         f"clientcrm{db} tag add {example} Beginner",
         f"clientcrm{db} clients --tag Beginner --json",
         f"clientcrm{db} insights --plot insights.png",
+        f"clientcrm{db} pt --trainer {TRAINER} roster",
     ):
         app.console.print(f"  {line}")
 

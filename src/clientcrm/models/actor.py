@@ -16,6 +16,7 @@ class Role(enum.StrEnum):
     OWNER = "owner"
     ADMIN = "admin"
     STAFF = "staff"
+    TRAINER = "trainer"  # a personal trainer: their own roster only (seed 003)
     MEMBER = "member"
 
 

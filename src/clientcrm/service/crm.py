@@ -68,14 +68,16 @@ from clientcrm.models.note import Note, NoteVisibility
 from clientcrm.models.query import ClientPage, ClientQuery
 from clientcrm.models.timeline import TimelinePage, TimelineQuery
 from clientcrm.models.workspace import Workspace
-from clientcrm.ports import EmailSender, Store, UnitOfWork
+from clientcrm.ports import EmailSender, PaymentProvider, Store, UnitOfWork
 from clientcrm.rules.figures import compute_figures, quick_stats
 from clientcrm.rules.query import encode_cursor, resolve
 from clientcrm.rules.status import is_growing, status_pill
 from clientcrm.rules.timeline import feed_page
 from clientcrm.service import insights as analytics
 from clientcrm.service import permissions as perm
+from clientcrm.service.billing import Billing
 from clientcrm.service.bus import EventBus, Subscriber
+from clientcrm.service.coaching import Coaching
 from clientcrm.service.credits import Credits
 from clientcrm.service.history import HistoryBatch
 from clientcrm.service.import_runs import Importer
@@ -132,6 +134,8 @@ class CRM:
         ids: makes new record ids; defaults to random UUIDs.
         sender: delivers email to clients (`clientcrm.messaging.SMTPSender`, or the host's
             own `clientcrm.ports.EmailSender`); without one, messages can only be dry runs.
+        payments: bills personal trainers' clients (`clientcrm.payments.StripeProvider`);
+            without one, billing is not active.
     """
 
     def __init__(
@@ -141,6 +145,7 @@ class CRM:
         clock: Clock = system_clock,
         ids: Callable[[], str] = _new_id,
         sender: EmailSender | None = None,
+        payments: PaymentProvider | None = None,
     ) -> None:
         self.store = store
         self.sender = sender
@@ -150,6 +155,10 @@ class CRM:
         self.credits = Credits(self._retrying, clock, ids)
         """Credit packages and their ledgers (`clientcrm.service.credits.Credits`)."""
         self.purchases = Purchases(self._retrying, store.unit_of_work)
+        self.coaching = Coaching(self._retrying, store.unit_of_work, clock, ids)
+        """The personal-trainer console (`clientcrm.service.coaching.Coaching`)."""
+        self.billing = Billing(self._retrying, store.unit_of_work, clock, ids, payments)
+        """Personal trainers' invoices (`clientcrm.service.billing.Billing`)."""
         self._imports = Importer(store, self._retrying, self._bus, clock, ids)
         """Purchases on other platforms (`clientcrm.service.purchases.Purchases`)."""
 
@@ -1030,9 +1039,7 @@ class CRM:
                 the day the next is allowed).
             DeliveryError: the mail server did not take it (nothing is logged).
         """
-        perm.require_permission(actor, Permission.SEND_EMAILS, "send emails")
-        draft = Draft(subject, body, MessagePurpose(purpose))
-        messenger = Messenger(self.sender, actor, self.clock(), self._ids, dry_run=dry_run)
+        messenger, draft = self._messenger(actor, subject, body, purpose, dry_run)
         with self.store.unit_of_work() as uow:
             workspace = uow.workspaces.get(actor.workspace_id)
             client = uow.clients.get(workspace.id, client_id)
@@ -1053,12 +1060,17 @@ class CRM:
         """Email every client the list query selects, as `send_message` does one; clients
         who may not be messaged (erased, BLOCKED, over the contact limit) are reported with
         the reason instead of stopping the others."""
-        perm.require_permission(actor, Permission.SEND_EMAILS, "send emails")
-        draft = Draft(subject, body, MessagePurpose(purpose))
-        messenger = Messenger(self.sender, actor, self.clock(), self._ids, dry_run=dry_run)
+        messenger, draft = self._messenger(actor, subject, body, purpose, dry_run)
         workspace = self.workspace(actor)
         clients = list(self.iter_clients(query, actor))
         return messenger.send_each(self.store.unit_of_work, workspace, clients, draft)
+
+    def _messenger(
+        self, actor: Actor, subject: str, body: str, purpose: MessagePurpose, dry_run: bool
+    ) -> tuple[Messenger, Draft]:
+        perm.require_permission(actor, Permission.SEND_EMAILS, "send emails")
+        messenger = Messenger(self.sender, actor, self.clock(), self._ids, dry_run=dry_run)
+        return messenger, Draft(subject, body, MessagePurpose(purpose))
 
     def stage_distribution(self, actor: Actor) -> dict[Stage, int]:
         """How many clients are in each stage (every stage, in journey order)."""

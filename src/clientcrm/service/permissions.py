@@ -16,6 +16,7 @@ __all__ = [
     "require_notes",
     "require_permission",
     "require_staff",
+    "require_trainer",
     "require_workspace",
     "visible_note",
 ]
@@ -43,6 +44,12 @@ def require_permission(actor: Actor, permission: Permission, action: str) -> Non
     """Owners and admins, or staff holding ``permission``."""
     if not actor.can(permission):
         raise PermissionDeniedError(action, f"needs the {permission} permission")
+
+
+def require_trainer(actor: Actor, action: str) -> None:
+    """Personal trainers only (their own roster: seed 003)."""
+    if actor.role is not Role.TRAINER:
+        raise PermissionDeniedError(action, "only a personal trainer does that, for their roster")
 
 
 def require_client_access(actor: Actor, client: Client, action: str) -> None:

@@ -10,6 +10,7 @@ import attrs
 
 from clientcrm.models.activity import ActivityKind
 from clientcrm.models.client import Client, Flag
+from clientcrm.models.coaching import RecordKind
 from clientcrm.models.journey import JourneyHistory
 from clientcrm.ports import UnitOfWork
 from clientcrm.serialization import converter
@@ -59,6 +60,7 @@ def erase(uow: UnitOfWork, client: Client) -> Client:
     written = [a for a in activities if a.title and a.kind is not ActivityKind.REDEMPTION]
     uow.activities.save_many([attrs.evolve(a, title=None) for a in written])
     uow.credits.redact(ws, cid)
+    uow.coaching.forget(ws, cid)
     for merge in uow.merges.for_client(ws, cid):
         uow.merges.update(
             attrs.evolve(
@@ -99,6 +101,11 @@ def client_data(uow: UnitOfWork, client: Client, exported_at: datetime) -> dict[
         "pending_matches": matches,
         "distinctions": uow.matches.distinctions(ws, ids),
         "import_changes": uow.imports.for_client(ws, client.id),
+        "training_and_health": [
+            {"kind": kind.value, **record.body}
+            for kind in RecordKind
+            for record in uow.coaching.find(ws, kind, client_id=client.id)
+        ],
     }
     data: dict[str, Any] = converter.unstructure(held)
     return data

@@ -21,6 +21,7 @@ from clientcrm.errors import DuplicateClientError, NotFoundError, StorageError
 from clientcrm.models.activity import Activity
 from clientcrm.models.booking import Booking
 from clientcrm.models.client import Client
+from clientcrm.models.coaching import CoachingRecord, RecordKind
 from clientcrm.models.credits import CreditEntry, CreditPackage, PackageState
 from clientcrm.models.importing import ImportChange, ImportRun
 from clientcrm.models.insights import Totals
@@ -68,6 +69,7 @@ class _Tables:
         self.histories: dict[tuple[str, str], JourneyHistory] = {}
         self.packages: dict[tuple[str, str], CreditPackage] = {}
         self.ledger: dict[tuple[str, str, int], CreditEntry] = {}
+        self.coaching: dict[tuple[str, RecordKind, str], CoachingRecord] = {}
 
 
 def _discard(table: dict[Any, set[str]], key: Any, member: str) -> None:
@@ -646,6 +648,45 @@ class _Matches:
         )
 
 
+class _Coaching:
+    def __init__(self, t: _Tables, j: _Journal) -> None:
+        self._t, self._j = t, j
+
+    def put(self, records: Sequence[CoachingRecord]) -> None:
+        for record in records:
+            self._j.put(self._t.coaching, (record.workspace_id, record.kind, record.key), record)
+
+    def get(self, workspace_id: str, kind: RecordKind, key: str) -> CoachingRecord | None:
+        return self._t.coaching.get((workspace_id, kind, key))
+
+    def find(
+        self,
+        workspace_id: str,
+        kind: RecordKind,
+        *,
+        client_id: str | None = None,
+        owner_id: str | None = None,
+    ) -> list[CoachingRecord]:
+        found = [
+            r
+            for (ws, k, _), r in self._t.coaching.items()
+            if ws == workspace_id
+            and k is kind
+            and (client_id is None or r.client_id == client_id)
+            and (owner_id is None or r.owner_id == owner_id)
+        ]
+        return sorted(found, key=lambda r: (r.at, r.key))
+
+    def remove(self, workspace_id: str, kind: RecordKind, key: str) -> None:
+        if (workspace_id, kind, key) in self._t.coaching:
+            self._j.pop(self._t.coaching, (workspace_id, kind, key))
+
+    def forget(self, workspace_id: str, client_id: str) -> None:
+        for key, record in list(self._t.coaching.items()):
+            if key[0] == workspace_id and record.client_id == client_id:
+                self._j.pop(self._t.coaching, key)
+
+
 class _UnitOfWork:
     def __init__(self, tables: _Tables, lock: threading.RLock) -> None:
         self._lock = lock
@@ -663,6 +704,7 @@ class _UnitOfWork:
         self.merges = _Merges(tables, self._journal)
         self.timeline = _Timeline(tables, self._journal)
         self.matches = _Matches(tables, self._journal)
+        self.coaching = _Coaching(tables, self._journal)
         self.insights = PythonInsights(
             lambda ws: [c for (w, _), c in tables.clients.items() if w == ws],
             lambda ws: [b for (w, _), b in tables.bookings.items() if w == ws],

@@ -11,25 +11,30 @@ from __future__ import annotations
 import random
 from collections.abc import Callable
 from datetime import timedelta
+from decimal import Decimal
 from itertools import islice
 from pathlib import Path
 
 import attrs
 
 from clientcrm.models.activity import REPORTED_KINDS
-from clientcrm.models.actor import Actor
+from clientcrm.models.actor import Actor, Role
+from clientcrm.models.coaching import Block, Exercise, GoalKind, HealthMetric, Session, SetLog
 from clientcrm.models.events import ActivityEvent, ClientEvent, OrderEvent
 from clientcrm.models.money import Money
 from clientcrm.models.note import NoteVisibility
 from clientcrm.models.query import ClientQuery, SortKey
 from clientcrm.models.workspace import Workspace
+from clientcrm.service.coaching import Reading
 from clientcrm.service.crm import CRM
 from clientcrm.testing.generators import Studio, make_studio, studio_events
 
-__all__ = ["WORKSPACE", "DemoStudio", "fill_demo_studio", "open_demo_studio"]
+__all__ = ["TRAINER", "WORKSPACE", "DemoStudio", "fill_demo_studio", "open_demo_studio"]
 
 WORKSPACE = "studio"
 """The demo studio's workspace id."""
+TRAINER = "pt-sam"
+"""The id of the demo studio's personal trainer, who has a small roster."""
 
 SHOP = (("Cork yoga mat", "65.00"), ("10-class pass", "140.00"), ("Retreat deposit", "550.00"))
 NOTES = (
@@ -86,6 +91,7 @@ def fill_demo_studio(
     crm.run_scheduled(crm.clock(), actor)
     _notes_and_tags(crm, actor, seed)
     _credit_packages(crm, actor, seed)
+    _personal_training(crm, actor, seed)
     return DemoStudio(workspace, studio, len(events))
 
 
@@ -150,3 +156,57 @@ def _credit_packages(crm: CRM, actor: Actor, seed: int) -> None:
             crm.credits.consume(client.id, f"pass-{n}-{used}", actor, at=at)
         if n % 7 == 6:
             crm.credits.pause(package.id, actor, at=now - timedelta(days=1))
+
+
+def _personal_training(crm: CRM, owner: Actor, seed: int) -> None:
+    """Sam, a personal trainer, with five regulars: a programme, workouts, wearable
+    readings, a daily habit and goals."""
+    rng = random.Random(seed)
+    sam = Actor(TRAINER, owner.workspace_id, Role.TRAINER)
+    regulars = crm.list_clients(ClientQuery(sort=SortKey.BOOKINGS, limit=5), owner).clients
+    lower = Session(
+        "Lower", [Exercise("Back squat", "5x5 @ 70%"), Exercise("Romanian deadlift", "3x8")]
+    )
+    upper = Session("Upper", [Exercise("Bench press", "5x5 @ 70%"), Exercise("Pull-up", "3x max")])
+    blocks = [
+        Block("Weeks 1-4: base", [lower, upper]),
+        Block("Week 5: deload", [Session("Mobility", [Exercise("Hip flow", "20 min")])]),
+    ]
+    programme = crm.coaching.save_programme(sam, "Strength base", blocks)
+    for client in regulars:
+        crm.coaching.add_to_roster(sam, client_id=client.id)
+    crm.coaching.assign(sam, programme.id, [c.id for c in regulars])
+    for client in regulars:
+        _train(crm, sam, client.id, programme.id, rng)
+
+
+def _train(crm: CRM, sam: Actor, client_id: str, programme_id: str, rng: random.Random) -> None:
+    now = crm.clock()
+    squat = Decimal(rng.randrange(40, 80))
+    for week in range(6):
+        load = squat + 5 * week
+        crm.coaching.log_workout(
+            sam, client_id, at=now - timedelta(days=7 * (6 - week) - 1), title="Lower",
+            completed=rng.random() < 0.9, programme_id=programme_id,
+            sets=[SetLog("Back squat", 5, load), SetLog("Romanian deadlift", 8, load - 10)],
+        )  # fmt: skip
+    readings: list[Reading] = []
+    for days in range(14):
+        at = now - timedelta(days=days)
+        readings += [
+            ("whoop", HealthMetric.HRV, at, rng.randrange(45, 90)),
+            ("whoop", HealthMetric.SLEEP, at, Decimal(rng.randrange(55, 90)) / 10),
+            ("whoop", HealthMetric.RECOVERY, at, rng.randrange(30, 98)),
+        ]
+    crm.coaching.record_health(sam, client_id, readings)
+    habit = crm.coaching.add_habit(
+        sam, client_id, "8,000 steps", starts_on=(now - timedelta(days=20)).date()
+    )
+    for days in range(20):
+        if rng.random() < 0.75:
+            crm.coaching.check_in(sam, habit.id, at=now - timedelta(days=days))
+    goal = crm.coaching.set_goal(
+        sam, client_id, "Back squat 100 kg", start=squat, target=100, unit="kg",
+        kind=GoalKind.MILESTONE,
+    )  # fmt: skip
+    crm.coaching.update_goal(sam, goal.id, squat + 25)

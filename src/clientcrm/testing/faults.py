@@ -17,6 +17,7 @@ from clientcrm.ports import (
     ActivityRepository,
     BookingRepository,
     ClientRepository,
+    CoachingRepository,
     CreditRepository,
     ImportRepository,
     InsightRepository,
@@ -156,6 +157,10 @@ class _FaultyUnitOfWork:
     @property
     def matches(self) -> MatchRepository:
         return cast("MatchRepository", _Counted(self._faults, self._inner.matches))
+
+    @property
+    def coaching(self) -> CoachingRepository:
+        return cast("CoachingRepository", _Counted(self._faults, self._inner.coaching))
 
     @property
     def insights(self) -> InsightRepository:

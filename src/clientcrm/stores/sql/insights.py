@@ -78,13 +78,14 @@ _TOP = (
     .order_by(_C.completed.desc(), _C.name_key, _C.client_id)
     .limit(bindparam("n"))
 )
+_CLIENTS = select(clients).where(_MINE, _C.client_id.in_(bindparam("ids", expanding=True)))
 _MISSED = _C.cancelled + _C.no_shows
 _AT_RISK = and_(
     _MINE, _C.made > bindparam("more"), _MISSED * bindparam("den") > bindparam("num") * _C.made
 )
 _COUNT_AT_RISK = select(func.count()).where(_AT_RISK)
 _LIST_AT_RISK = (
-    select(clients)
+    select(_C.client_id)
     .where(_AT_RISK)
     .order_by((cast(_MISSED, Float) / _C.made).desc(), _C.made.desc(), _C.client_id)
     .limit(bindparam("n"))
@@ -178,8 +179,10 @@ class SQLInsights:
         count = int(self._conn.execute(_COUNT_AT_RISK, params).scalar_one())
         if not count:
             return 0, []
-        rows = self._conn.execute(_LIST_AT_RISK, params).mappings()
-        return count, [client_from_row(row) for row in rows]
+        ids = list(self._conn.execute(_LIST_AT_RISK, params).scalars())
+        rows = self._conn.execute(_CLIENTS, {"ws": workspace_id, "ids": ids}).mappings()
+        found = {row["client_id"]: client_from_row(row) for row in rows}
+        return count, [found[i] for i in ids]
 
     def recurring(self, workspace_id: str, after: datetime) -> int:
         params = {"ws": workspace_id, "after": after}

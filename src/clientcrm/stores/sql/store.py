@@ -29,6 +29,7 @@ from clientcrm.stores.sql.bulk import (
     executemany_values,
     first_column,
 )
+from clientcrm.stores.sql.coaching import SQLCoaching
 from clientcrm.stores.sql.credits import SQLCredits
 from clientcrm.stores.sql.imports import SQLImports
 from clientcrm.stores.sql.insights import SQLInsights
@@ -353,6 +354,7 @@ class _UnitOfWork:
     timeline: SQLTimeline
     matches: SQLMatches
     insights: SQLInsights
+    coaching: SQLCoaching
 
     def __init__(self, engine: Engine) -> None:
         self._engine = engine
@@ -383,6 +385,7 @@ class _UnitOfWork:
         self.timeline = SQLTimeline(conn)
         self.matches = SQLMatches(conn)
         self.insights = SQLInsights(conn)
+        self.coaching = SQLCoaching(conn)
         return self
 
     def __exit__(

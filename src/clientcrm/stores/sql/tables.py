@@ -33,6 +33,7 @@ __all__ = [
     "client_emails",
     "client_tags",
     "clients",
+    "coaching",
     "create_postgres_search_index",
     "credit_entries",
     "credit_packages",
@@ -186,6 +187,18 @@ bookings = Table(
     Index(None, "workspace_id", "client_id", "starts_at", "booking_id"),
 )
 Index(
+    "ix_crm_clients_figures",  # covers the insights page's aggregates: a narrow scan
+    clients.c.workspace_id,
+    clients.c.last_booking_at,
+    clients.c.bookings,
+    clients.c.made,
+    clients.c.completed,
+    clients.c.cancelled,
+    clients.c.no_shows,
+    clients.c.spend,
+    clients.c.credits_available,
+)
+Index(
     "ix_crm_clients_top_completed",  # the top clients: most completed first, then by name
     clients.c.workspace_id,
     clients.c.completed.desc(),
@@ -254,6 +267,20 @@ purchases = Table(
 )
 
 # Recorded imports (for undoing them), and what each created or changed.
+
+coaching = Table(
+    "crm_coaching",
+    metadata,
+    Column("workspace_id", String(64), primary_key=True),
+    Column("kind", String(16), primary_key=True),
+    Column("record_key", String(400), primary_key=True),
+    Column("client_id", ID),
+    Column("owner_id", ID),
+    Column("at", UTCDateTime, nullable=False),
+    Column("body", Text, nullable=False),
+    Index(None, "workspace_id", "kind", "client_id", "at"),
+    Index(None, "workspace_id", "kind", "owner_id", "at"),
+)
 
 import_runs = Table(
     "crm_import_runs",

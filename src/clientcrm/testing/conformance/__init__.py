@@ -15,6 +15,8 @@ pytest does not collect the contract classes themselves (their names do not star
 """
 
 from clientcrm.testing.conformance.base import StoreFixtures, event
+from clientcrm.testing.conformance.billing import BillingContract
+from clientcrm.testing.conformance.coaching import CoachingContract
 from clientcrm.testing.conformance.credits import CreditContract, CreditRepositoryContract
 from clientcrm.testing.conformance.faults import FaultContract
 from clientcrm.testing.conformance.imports import ImportRepositoryContract, ImportRunContract
@@ -52,8 +54,10 @@ from clientcrm.testing.conformance.units import UnitOfWorkContract
 __all__ = [
     "ActivityRepositoryContract",
     "AllContracts",
+    "BillingContract",
     "BookingRepositoryContract",
     "ClientRepositoryContract",
+    "CoachingContract",
     "CreditContract",
     "CreditRepositoryContract",
     "ErasureContract",
@@ -111,6 +115,8 @@ class AllContracts(
     ImportRunContract,
     InsightContract,
     MessagingContract,
+    CoachingContract,
+    BillingContract,
     IsolationContract,
     FaultContract,
 ):

@@ -35,8 +35,8 @@ _AT = datetime(2026, 1, 12, 9, tzinfo=UTC)
 
 def plant_canaries(crm: CRM, owner: Actor) -> Client:
     """A client whose name, emails, phones, tags, custom field, notes, review, credit
-    adjustment, merge, timeline, a message sent to them and an import's record all hold
-    `CANARY`, with paid bookings."""
+    adjustment, merge, timeline, a message sent to them, their trainer's logs and an
+    import's record all hold `CANARY`, with paid bookings."""
     email = f"{CANARY}.mail@example.com"
     for n, kind in enumerate(("booked", "completed", "paid")):
         at = _AT.replace(hour=9 + n)
@@ -63,6 +63,10 @@ def plant_canaries(crm: CRM, owner: Actor) -> Client:
     imported = ClientRow(2, name=f"Zoe {CANARY.title()}name-Import", email=email,
                          tags=(f"{CANARY}-imported",), notes=f"{CANARY} imported note")  # fmt: skip
     crm.import_clients([imported], owner, mode=ImportMode.OVERWRITE)
+    trainer = Actor("pt", owner.workspace_id, Role.TRAINER)
+    crm.coaching.add_to_roster(trainer, client_id=client.id)
+    crm.coaching.log_workout(trainer, client.id, at=_AT, title=f"{CANARY} workout")
+    crm.coaching.add_habit(trainer, client.id, f"{CANARY} habit")
     writer = Actor("writer", owner.workspace_id, owner.role, email="owner@studio.example")
     CRM(crm.store, clock=crm.clock, sender=Outbox()).send_message(
         client.id, f"{CANARY} subject", f"Dear {CANARY}, we miss you", writer
