@@ -65,6 +65,9 @@ class WorkspaceCounts:
         cancelled: bookings cancelled.
         no_shows: bookings the client did not turn up to.
         top_spend: the highest lifetime spend of a client.
+        revenue: their lifetime spend summed.
+        counted: their counted bookings summed.
+        with_credits: clients with credits available.
     """
 
     clients: int
@@ -77,6 +80,9 @@ class WorkspaceCounts:
     cancelled: int
     no_shows: int
     top_spend: Decimal = Decimal(0)
+    revenue: Decimal = Decimal(0)
+    counted: int = 0
+    with_credits: int = 0
 
 
 @attrs.frozen

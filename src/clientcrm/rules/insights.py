@@ -37,12 +37,15 @@ def workspace_counts(
 ) -> WorkspaceCounts:
     """Count the clients, those with each status pill, and what became of their bookings."""
     pills = Counter[StatusPill]()
-    made = completed = cancelled = no_shows = 0
-    top_spend = Decimal(0)
+    made = completed = cancelled = no_shows = counted = with_credits = 0
+    top_spend = revenue = Decimal(0)
     for client in clients:
         f = client.figures
         pills[pill(f, lapsed_before, regular_min)] += 1
         top_spend = max(top_spend, f.spend)
+        revenue += f.spend
+        counted += f.bookings
+        with_credits += client.credits.available > 0
         made += f.made
         completed += f.completed
         cancelled += f.cancelled
@@ -58,6 +61,9 @@ def workspace_counts(
         cancelled,
         no_shows,
         top_spend,
+        revenue,
+        counted,
+        with_credits,
     )
 
 

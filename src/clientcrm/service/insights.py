@@ -21,6 +21,7 @@ from clientcrm.models.insights import (
     SpendBin,
     SpendDistribution,
     TopClient,
+    Totals,
     month_number,
     month_starting,
 )
@@ -96,7 +97,7 @@ def insights(uow: UnitOfWork, workspace: Workspace, now: datetime) -> Insights:
         },
         stages={stage: stages.get(stage, 0) for stage in Stage},
         conversion=tuple(uow.journeys.conversion(ws, now - window, now)),
-        totals=uow.clients.totals(ws),
+        totals=Totals(counts.clients, counts.with_credits, counts.revenue, counts.counted),
     )
 
 

@@ -71,6 +71,9 @@ _COUNTS = select(
     func.coalesce(func.sum(_C.cancelled), 0),
     func.coalesce(func.sum(_C.no_shows), 0),
     type_coerce(func.coalesce(func.max(_C.spend), 0), Amount()),
+    type_coerce(func.coalesce(func.sum(_C.spend), 0), Amount()),
+    func.coalesce(func.sum(_C.bookings), 0),
+    func.coalesce(func.sum(case((_C.credits_available > literal_column("0"), 1), else_=0)), 0),
 ).where(_MINE)
 _TOP = (
     select(clients)
@@ -83,9 +86,8 @@ _MISSED = _C.cancelled + _C.no_shows
 _AT_RISK = and_(
     _MINE, _C.made > bindparam("more"), _MISSED * bindparam("den") > bindparam("num") * _C.made
 )
-_COUNT_AT_RISK = select(func.count()).where(_AT_RISK)
 _LIST_AT_RISK = (
-    select(_C.client_id)
+    select(_C.client_id, func.count().over().label("found"))
     .where(_AT_RISK)
     .order_by((cast(_MISSED, Float) / _C.made).desc(), _C.made.desc(), _C.client_id)
     .limit(bindparam("n"))
@@ -153,19 +155,14 @@ class SQLInsights:
     ) -> WorkspaceCounts:
         params = {"ws": workspace_id, "cut": lapsed_before, "regular": regular_min}
         row = self._conn.execute(_COUNTS, params).one()
-        clients, new, active, regular, lapsed, made, completed, cancelled, no_shows, top = row
-        return WorkspaceCounts(
-            int(clients),
-            int(new),
-            int(active),
-            int(regular),
-            int(lapsed),
-            int(made),
-            int(completed),
-            int(cancelled),
-            int(no_shows),
-            top,
+        *numbers, top, revenue, counted, with_credits = row
+        clients, new, active, regular, lapsed, made, completed, cancelled, no_shows = map(
+            int, numbers
         )
+        return WorkspaceCounts(
+            clients, new, active, regular, lapsed, made, completed, cancelled, no_shows,
+            top, revenue, int(counted), int(with_credits),
+        )  # fmt: skip
 
     def top_completed(self, workspace_id: str, limit: int) -> list[Client]:
         rows = self._conn.execute(_TOP, {"ws": workspace_id, "n": limit}).mappings()
@@ -176,10 +173,10 @@ class SQLInsights:
     ) -> tuple[int, list[Client]]:
         num, den = above.as_integer_ratio()
         params = {"ws": workspace_id, "more": more_than, "num": num, "den": den, "n": limit}
-        count = int(self._conn.execute(_COUNT_AT_RISK, params).scalar_one())
-        if not count:
+        listed = self._conn.execute(_LIST_AT_RISK, params).all()
+        if not listed:
             return 0, []
-        ids = list(self._conn.execute(_LIST_AT_RISK, params).scalars())
+        count, ids = int(listed[0].found), [row.client_id for row in listed]
         rows = self._conn.execute(_CLIENTS, {"ws": workspace_id, "ids": ids}).mappings()
         found = {row["client_id"]: client_from_row(row) for row in rows}
         return count, [found[i] for i in ids]

@@ -210,6 +210,8 @@ Index(
     "ix_crm_bookings_still_booked",  # the few bookings whose outcome is not known yet
     bookings.c.workspace_id,
     bookings.c.starts_at,
+    bookings.c.client_id,
+    bookings.c.series_id,
     sqlite_where=_STILL_BOOKED,
     postgresql_where=_STILL_BOOKED,
 )
