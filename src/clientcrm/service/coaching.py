@@ -44,6 +44,7 @@ from clientcrm.models.coaching import (
 from clientcrm.models.workspace import Workspace
 from clientcrm.ports import UnitOfWork
 from clientcrm.rules.coaching import BestLift, Compliance, best_lifts, compliance, day_of
+from clientcrm.rules.search import fold
 from clientcrm.serialization import converter
 from clientcrm.service import permissions as perm
 from clientcrm.service.running import Runner
@@ -149,16 +150,17 @@ class Coaching:
         self._run(work)
 
     def roster(self, actor: Actor, trainer_id: str | None = None) -> list[RosterClient]:
-        """The trainer's roster; the owner may ask for any trainer's (or, with no
-        ``trainer_id``, every roster)."""
+        """The trainer's roster, by client name; the owner may ask for any trainer's (or,
+        with no ``trainer_id``, every roster)."""
         _console(actor)
         if actor.role is Role.TRAINER:
             trainer_id = actor.id
         with self._open() as uow:
-            found = uow.coaching.find(actor.workspace_id, _ROSTER, owner_id=trainer_id)
-            entries = [converter.structure(r.body, RosterEntry) for r in found]
+            records = uow.coaching.find(actor.workspace_id, _ROSTER, owner_id=trainer_id)
+            entries = [converter.structure(r.body, RosterEntry) for r in records]
             clients = uow.clients.get_many(actor.workspace_id, [e.client_id for e in entries])
-        return [RosterClient(clients[e.client_id], e) for e in entries if e.client_id in clients]
+        found = [RosterClient(clients[e.client_id], e) for e in entries if e.client_id in clients]
+        return sorted(found, key=lambda r: (fold(r.client.name), r.client.id, r.entry.trainer_id))
 
     # -- programmes ---------------------------------------------------------------------------
 

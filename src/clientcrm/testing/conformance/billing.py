@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 
 from clientcrm.errors import BillingInactiveError, PaymentDeclinedError, ValidationError
@@ -39,7 +41,7 @@ class BillingContract(StoreFixtures):
         return kate
 
     def test_invoices_open_pay_decline_and_cancel(
-        self, billing: CRM, client: Client, provider: MemoryProvider
+        self, billing: CRM, client: Client, provider: MemoryProvider, clock: FrozenClock
     ) -> None:
         with pytest.raises(BillingInactiveError):
             billing.billing.issue(SAM, client.id, Money("45.00", "EUR"), "4 sessions")
@@ -50,6 +52,7 @@ class BillingContract(StoreFixtures):
             billing.billing.pay(SAM, first.id, DECLINED)
         assert billing.billing.invoices(SAM)[0].status is InvoiceStatus.OPEN
         assert billing.billing.pay(SAM, first.id, "pm_ok").status is InvoiceStatus.PAID
+        clock.set(clock() + timedelta(minutes=1))
         second = billing.billing.issue(SAM, client.id, Money("10.00", "EUR"), "Extra")
         billing.billing.cancel(SAM, second.id)
         statuses = [i.status for i in billing.billing.invoices(SAM, client.id)]
