@@ -495,6 +495,10 @@ class InsightRepository(Protocol):
         first day, in ``timezone``) and their status."""
         ...
 
+    def top_spend(self, workspace_id: str) -> Decimal:
+        """Return the highest lifetime spend of a client (0 without clients)."""
+        ...
+
     def spend_bins(self, workspace_id: str, width: Decimal) -> dict[int, int]:
         """Count the clients with a counted booking by ``lifetime spend // width``."""
         ...

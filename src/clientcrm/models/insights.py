@@ -64,7 +64,6 @@ class WorkspaceCounts:
         completed: bookings completed.
         cancelled: bookings cancelled.
         no_shows: bookings the client did not turn up to.
-        top_spend: the highest lifetime spend of a client.
         revenue: their lifetime spend summed.
         counted: their counted bookings summed.
         with_credits: clients with credits available.
@@ -79,10 +78,9 @@ class WorkspaceCounts:
     completed: int
     cancelled: int
     no_shows: int
-    top_spend: Decimal = Decimal(0)
-    revenue: Decimal = Decimal(0)
-    counted: int = 0
-    with_credits: int = 0
+    revenue: Decimal
+    counted: int
+    with_credits: int
 
 
 @attrs.frozen

@@ -38,11 +38,10 @@ def workspace_counts(
     """Count the clients, those with each status pill, and what became of their bookings."""
     pills = Counter[StatusPill]()
     made = completed = cancelled = no_shows = counted = with_credits = 0
-    top_spend = revenue = Decimal(0)
+    revenue = Decimal(0)
     for client in clients:
         f = client.figures
         pills[pill(f, lapsed_before, regular_min)] += 1
-        top_spend = max(top_spend, f.spend)
         revenue += f.spend
         counted += f.bookings
         with_credits += client.credits.available > 0
@@ -60,7 +59,6 @@ def workspace_counts(
         completed,
         cancelled,
         no_shows,
-        top_spend,
         revenue,
         counted,
         with_credits,
@@ -184,6 +182,9 @@ class PythonInsights:
             if since <= b.starts_at < until
         )
         return dict(found)
+
+    def top_spend(self, workspace_id: str) -> Decimal:
+        return max((c.figures.spend for c in self._clients(workspace_id)), default=Decimal(0))
 
     def spend_bins(self, workspace_id: str, width: Decimal) -> dict[int, int]:
         found = Counter(

@@ -923,7 +923,7 @@ class CRM:
         event = ActivityEvent(
             ActivityKind.REDEMPTION,
             redemption_id or self._ids(),
-            require_aware(at, "at") if at is not None else self.clock(),
+            self._moment(at),
             client.email,
             title=reason,
             points=points,
@@ -949,20 +949,14 @@ class CRM:
             PermissionDeniedError: ``actor`` is a member.
             ValidationError: ``at`` is naive.
         """
-        perm.require_staff(actor, "see the workspace's figures")
         now = self._moment(at)
-        with self.store.unit_of_work() as uow:
-            workspace = uow.workspaces.get(actor.workspace_id)
-            return analytics.insights(uow, workspace, now)
+        return self._figures(actor, lambda uow, ws: analytics.insights(uow, ws, now))
 
     def cohort_retention(self, actor: Actor, *, at: datetime | None = None) -> CohortRetention:
         """Clients grouped by the month of their first counted booking, and how many of each
         cohort booked again in every month since, up to ``at``'s month (workspace timezone)."""
-        perm.require_staff(actor, "see the workspace's figures")
         now = self._moment(at)
-        with self.store.unit_of_work() as uow:
-            workspace = uow.workspaces.get(actor.workspace_id)
-            return analytics.cohort_retention(uow, workspace, now)
+        return self._figures(actor, lambda uow, ws: analytics.cohort_retention(uow, ws, now))
 
     def slipping(
         self, actor: Actor, *, at: datetime | None = None, limit: int | None = None
@@ -972,11 +966,8 @@ class CRM:
 
         Thresholds are the workspace's `InsightPolicy`.
         """
-        perm.require_staff(actor, "see the workspace's figures")
         now = self._moment(at)
-        with self.store.unit_of_work() as uow:
-            workspace = uow.workspaces.get(actor.workspace_id)
-            return analytics.slipping_clients(uow, workspace, now, limit)
+        return self._figures(actor, lambda uow, ws: analytics.slipping_clients(uow, ws, now, limit))
 
     def monthly_bookings(
         self, actor: Actor, *, months: int = 12, at: datetime | None = None
@@ -987,13 +978,12 @@ class CRM:
         Raises:
             ValidationError: ``months`` is not 1 to 120, or ``at`` is naive.
         """
-        perm.require_staff(actor, "see the workspace's figures")
         if not 1 <= months <= 120:
             raise ValidationError("months", "must be from 1 to 120")
         now = self._moment(at)
-        with self.store.unit_of_work() as uow:
-            workspace = uow.workspaces.get(actor.workspace_id)
-            return analytics.monthly_bookings(uow, workspace, now, months)
+        return self._figures(
+            actor, lambda uow, ws: analytics.monthly_bookings(uow, ws, now, months)
+        )
 
     def spend_distribution(self, actor: Actor, *, bins: int = 10) -> SpendDistribution:
         """How lifetime spend is spread over the clients with a counted booking: at most
@@ -1002,12 +992,15 @@ class CRM:
         Raises:
             ValidationError: ``bins`` is not 1 to 100.
         """
-        perm.require_staff(actor, "see the workspace's figures")
         if not 1 <= bins <= 100:
             raise ValidationError("bins", "must be from 1 to 100")
+        return self._figures(actor, lambda uow, ws: analytics.spend_distribution(uow, ws, bins))
+
+    def _figures(self, actor: Actor, compute: Callable[[UnitOfWork, Workspace], _T]) -> _T:
+        """A workspace-wide figure, for staff, computed in one unit of work."""
+        perm.require_staff(actor, "see the workspace's figures")
         with self.store.unit_of_work() as uow:
-            workspace = uow.workspaces.get(actor.workspace_id)
-            return analytics.spend_distribution(uow, workspace, self.clock(), bins)
+            return compute(uow, uow.workspaces.get(actor.workspace_id))
 
     def _moment(self, at: datetime | None) -> datetime:
         return self.clock() if at is None else require_aware(at, "at")

@@ -154,13 +154,9 @@ def monthly_bookings(
     )
 
 
-def spend_distribution(
-    uow: UnitOfWork, workspace: Workspace, now: datetime, bins: int
-) -> SpendDistribution:
+def spend_distribution(uow: UnitOfWork, workspace: Workspace, bins: int) -> SpendDistribution:
     """Clients with a counted booking by lifetime spend, in at most ``bins`` round bins."""
-    status = workspace.policies.status
-    lapsed = days_ago_cutoff(now, workspace.tz, status.lapsed_after_days)
-    top = uow.insights.counts(workspace.id, lapsed, status.regular_min_bookings).top_spend
+    top = uow.insights.top_spend(workspace.id)
     width = bin_width(top, bins)
     found = uow.insights.spend_bins(workspace.id, width)
     count = int(top // width) + 1

@@ -70,7 +70,6 @@ _COUNTS = select(
     func.coalesce(func.sum(_C.completed), 0),
     func.coalesce(func.sum(_C.cancelled), 0),
     func.coalesce(func.sum(_C.no_shows), 0),
-    type_coerce(func.coalesce(func.max(_C.spend), 0), Amount()),
     type_coerce(func.coalesce(func.sum(_C.spend), 0), Amount()),
     func.coalesce(func.sum(_C.bookings), 0),
     func.coalesce(func.sum(case((_C.credits_available > literal_column("0"), 1), else_=0)), 0),
@@ -115,6 +114,8 @@ _COUNTED = and_(
         ),
     ),
 )
+# The index on (workspace, spend) answers it from its last entry.
+_TOP_SPEND = select(type_coerce(func.coalesce(func.max(_C.spend), 0), Amount())).where(_MINE)
 _BIN = type_coerce(_C.spend, Integer) // bindparam("width", type_=Integer)
 _SPEND_BINS = select(_BIN, func.count()).where(_MINE, _C.bookings > 0).group_by(_BIN)
 _SPAN = select(func.min(_C.first_booking_at), func.max(_C.last_booking_at)).where(_MINE)
@@ -155,13 +156,13 @@ class SQLInsights:
     ) -> WorkspaceCounts:
         params = {"ws": workspace_id, "cut": lapsed_before, "regular": regular_min}
         row = self._conn.execute(_COUNTS, params).one()
-        *numbers, top, revenue, counted, with_credits = row
+        *numbers, revenue, counted, with_credits = row
         clients, new, active, regular, lapsed, made, completed, cancelled, no_shows = map(
             int, numbers
         )
         return WorkspaceCounts(
             clients, new, active, regular, lapsed, made, completed, cancelled, no_shows,
-            top, revenue, int(counted), int(with_credits),
+            revenue, int(counted), int(with_credits),
         )  # fmt: skip
 
     def top_completed(self, workspace_id: str, limit: int) -> list[Client]:
@@ -228,6 +229,10 @@ class SQLInsights:
         )
         rows = self._conn.execute(query, {"ws": workspace_id, "since": since, "until": until})
         return {(_month(m), BookingStatus(status)): int(n) for m, status, n in rows}
+
+    def top_spend(self, workspace_id: str) -> Decimal:
+        top: Decimal = self._conn.execute(_TOP_SPEND, {"ws": workspace_id}).scalar_one()
+        return top
 
     def spend_bins(self, workspace_id: str, width: Decimal) -> dict[int, int]:
         params = {"ws": workspace_id, "width": minor_units(width)}
