@@ -17,7 +17,7 @@ class Inbox:
     def __init__(self) -> None:
         self.received: list[tuple[str, list[str], EmailMessage]] = []
 
-    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802 - aiosmtpd calls it by this name
         parsed = email.message_from_bytes(envelope.original_content, policy=default)
         self.received.append((envelope.mail_from, list(envelope.rcpt_tos), parsed))
         return "250 OK"

@@ -16,6 +16,7 @@ from clientcrm.errors import ValidationError
 from clientcrm.models._checks import require_aware, require_text, require_timezone
 
 __all__ = [
+    "Assignment",
     "Block",
     "CheckIn",
     "CoachingRecord",
@@ -290,8 +291,17 @@ class Habit:
 class CheckIn:
     """The client did the habit on this day (their own calendar)."""
 
+    workspace_id: str
     habit_id: str
     day: date
+
+
+@attrs.frozen
+class Assignment:
+    """A programme assigned to a client (the record's client and owner say which)."""
+
+    workspace_id: str
+    programme_id: str
 
 
 class GoalKind(enum.StrEnum):

@@ -17,11 +17,12 @@ from clientcrm.models.billing import (
     PaymentEventKind,
     ProviderAccount,
 )
-from clientcrm.models.coaching import CoachingRecord, RecordKind
+from clientcrm.models.coaching import RecordKind
 from clientcrm.models.money import Money
 from clientcrm.ports import PaymentProvider, UnitOfWork
 from clientcrm.serialization import converter
 from clientcrm.service import permissions as perm
+from clientcrm.service.coaching import record_of
 from clientcrm.service.running import Runner
 
 __all__ = ["Billing"]
@@ -50,7 +51,8 @@ class Billing:
         )  # fmt: skip
 
         def work(uow: UnitOfWork) -> ProviderAccount:
-            uow.coaching.put([_record(_ACCOUNT, actor.id, account, None, actor.id)])
+            record = record_of(account, _ACCOUNT, actor.id, None, actor.id, account.connected_at)
+            uow.coaching.put([record])
             return account
 
         return self._run(work)
@@ -147,7 +149,10 @@ class Billing:
 
     def _save(self, invoice: Invoice) -> Invoice:
         def work(uow: UnitOfWork) -> Invoice:
-            record = _record(_INVOICE, invoice.id, invoice, invoice.client_id, invoice.trainer_id)
+            record = record_of(
+                invoice, _INVOICE, invoice.id, invoice.client_id, invoice.trainer_id,
+                invoice.created_at,
+            )  # fmt: skip
             uow.coaching.put([record])
             return invoice
 
@@ -159,11 +164,3 @@ def _account(uow: UnitOfWork, actor: Actor) -> ProviderAccount:
     if record is None:
         raise BillingInactiveError(actor.id)
     return converter.structure(record.body, ProviderAccount)
-
-
-def _record(
-    kind: RecordKind, key: str, value: Invoice | ProviderAccount, client_id: str | None, owner: str
-) -> CoachingRecord:
-    at = value.created_at if isinstance(value, Invoice) else value.connected_at
-    body = converter.unstructure(value)
-    return CoachingRecord(value.workspace_id, kind, key, client_id, owner, at, body)

@@ -27,6 +27,7 @@ from clientcrm.models._checks import (
 from clientcrm.models.actor import Actor, Permission, Role
 from clientcrm.models.client import Client, Source
 from clientcrm.models.coaching import (
+    Assignment,
     Block,
     CheckIn,
     CoachingRecord,
@@ -49,7 +50,7 @@ from clientcrm.serialization import converter
 from clientcrm.service import permissions as perm
 from clientcrm.service.running import Runner
 
-__all__ = ["ClientProgress", "Coaching", "HealthReport", "RosterClient"]
+__all__ = ["ClientProgress", "Coaching", "HealthReport", "Reading", "RosterClient", "record_of"]
 
 _T = TypeVar("_T")
 _ROSTER, _PROGRAMME, _ASSIGNED = RecordKind.ROSTER, RecordKind.PROGRAMME, RecordKind.ASSIGNMENT
@@ -134,7 +135,7 @@ class Coaching:
             require_timezone(zone)
             entry = RosterEntry(workspace.id, actor.id, client.id, now, zone)
             key = _roster_key(actor.id, client.id)
-            uow.coaching.put([_record(entry, _ROSTER, key, client.id, actor.id, now)])
+            uow.coaching.put([record_of(entry, _ROSTER, key, client.id, actor.id, now)])
             return RosterClient(client, entry)
 
         return self._run(work)
@@ -182,7 +183,7 @@ class Coaching:
             ws = actor.workspace_id
             programme = Programme(pid, ws, actor.id, title, version, tuple(blocks), now)
             key = f"{pid}@{version:06d}"
-            uow.coaching.put([_record(programme, _PROGRAMME, key, None, actor.id, now)])
+            uow.coaching.put([record_of(programme, _PROGRAMME, key, None, pid, now)])
             return attrs.evolve(programme, client_ids=_assigned(uow, actor.workspace_id, pid))
 
         return self._run(work)
@@ -197,9 +198,12 @@ class Coaching:
             programme = _latest(uow, actor, programme_id)
             for client_id in wanted:
                 _roster_entry(uow, actor, client_id)
-            link = {"workspace_id": actor.workspace_id, "programme_id": programme_id}
+            link = Assignment(actor.workspace_id, programme_id)
             uow.coaching.put(
-                [_record(link, _ASSIGNED, f"{programme_id}:{c}", c, actor.id, now) for c in wanted]
+                [
+                    record_of(link, _ASSIGNED, f"{programme_id}:{c}", c, programme_id, now)
+                    for c in wanted
+                ]
             )
             return attrs.evolve(
                 programme, client_ids=_assigned(uow, actor.workspace_id, programme_id)
@@ -241,7 +245,7 @@ class Coaching:
 
         def work(uow: UnitOfWork) -> Workout:
             _may_write(uow, actor, client_id)
-            record = _record(workout, RecordKind.WORKOUT, workout.id, client_id, None, workout.at)
+            record = record_of(workout, RecordKind.WORKOUT, workout.id, client_id, None, workout.at)
             uow.coaching.put([record])
             return workout
 
@@ -258,11 +262,11 @@ class Coaching:
 
         def work(uow: UnitOfWork) -> HealthReport:
             _may_write(uow, actor, client_id)
-            found = uow.coaching.find(actor.workspace_id, RecordKind.HEALTH, client_id=client_id)
-            held = {r.key for r in found}
-            fresh = {_sample_key(s): s for s in samples if _sample_key(s) not in held}
+            ws, health = actor.workspace_id, RecordKind.HEALTH
+            keyed = {_sample_key(s): s for s in samples}
+            fresh = {k: s for k, s in keyed.items() if uow.coaching.get(ws, health, k) is None}
             uow.coaching.put(
-                [_record(s, RecordKind.HEALTH, k, client_id, None, s.at) for k, s in fresh.items()]
+                [record_of(s, health, k, client_id, None, s.at) for k, s in fresh.items()]
             )
             return HealthReport(len(fresh), len(samples) - len(fresh))
 
@@ -300,7 +304,9 @@ class Coaching:
             habit = Habit(
                 self._ids(), actor.workspace_id, client_id, text, starts_on or day_of(now, entry.tz)
             )
-            uow.coaching.put([_record(habit, RecordKind.HABIT, habit.id, client_id, actor.id, now)])
+            uow.coaching.put(
+                [record_of(habit, RecordKind.HABIT, habit.id, client_id, actor.id, now)]
+            )
             return habit
 
         return self._run(work)
@@ -314,10 +320,11 @@ class Coaching:
             habit = _habit(uow, actor, habit_id)
             _may_write(uow, actor, habit.client_id)
             tz = _client_tz(uow, habit.workspace_id, habit.client_id)
-            check = CheckIn(habit.id, day_of(moment, tz))
+            check = CheckIn(habit.workspace_id, habit.id, day_of(moment, tz))
             key = f"{habit.id}:{check.day.isoformat()}"
-            record = _record(check, RecordKind.CHECK_IN, key, habit.client_id, habit.id, moment)
-            uow.coaching.put([attrs.evolve(record, workspace_id=habit.workspace_id)])
+            uow.coaching.put(
+                [record_of(check, RecordKind.CHECK_IN, key, habit.client_id, habit.id, moment)]
+            )
             return check
 
         return self._run(work)
@@ -353,7 +360,7 @@ class Coaching:
 
         def work(uow: UnitOfWork) -> Goal:
             _may_write(uow, actor, client_id)
-            record = _record(goal, RecordKind.GOAL, goal.id, client_id, None, self._clock())
+            record = record_of(goal, RecordKind.GOAL, goal.id, client_id, None, self._clock())
             uow.coaching.put([record])
             return goal
 
@@ -385,9 +392,7 @@ class Coaching:
             habits = self._of(uow, actor, RecordKind.HABIT, client_id, Habit)
             goals = self._of(uow, actor, RecordKind.GOAL, client_id, Goal)
             assigned = uow.coaching.find(actor.workspace_id, _ASSIGNED, client_id=client_id)
-            programmes = [
-                _versions(uow, actor.workspace_id, r.body["programme_id"])[-1] for r in assigned
-            ]
+            programmes = [_versions(uow, actor.workspace_id, str(r.owner_id))[-1] for r in assigned]
             checked = [(h, self._compliance(uow, h, days)) for h in habits]
         recent = sorted((w for w in workouts if w.at >= since), key=lambda w: w.at, reverse=True)
         latest = {s.metric: s for s in health}  # oldest first: the last one wins
@@ -413,12 +418,8 @@ class Coaching:
     def _compliance(self, uow: UnitOfWork, habit: Habit, days: int) -> Compliance:
         tz = _client_tz(uow, habit.workspace_id, habit.client_id)
         today = day_of(self._clock(), tz)
-        found = uow.coaching.find(
-            habit.workspace_id, RecordKind.CHECK_IN, client_id=habit.client_id
-        )
-        days_done = (
-            converter.structure(r.body, CheckIn).day for r in found if r.owner_id == habit.id
-        )
+        found = uow.coaching.find(habit.workspace_id, RecordKind.CHECK_IN, owner_id=habit.id)
+        days_done = (converter.structure(r.body, CheckIn).day for r in found)
         first = today - timedelta(days=days - 1)
         return compliance(days_done, habit.starts_on, first, today, today)
 
@@ -471,7 +472,7 @@ def _is_member(actor: Actor, client: Client) -> bool:
 # -- records ---------------------------------------------------------------------------------
 
 
-def _record(
+def record_of(
     value: Any,
     kind: RecordKind,
     key: str,
@@ -479,9 +480,10 @@ def _record(
     owner_id: str | None,
     at: datetime,
 ) -> CoachingRecord:
-    body = value if isinstance(value, dict) else converter.unstructure(value)
-    workspace_id = body.get("workspace_id", "")
-    return CoachingRecord(workspace_id, kind, key, client_id, owner_id, at, body)
+    """How a console record (it carries its ``workspace_id``) is kept by the store."""
+    return CoachingRecord(
+        value.workspace_id, kind, key, client_id, owner_id, at, converter.unstructure(value)
+    )
 
 
 def _roster_key(trainer_id: str, client_id: str) -> str:
@@ -522,13 +524,9 @@ def _invited(
 
 
 def _versions(uow: UnitOfWork, workspace_id: str, programme_id: str) -> list[Programme]:
-    found = uow.coaching.find(workspace_id, _PROGRAMME)
-    mine = [
-        converter.structure(r.body, Programme)
-        for r in found
-        if r.key.startswith(f"{programme_id}@")
-    ]
-    return sorted(mine, key=lambda p: p.version)
+    """Every version of a programme, oldest first (its records are owned by its id)."""
+    found = uow.coaching.find(workspace_id, _PROGRAMME, owner_id=programme_id)
+    return sorted((converter.structure(r.body, Programme) for r in found), key=lambda p: p.version)
 
 
 def _latest(uow: UnitOfWork, actor: Actor, programme_id: str) -> Programme:
@@ -539,10 +537,8 @@ def _latest(uow: UnitOfWork, actor: Actor, programme_id: str) -> Programme:
 
 
 def _assigned(uow: UnitOfWork, workspace_id: str, programme_id: str) -> frozenset[str]:
-    links = uow.coaching.find(workspace_id, _ASSIGNED)
-    return frozenset(
-        r.client_id for r in links if r.key.startswith(f"{programme_id}:") and r.client_id
-    )
+    links = uow.coaching.find(workspace_id, _ASSIGNED, owner_id=programme_id)
+    return frozenset(r.client_id for r in links if r.client_id is not None)
 
 
 def _habit(uow: UnitOfWork, actor: Actor, habit_id: str) -> Habit:
