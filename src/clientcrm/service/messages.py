@@ -9,9 +9,12 @@ from datetime import datetime
 import attrs
 
 from clientcrm.errors import BlockedClientError, ContactLimitError, CRMError, ValidationError
+from clientcrm.models._checks import require_line, require_text
 from clientcrm.models.actor import Actor
 from clientcrm.models.client import Client, Flag
 from clientcrm.models.messages import (
+    MAX_BODY,
+    MAX_SUBJECT,
     Email,
     MessagePurpose,
     MessageReport,
@@ -40,6 +43,11 @@ class Draft:
     subject: str
     body: str
     purpose: MessagePurpose = MessagePurpose.RE_ENGAGEMENT
+
+    def __attrs_post_init__(self) -> None:
+        """Refuse a draft no client could get, before any client is looked at."""
+        require_line(self.subject, "subject", max_length=MAX_SUBJECT)
+        require_text(self.body, "body", max_length=MAX_BODY)
 
 
 class Messenger:

@@ -118,6 +118,8 @@ class MessagingContract(StoreFixtures):
     ) -> None:
         with pytest.raises(ValidationError, match="subject"):
             messaging.send_message(sarah.id, "Hi\r\nBcc: all@example.com", BODY, COACH)
+        with pytest.raises(ValidationError, match="body"):  # refused once, not per client
+            messaging.send_messages(ClientQuery(), SUBJECT, "   ", COACH)
         assert outbox.sent == []
 
     def test_a_failed_delivery_logs_nothing_and_a_dry_run_sends_nothing(
