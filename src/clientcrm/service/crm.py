@@ -78,6 +78,7 @@ from clientcrm.service import permissions as perm
 from clientcrm.service.billing import Billing
 from clientcrm.service.bus import EventBus, Subscriber
 from clientcrm.service.coaching import Coaching
+from clientcrm.service.collector import collector_paused
 from clientcrm.service.credits import Credits
 from clientcrm.service.history import HistoryBatch
 from clientcrm.service.import_runs import Importer
@@ -227,7 +228,8 @@ class CRM:
             batch.run(events, collect=self._bus.active)
             return batch
 
-        batch = self._retrying(work)
+        with collector_paused():
+            batch = self._retrying(work)
         self._bus.publish(batch.events)
         return batch
 

@@ -30,6 +30,7 @@ from clientcrm.models.importing import (
 from clientcrm.models.note import Note
 from clientcrm.models.workspace import Workspace
 from clientcrm.ports import UnitOfWork
+from clientcrm.service.collector import collector_paused
 from clientcrm.service.journeys import Journeys
 from clientcrm.service.tags import clean_tags
 
@@ -312,7 +313,8 @@ def import_rows(
                 uow.imports.add_changes(batch.changes)
             return batch
 
-        batch = run(work)
+        with collector_paused():
+            batch = run(work)
         if remember:
             seen.update(batch.new_seen)
         for result in sorted(batch.results, key=lambda r: r.line):
