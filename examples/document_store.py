@@ -28,7 +28,7 @@ from clientcrm import CRM, Actor, BookingEvent, Money, Workspace
 from clientcrm.errors import DuplicateClientError, NotFoundError, StorageError
 from clientcrm.models.activity import Activity
 from clientcrm.models.booking import Booking
-from clientcrm.models.client import Client
+from clientcrm.models.client import Client, ClientSummary
 from clientcrm.models.coaching import CoachingRecord, RecordKind
 from clientcrm.models.credits import CreditEntry, CreditPackage, PackageState
 from clientcrm.models.importing import ImportChange, ImportRun
@@ -237,6 +237,9 @@ class _Clients:
             mark = (criteria.after.value, criteria.after.client_id)
             found = [c for c in found if (key(c) < mark if criteria.descending else key(c) > mark)]
         return found[: criteria.limit]
+
+    def summaries(self, workspace_id: str, criteria: ClientCriteria) -> Iterator[ClientSummary]:
+        return map(ClientSummary.of, self.list(workspace_id, criteria))
 
     def iter_workspace(self, workspace_id: str) -> Iterator[Client]:
         yield from self._docs.where(workspace_id)

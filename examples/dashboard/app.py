@@ -54,14 +54,14 @@ def create_app(crm: CRM, actor: Actor) -> Starlette:
     env.filters["initials"] = lambda name: "".join(w[0] for w in name.split()[:2]).upper()
     env.filters["share"] = lambda rate: "-" if rate is None else f"{rate:.0%}"
 
-    def query_of(request: Request, *, limit: int = PAGE) -> ClientQuery:
+    def query_of(request: Request) -> ClientQuery:
         p = request.query_params
         return ClientQuery(
             search=p.get("q") or None,
             tags_any=frozenset([p["tag"]]) if p.get("tag") else frozenset(),
             statuses=frozenset([StatusPill(p["status"])]) if p.get("status") else frozenset(),
             sort=SortKey(p.get("sort") or SortKey.RECENCY),
-            limit=limit,
+            limit=PAGE,
             cursor=p.get("cursor") or None,
         )
 
@@ -87,8 +87,7 @@ def create_app(crm: CRM, actor: Actor) -> Starlette:
 
     async def export(request: Request) -> Response:
         out = io.StringIO(newline="")
-        query = query_of(request, limit=500)
-        write_clients(crm.iter_clients(query, actor), out, workspace, crm.clock())
+        write_clients(crm.client_summaries(query_of(request), actor), out, workspace, crm.clock())
         headers = {"Content-Disposition": 'attachment; filename="clients.csv"'}
         return Response(out.getvalue(), media_type="text/csv", headers=headers)
 

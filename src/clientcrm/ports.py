@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 from clientcrm.models.activity import Activity
 from clientcrm.models.billing import PaymentEvent
 from clientcrm.models.booking import Booking, BookingStatus
-from clientcrm.models.client import Client
+from clientcrm.models.client import Client, ClientSummary
 from clientcrm.models.coaching import CoachingRecord, RecordKind
 from clientcrm.models.credits import CreditEntry, CreditPackage
 from clientcrm.models.importing import ImportChange, ImportRun
@@ -129,6 +129,11 @@ class ClientRepository(Protocol):
 
     def iter_workspace(self, workspace_id: str) -> Iterator[Client]:
         """Yield every client of the workspace, ordered by id; writes may happen in between."""
+        ...
+
+    def summaries(self, workspace_id: str, criteria: ClientCriteria) -> Iterator[ClientSummary]:
+        """Yield the summaries of the clients `list` would return for ``criteria``, in the
+        same order, as the store reads them (consumed inside the unit of work)."""
         ...
 
 

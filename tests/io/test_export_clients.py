@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -15,6 +16,7 @@ from clientcrm import CRM, Actor, ClientQuery, Workspace
 from clientcrm.io import CLIENT_COLUMNS, read_clients, safe_cell, write_clients
 from clientcrm.io.cells import plain_cell
 from clientcrm.stores.memory import MemoryStore
+from clientcrm.stores.sql import SQLStore
 from clientcrm.testing.conformance import event
 
 OWNER = Actor.owner("studio")
@@ -93,3 +95,33 @@ def test_an_export_imports_back_as_the_clients_it_came_from(
         return {(c.name, c.email, frozenset(c.tags)) for c in every}
 
     assert seen(target, into) == seen(source, actor)
+
+
+def test_streamed_summaries_export_as_the_records_do(tmp_path: Path) -> None:
+    """The store's summary stream (its own narrow query) writes the file the whole records
+    write: spend to the cent, Madrid's dates, pills, tags, neutralised text."""
+    crm = CRM(SQLStore(f"sqlite:///{tmp_path / 'crm.db'}"), clock=lambda: NOW)
+    crm.save_workspace(Workspace("studio", "Studio", timezone="Europe/Madrid"), OWNER)
+    visits = [
+        ("18.50", datetime(2026, 1, 31, 23, 30, tzinfo=UTC)),  # Feb 1 in Madrid
+        ("0.01", NOW - timedelta(days=1)),
+        ("1000", NOW - timedelta(days=90)),  # lapsed
+    ]
+    for n, (amount, at) in enumerate(visits):
+        email = f"p{n}@example.com"
+        crm.record(event("completed", f"b{n}", email=email, at=at, starts_at=at), OWNER)
+        crm.record(event("paid", f"b{n}", email=email, at=at, starts_at=at, amount=amount), OWNER)
+    crm.add_client(OWNER, name="=1+1", email="x@example.com", phone="+44 7700 900123",
+                   tags=["-vip", "Beginner"])  # fmt: skip
+    query = ClientQuery(sort="name")
+    records, summaries = io.StringIO(newline=""), io.StringIO(newline="")
+    workspace = crm.workspace(OWNER)
+    assert write_clients(crm.iter_clients(query, OWNER), records, workspace, NOW) == 4
+    assert write_clients(crm.client_summaries(query, OWNER), summaries, workspace, NOW) == 4
+    assert summaries.getvalue() == records.getvalue()
+    rows = {r[1]: r for r in csv.reader(io.StringIO(summaries.getvalue()))}
+    assert rows["p0@example.com"][4:7] == ["18.50", "2026-02-01", "2026-02-01"]
+    assert rows["p1@example.com"][4] == "0.01"
+    assert rows["p2@example.com"][4:8] == ["1000.00", "2025-12-01", "2025-12-01", "lapsed"]
+    assert rows["x@example.com"][0] == "'=1+1"
+    assert rows["x@example.com"][8] == "'-vip, Beginner"

@@ -98,7 +98,7 @@ def test_search_agrees_with_the_memory_store(
 def _plan(store: SQLStore, query: ClientQuery, workspace: str) -> str:
     """PostgreSQL's plan for the page statement `list_clients` runs for ``query``."""
     studio = Workspace(workspace, "W")
-    criteria = resolve(query, now=NOW, tz=studio.tz, policy=studio.policies.status, extra=1)
+    criteria = resolve(query, now=NOW, tz=studio.tz, policy=studio.policies.status)
     with store.engine.connect() as conn:
         search = search_params(conn, workspace, criteria.words) if criteria.words else {}
         statement, params = list_clients(

@@ -338,7 +338,7 @@ def export_clients_command(app: App, /, file: Path, **filters: Any) -> None:
     spend, first and last booking, status, tags."""
     crm = app.crm()
     workspace = crm.workspace(app.actor)
-    clients = crm.iter_clients(query_of(filters, limit=500), app.actor)
+    clients = crm.client_summaries(query_of(filters), app.actor)
     if file.suffix.lower() == ".xlsx":
         count = write_clients_xlsx(clients, file, workspace, crm.clock())
     else:

@@ -10,13 +10,14 @@ from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import TextIO
+from zoneinfo import ZoneInfo
 
 from clientcrm.io.cells import safe_cell
 from clientcrm.io.workbook import write_workbook
-from clientcrm.models.client import Client
+from clientcrm.models.client import Client, ClientSummary, StatusPill
 from clientcrm.models.purchases import ExternalPurchase, PurchaseMetrics
 from clientcrm.models.workspace import Workspace
-from clientcrm.rules.status import status_pill
+from clientcrm.rules.status import days_ago_cutoff, pill
 
 __all__ = [
     "CLIENT_COLUMNS",
@@ -44,33 +45,51 @@ CLIENT_COLUMNS = (
 """The export's header row: the columns of seed 000's "Export CSV"."""
 
 
+ExportRow = tuple[str, str, str, int, Decimal, str, str, str, str]
+"""A client's cells under `CLIENT_COLUMNS`."""
+
+
 def client_rows(
-    clients: Iterable[Client], workspace: Workspace, now: datetime
-) -> Iterator[list[str | int | Decimal]]:
-    """Each client as a row of `CLIENT_COLUMNS`: text as text, figures as numbers, the status
-    pill as of ``now`` and dates in the workspace's timezone."""
-    tz, policy = workspace.tz, workspace.policies.status
+    clients: Iterable[Client | ClientSummary], workspace: Workspace, now: datetime
+) -> Iterator[ExportRow]:
+    """Each client (a record, or the summary `CRM.client_summaries` streams) as a row of
+    `CLIENT_COLUMNS`: text as text, figures as numbers, the status pill as of ``now`` and
+    dates in the workspace's timezone."""
+    policy = workspace.policies.status
+    lapsed_before = days_ago_cutoff(now, workspace.tz, policy.lapsed_after_days)
+    regular_min = policy.regular_min_bookings
+    tz = workspace.tz
     for client in clients:
-        f = client.figures
-        yield [
-            client.name,
-            client.email,
-            client.phone or "",
-            f.bookings,
-            f.spend,
-            _date(f.first_booking_at, workspace),
-            _date(f.last_booking_at, workspace),
-            status_pill(f, now, tz, policy).value,
-            ", ".join(sorted(client.tags)),
-        ]
+        c = client if type(client) is ClientSummary else ClientSummary.of(client)  # type: ignore[arg-type]
+        yield (
+            c.name,
+            c.email,
+            c.phone or "",
+            c.bookings,
+            c.spend,
+            _day(c.first_booking_at, tz),
+            _day(c.last_booking_at, tz),
+            _PILL_TEXT[pill(c, lapsed_before, regular_min)],
+            ", ".join(sorted(c.tags)) if c.tags else "",
+        )
+
+
+_PILL_TEXT = {status: status.value for status in StatusPill}
 
 
 def write_clients(
-    clients: Iterable[Client], out: TextIO, workspace: Workspace, now: datetime
+    clients: Iterable[Client | ClientSummary], out: TextIO, workspace: Workspace, now: datetime
 ) -> int:
     """Write ``clients`` to ``out`` (opened with ``newline=""``) as CSV (`client_rows`), text
     cells neutralised; return how many were written."""
-    return write_csv(CLIENT_COLUMNS, client_rows(clients, workspace, now), out)
+    safe = safe_cell
+    rows = (
+        (safe(name), safe(email), safe(phone), bookings, f"{spend:f}", first, last, status,
+         safe(tags))  # the dates and the pill are never a formula
+        for name, email, phone, bookings, spend, first, last, status, tags
+        in client_rows(clients, workspace, now)
+    )  # fmt: skip
+    return _write(columns=CLIENT_COLUMNS, rows=rows, out=out)
 
 
 def write_csv(
@@ -78,11 +97,21 @@ def write_csv(
 ) -> int:
     """Write the header and ``rows`` to ``out`` (opened with ``newline=""``) as CSV, text
     cells neutralised, numbers as plain numbers; return how many rows were written."""
+    cells = (
+        [safe_cell(value) if type(value) is str
+         else f"{value:f}" if type(value) is Decimal else value
+         for value in row]
+        for row in rows
+    )  # fmt: skip
+    return _write(columns=columns, rows=cells, out=out)
+
+
+def _write(*, columns: Sequence[str], rows: Iterable[Sequence[object]], out: TextIO) -> int:
     writer = csv.writer(out)
     writer.writerow(columns)
     written = 0
     for row in rows:
-        writer.writerow([_csv_cell(value) for value in row])
+        writer.writerow(row)
         written += 1
     return written
 
@@ -128,7 +157,7 @@ def purchase_rows(
             purchase.status.value,
             purchase.price.amount,
             purchase.price.currency,
-            _date(purchase.purchased_at, workspace),
+            _day(purchase.purchased_at, workspace.tz),
         ]
 
 
@@ -151,7 +180,7 @@ def purchase_metric_rows(
 
 
 def write_clients_xlsx(
-    clients: Iterable[Client], path: Path, workspace: Workspace, now: datetime
+    clients: Iterable[Client | ClientSummary], path: Path, workspace: Workspace, now: datetime
 ) -> int:
     """Write ``clients`` to an Excel workbook at ``path`` (the ``xlsx`` extra): every text
     cell is text, never a formula, so no quote is needed; return how many were written."""
@@ -160,23 +189,17 @@ def write_clients_xlsx(
     return counted.count
 
 
-def _csv_cell(value: str | int | Decimal) -> str | int:
-    if isinstance(value, str):
-        return safe_cell(value)
-    return f"{value:f}" if isinstance(value, Decimal) else value
-
-
-class _Counted(Iterator[list[str | int | Decimal]]):
+class _Counted(Iterator[ExportRow]):
     """Rows passed through, counted."""
 
-    def __init__(self, rows: Iterator[list[str | int | Decimal]]) -> None:
+    def __init__(self, rows: Iterator[ExportRow]) -> None:
         self._rows, self.count = rows, 0
 
-    def __next__(self) -> list[str | int | Decimal]:
+    def __next__(self) -> ExportRow:
         row = next(self._rows)
         self.count += 1
         return row
 
 
-def _date(moment: datetime | None, workspace: Workspace) -> str:
-    return moment.astimezone(workspace.tz).date().isoformat() if moment else ""
+def _day(moment: datetime | None, tz: ZoneInfo) -> str:
+    return moment.astimezone(tz).date().isoformat() if moment else ""

@@ -3,7 +3,7 @@
 from clientcrm.models.activity import ActivityKind
 from clientcrm.models.actor import Actor, Permission, Role
 from clientcrm.models.booking import Booking, BookingStatus, PaymentStatus, Version
-from clientcrm.models.client import Client, ClientFigures, Flag, Source, StatusPill
+from clientcrm.models.client import Client, ClientFigures, ClientSummary, Flag, Source, StatusPill
 from clientcrm.models.events import (
     ActivityEvent,
     BookingEvent,
@@ -43,6 +43,7 @@ __all__ = [
     "ClientFlagged",
     "ClientPage",
     "ClientQuery",
+    "ClientSummary",
     "DomainEvent",
     "ExternalPurchase",
     "Flag",

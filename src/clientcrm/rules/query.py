@@ -119,12 +119,8 @@ def resolve(
     tz: ZoneInfo,
     policy: StatusPolicy,
     client_ids: frozenset[str] | None = None,
-    extra: int = 0,
 ) -> ClientCriteria:
-    """Resolve ``query`` at ``now`` in the workspace's timezone and status policy.
-
-    ``extra`` rows are asked for beyond the page (one, to know whether a next page exists).
-    """
+    """Resolve ``query`` at ``now`` in the workspace's timezone and status policy."""
     lapsed_before = days_ago_cutoff(now, tz, policy.lapsed_after_days)
     bookings_min, bookings_max = query.bookings_min, query.bookings_max
     statuses = query.statuses
@@ -172,7 +168,7 @@ def resolve(
         client_ids=client_ids,
         sort=query.sort,
         after=decode_cursor(query.cursor, query.sort) if query.cursor else None,
-        limit=query.limit + extra,
+        limit=query.limit,
     )
 
 

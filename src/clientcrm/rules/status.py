@@ -3,12 +3,24 @@
 from __future__ import annotations
 
 from datetime import datetime, time, timedelta
+from typing import Protocol
 from zoneinfo import ZoneInfo
 
 from clientcrm.models.client import ClientFigures, StatusPill
 from clientcrm.policies import StatusPolicy
 
-__all__ = ["days_ago_cutoff", "is_growing", "is_lapsed", "pill", "status_pill"]
+__all__ = ["Counted", "days_ago_cutoff", "is_growing", "is_lapsed", "pill", "status_pill"]
+
+
+class Counted(Protocol):
+    """What a pill reads: the counted bookings and the last of them (`ClientFigures`, or a
+    `ClientSummary`)."""
+
+    @property
+    def bookings(self) -> int: ...
+
+    @property
+    def last_booking_at(self) -> datetime | None: ...
 
 
 def days_ago_cutoff(now: datetime, tz: ZoneInfo, days: int) -> datetime:
@@ -36,7 +48,7 @@ def status_pill(
     return pill(figures, lapsed_before, policy.regular_min_bookings)
 
 
-def pill(figures: ClientFigures, lapsed_before: datetime, regular_min: int) -> StatusPill:
+def pill(figures: Counted, lapsed_before: datetime, regular_min: int) -> StatusPill:
     """Return the pill given the lapse cutoff instant (see `days_ago_cutoff`)."""
     if figures.bookings == 0:
         return StatusPill.NEW

@@ -33,7 +33,7 @@ from clientcrm.models._checks import (
 )
 from clientcrm.models.activity import ActivityKind
 from clientcrm.models.actor import Actor, Permission, Role
-from clientcrm.models.client import Client, Flag, Source
+from clientcrm.models.client import Client, ClientSummary, Flag, Source
 from clientcrm.models.events import (
     ActivityEvent,
     ClientCreated,
@@ -70,7 +70,7 @@ from clientcrm.models.timeline import TimelinePage, TimelineQuery
 from clientcrm.models.workspace import Workspace
 from clientcrm.ports import EmailSender, PaymentProvider, Store, UnitOfWork
 from clientcrm.rules.figures import compute_figures, quick_stats
-from clientcrm.rules.query import encode_cursor, resolve
+from clientcrm.rules.query import ClientCriteria, encode_cursor, resolve
 from clientcrm.rules.status import is_growing, status_pill
 from clientcrm.rules.timeline import feed_page
 from clientcrm.service import insights as analytics
@@ -109,6 +109,7 @@ _ATTEMPTS = 16
 _BACKOFF_S = 0.01
 """The first retry's longest wait; it doubles with each attempt, up to `_BACKOFF_CAP_S`."""
 _BACKOFF_CAP_S = 0.5
+_EVERY = 2**62  # a limit no workspace reaches: a summary stream reads every match
 _T = TypeVar("_T")
 _R = TypeVar("_R")
 
@@ -555,23 +556,36 @@ class CRM:
         A member's list holds only their own record. Raises `ValidationError` for a cursor
         this list did not make.
         """
-        only: frozenset[str] | None = None
         with self.store.unit_of_work() as uow:
-            workspace = uow.workspaces.get(actor.workspace_id)
-            if actor.role is Role.MEMBER:
-                only = self._own_ids(uow, actor)
-            criteria = resolve(
-                query,
-                now=self.clock(),
-                tz=workspace.tz,
-                policy=workspace.policies.status,
-                client_ids=only,
-                extra=1,
-            )
-            rows = uow.clients.list(workspace.id, criteria)
+            criteria = self._criteria(uow, query, actor)
+            one_more = attrs.evolve(criteria, limit=query.limit + 1)  # is there a next page?
+            rows = uow.clients.list(actor.workspace_id, one_more)
         page = rows[: query.limit]
         more = len(rows) > query.limit
         return ClientPage(page, encode_cursor(page[-1], query.sort) if more else None)
+
+    def client_summaries(self, query: ClientQuery, actor: Actor) -> Iterator[ClientSummary]:
+        """Yield the summary of every client matching ``query``, in its order, from its
+        cursor on whatever its limit: one read of one snapshot, streamed (what an export
+        writes, or a notebook tabulates, at a million clients).
+
+        The store's unit of work stays open until the iterator is exhausted or closed.
+        """
+        with self.store.unit_of_work() as uow:
+            criteria = attrs.evolve(self._criteria(uow, query, actor), limit=_EVERY)
+            yield from uow.clients.summaries(actor.workspace_id, criteria)
+
+    def _criteria(self, uow: UnitOfWork, query: ClientQuery, actor: Actor) -> ClientCriteria:
+        """``query`` resolved now, in the workspace's calendar (a member's: their own)."""
+        workspace = uow.workspaces.get(actor.workspace_id)
+        only = self._own_ids(uow, actor) if actor.role is Role.MEMBER else None
+        return resolve(
+            query,
+            now=self.clock(),
+            tz=workspace.tz,
+            policy=workspace.policies.status,
+            client_ids=only,
+        )
 
     def iter_clients(self, query: ClientQuery, actor: Actor) -> Iterator[Client]:
         """Yield every client matching ``query``, page after page."""

@@ -20,7 +20,7 @@ from attrs import evolve
 from clientcrm.errors import DuplicateClientError, NotFoundError, StorageError
 from clientcrm.models.activity import Activity
 from clientcrm.models.booking import Booking
-from clientcrm.models.client import Client
+from clientcrm.models.client import Client, ClientSummary
 from clientcrm.models.coaching import CoachingRecord, RecordKind
 from clientcrm.models.credits import CreditEntry, CreditPackage, PackageState
 from clientcrm.models.importing import ImportChange, ImportRun
@@ -233,6 +233,9 @@ class _Clients:
             else:
                 rows = [c for c in rows if key(c) > mark]
         return rows[: criteria.limit]
+
+    def summaries(self, workspace_id: str, criteria: ClientCriteria) -> Iterator[ClientSummary]:
+        return map(ClientSummary.of, self.list(workspace_id, criteria))
 
     def iter_workspace(self, workspace_id: str) -> Iterator[Client]:
         ids = sorted(cid for ws, cid in self._t.clients if ws == workspace_id)

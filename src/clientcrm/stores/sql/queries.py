@@ -92,6 +92,12 @@ class _Shape:
     searches: bool
     few_matches: bool
     client_ids: bool | None
+    summary: bool
+
+
+_SUMMARY = "client_id name email phone tags bookings spend first_booking_at last_booking_at"
+SUMMARY_COLUMNS = tuple(clients.c[name] for name in _SUMMARY.split())
+"""The columns of a `clientcrm.models.client.ClientSummary`, in its fields' order."""
 
 
 def _param(name: str, column: ColumnElement[Any]) -> BindParameter[Any]:
@@ -158,13 +164,15 @@ def _statement(shape: _Shape) -> Select[Any]:
         mark = tuple_(_param("after_value", key), _param("after_id", col.client_id))
         where.append(position < mark if descending else position > mark)
     order = (key.desc(), col.client_id.desc()) if descending else (key, col.client_id)
-    return select(clients).where(*where).order_by(*order).limit(bindparam("limit"))
+    chosen = select(*SUMMARY_COLUMNS) if shape.summary else select(clients)
+    return chosen.where(*where).order_by(*order).limit(bindparam("limit"))
 
 
 def list_clients(
-    workspace_id: str, c: ClientCriteria, *, dialect: str, few_matches: bool
+    workspace_id: str, c: ClientCriteria, *, dialect: str, few_matches: bool, summary: bool = False
 ) -> tuple[Select[Any], dict[str, Any]]:
-    """The statement that returns a page of clients for ``c``, and its parameters.
+    """The statement that returns a page of clients for ``c`` (their `SUMMARY_COLUMNS`
+    alone, with ``summary``), and its parameters.
 
     A search's own parameters (`clientcrm.stores.sql.search.search_params`) are added by the
     caller; ``few_matches`` chooses its plan.
@@ -188,6 +196,7 @@ def list_clients(
         searches=bool(c.words),
         few_matches=few_matches and bool(c.words),
         client_ids=None if c.client_ids is None else bool(c.client_ids),
+        summary=summary,
     )
     params: dict[str, Any] = {"ws": workspace_id, "limit": c.limit}
     params.update((name, getattr(c, name)) for name in ranges)

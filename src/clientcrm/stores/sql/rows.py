@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import json
+from collections.abc import Sequence
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
@@ -13,7 +14,7 @@ from sqlalchemy import RowMapping
 
 from clientcrm.models.activity import Activity, ActivityKind
 from clientcrm.models.booking import Booking, BookingStatus, Version
-from clientcrm.models.client import Client, ClientFigures, Flag, Source
+from clientcrm.models.client import Client, ClientFigures, ClientSummary, Flag, Source
 from clientcrm.models.credits import CreditEntry, CreditPackage, CreditSummary, EntryKind
 from clientcrm.models.journey import Journey, Milestone, MilestoneKind, Stage, StageChange
 from clientcrm.models.loyalty import Tier, TierChange
@@ -57,6 +58,7 @@ __all__ = [
     "package_row",
     "purchase_from_row",
     "purchase_row",
+    "summary_from_row",
     "workspace_from_row",
     "workspace_row",
 ]
@@ -309,6 +311,13 @@ def client_from_row(row: Row) -> Client:
             row["credits_available"], row["credits_paused"], row["credits_purchased"]
         ),
     )
+
+
+def summary_from_row(row: Sequence[Any]) -> ClientSummary:
+    """The summary a row of `clientcrm.stores.sql.queries.SUMMARY_COLUMNS` holds."""
+    client_id, name, email, phone, tags, bookings, spend, first, last = row
+    return ClientSummary(client_id, name, email, phone, _labels(tags), bookings, spend, first,
+                         last)  # fmt: skip
 
 
 def _version(row: Row, prefix: str) -> Version | None:

@@ -10,12 +10,12 @@ from itertools import islice
 from types import TracebackType
 from typing import Any, Self
 
-from sqlalchemy import Connection, Engine, create_engine, delete, event, text
+from sqlalchemy import Connection, CursorResult, Engine, create_engine, delete, event, text
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
 from clientcrm.errors import ConflictError, DuplicateClientError, NotFoundError, StorageError
 from clientcrm.models.booking import Booking
-from clientcrm.models.client import Client
+from clientcrm.models.client import Client, ClientSummary
 from clientcrm.models.insights import Totals
 from clientcrm.models.journey import Stage
 from clientcrm.models.note import Note
@@ -48,6 +48,7 @@ from clientcrm.stores.sql.tables import bookings, client_emails, client_tags, cl
 __all__ = ["SQLStore"]
 
 _PAGE = 1000
+_STREAMED = 2000  # rows the driver hands over at a time while a list streams
 _CLIENT_COLUMNS = tuple(column.name for column in clients.columns)
 
 
@@ -213,19 +214,33 @@ class _Clients:
         return Totals(int(customers), int(with_credits), revenue, int(bookings))
 
     def list(self, workspace_id: str, criteria: ClientCriteria) -> list[Client]:
+        found = self._listed(workspace_id, criteria, summary=False)
+        return [] if found is None else [rows.client_from_row(r) for r in found.mappings()]
+
+    def summaries(self, workspace_id: str, criteria: ClientCriteria) -> Iterator[ClientSummary]:
+        found = self._listed(workspace_id, criteria, summary=True)
+        if found is not None:
+            for part in found.partitions():  # rows a fetch at a time: no call per row
+                yield from map(rows.summary_from_row, part)
+
+    def _listed(
+        self, workspace_id: str, criteria: ClientCriteria, *, summary: bool
+    ) -> CursorResult[Any] | None:
+        """The rows of the list query, streamed (``None`` when a search finds no one)."""
         conn, few_matches = self._conn, False
         search_params: dict[str, object] = {}
         if criteria.words:
             search_params = search.search_params(conn, workspace_id, criteria.words)
             found = search.count_matches(conn, search_params)
             if found == 0:
-                return []
+                return None
             few_matches = found is not None and found <= search.FEW_MATCHES
         statement, params = list_clients(
-            workspace_id, criteria, dialect=conn.dialect.name, few_matches=few_matches
-        )
-        result = conn.execute(statement, params | search_params).mappings().all()
-        return [rows.client_from_row(row) for row in result]
+            workspace_id, criteria, dialect=conn.dialect.name, few_matches=few_matches,
+            summary=summary,
+        )  # fmt: skip
+        streamed = {"yield_per": _STREAMED}
+        return conn.execute(statement, params | search_params, execution_options=streamed)
 
     def iter_workspace(self, workspace_id: str) -> Iterator[Client]:
         after = ""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from datetime import UTC, datetime
 from decimal import Decimal
@@ -89,9 +90,21 @@ class Amount(TypeDecorator[Decimal]):
         """The cheapest conversion of a non-null value for the driver (bulk writes)."""
         return minor_units
 
+    def result_processor(
+        self, dialect: Dialect, coltype: object
+    ) -> Callable[[int | None], Decimal | None]:
+        return _decimal  # one cached call per value: lists and exports read millions
+
     def process_result_value(self, value: Any, dialect: Dialect) -> Decimal | None:
-        if value is None:
-            return None
-        amount = Decimal(value).scaleb(-_SCALE)
-        cents = amount.quantize(_CENT)
-        return cents if cents == amount else amount.normalize()
+        return _decimal(value)
+
+
+@functools.lru_cache(maxsize=1 << 14)
+def _decimal(value: int | None) -> Decimal | None:
+    """The Decimal an `Amount` column's whole number of ten-thousandths stands for, in cents
+    when it has no finer part (amounts repeat: prices, packages, the same spend)."""
+    if value is None:
+        return None
+    amount = Decimal(value).scaleb(-_SCALE)
+    cents = amount.quantize(_CENT)
+    return cents if cents == amount else amount.normalize()

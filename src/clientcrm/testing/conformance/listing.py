@@ -10,8 +10,8 @@ import attrs
 import pytest
 
 from clientcrm.errors import ValidationError
-from clientcrm.models.actor import Actor
-from clientcrm.models.client import Flag, StatusPill
+from clientcrm.models.actor import Actor, Role
+from clientcrm.models.client import ClientSummary, Flag, StatusPill
 from clientcrm.models.query import ClientQuery, SortKey
 from clientcrm.service.crm import CRM
 from clientcrm.testing.clock import FrozenClock
@@ -128,6 +128,34 @@ class ListQueryContract(StoreFixtures):
             assert [c.name for c in whole][:2] == ["Active", "Growing"]
         if sort is SortKey.SPEND:
             assert whole[0].email == "regular@example.com"
+
+    @pytest.mark.parametrize("sort", list(SortKey))
+    def test_summaries_stream_the_whole_list_from_a_cursor_on(
+        self, studio: CRM, owner: Actor, sort: SortKey
+    ) -> None:
+        """`CRM.client_summaries` gives every client the pages give, in their order, as their
+        summaries (whatever the limit), from a page's cursor on; filters and search apply."""
+        whole = list(studio.iter_clients(ClientQuery(sort=sort, limit=2), owner))
+        streamed = list(studio.client_summaries(ClientQuery(sort=sort, limit=1), owner))
+        assert streamed == [ClientSummary.of(c) for c in whole]
+        assert len(streamed) == 5
+        first = studio.list_clients(ClientQuery(sort=sort, limit=2), owner)
+        rest = studio.client_summaries(ClientQuery(sort=sort, cursor=first.next_cursor), owner)
+        assert [s.id for s in rest] == [c.id for c in whole[2:]]
+        beginners = studio.client_summaries(ClientQuery(sort=sort, tags_any={"Beginner"}), owner)
+        assert sorted(s.email for s in beginners) == ["growing@example.com", "regular@example.com"]
+        assert [s.email for s in studio.client_summaries(ClientQuery(search="zoe"), owner)] == [
+            "zoe@example.com"
+        ]
+        assert list(studio.client_summaries(ClientQuery(search="nobody"), owner)) == []
+
+    def test_a_member_streams_only_their_own_summary(self, studio: CRM, owner: Actor) -> None:
+        """A member's summaries, like their list, hold their own record alone."""
+        member = Actor("m1", owner.workspace_id, Role.MEMBER, email="active@example.com")
+        mine = list(studio.client_summaries(ClientQuery(), member))
+        assert [s.email for s in mine] == ["active@example.com"]
+        assert mine[0].bookings == 1
+        assert mine[0].spend == Decimal("10.00")
 
     def test_a_foreign_cursor_is_refused(self, studio: CRM, owner: Actor) -> None:
         """A cursor from another sort, or garbage, raises `ValidationError` on `cursor`."""
