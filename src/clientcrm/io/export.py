@@ -5,11 +5,11 @@ neutralised against formula injection; numbers stay numbers."""
 from __future__ import annotations
 
 import csv
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
-from typing import TextIO
+from typing import TextIO, TypeVar
 from zoneinfo import ZoneInfo
 
 from clientcrm.io.cells import safe_cell
@@ -48,6 +48,8 @@ CLIENT_COLUMNS = (
 ExportRow = tuple[str, str, str, int, Decimal, str, str, str, str]
 """A client's cells under `CLIENT_COLUMNS`."""
 
+_M = TypeVar("_M")
+
 
 def client_rows(
     clients: Iterable[Client | ClientSummary], workspace: Workspace, now: datetime
@@ -55,26 +57,7 @@ def client_rows(
     """Each client (a record, or the summary `CRM.client_summaries` streams) as a row of
     `CLIENT_COLUMNS`: text as text, figures as numbers, the status pill as of ``now`` and
     dates in the workspace's timezone."""
-    policy = workspace.policies.status
-    lapsed_before = days_ago_cutoff(now, workspace.tz, policy.lapsed_after_days)
-    regular_min = policy.regular_min_bookings
-    tz = workspace.tz
-    for client in clients:
-        c = client if type(client) is ClientSummary else ClientSummary.of(client)  # type: ignore[arg-type]
-        yield (
-            c.name,
-            c.email,
-            c.phone or "",
-            c.bookings,
-            c.spend,
-            _day(c.first_booking_at, tz),
-            _day(c.last_booking_at, tz),
-            _PILL_TEXT[pill(c, lapsed_before, regular_min)],
-            ", ".join(sorted(c.tags)) if c.tags else "",
-        )
-
-
-_PILL_TEXT = {status: status.value for status in StatusPill}
+    return _cells(clients, workspace, now, text=_same, money=_same)
 
 
 def write_clients(
@@ -82,14 +65,48 @@ def write_clients(
 ) -> int:
     """Write ``clients`` to ``out`` (opened with ``newline=""``) as CSV (`client_rows`), text
     cells neutralised; return how many were written."""
-    safe = safe_cell
-    rows = (
-        (safe(name), safe(email), safe(phone), bookings, f"{spend:f}", first, last, status,
-         safe(tags))  # the dates and the pill are never a formula
-        for name, email, phone, bookings, spend, first, last, status, tags
-        in client_rows(clients, workspace, now)
-    )  # fmt: skip
+    rows = _cells(clients, workspace, now, text=safe_cell, money=_plain)
     return _write(columns=CLIENT_COLUMNS, rows=rows, out=out)
+
+
+def _cells(
+    clients: Iterable[Client | ClientSummary],
+    workspace: Workspace,
+    now: datetime,
+    *,
+    text: Callable[[str], str],
+    money: Callable[[Decimal], _M],
+) -> Iterator[tuple[str, str, str, int, _M, str, str, str, str]]:
+    """`client_rows`, with ``text`` applied to the cells a person wrote (dates and pills
+    are ours) and ``money`` to the spend."""
+    policy = workspace.policies.status
+    lapsed_before = days_ago_cutoff(now, workspace.tz, policy.lapsed_after_days)
+    regular_min = policy.regular_min_bookings
+    tz = workspace.tz
+    for client in clients:
+        c = client if type(client) is ClientSummary else ClientSummary.of(client)  # type: ignore[arg-type]
+        yield (
+            text(c.name),
+            text(c.email),
+            text(c.phone or ""),
+            c.bookings,
+            money(c.spend),
+            _day(c.first_booking_at, tz),
+            _day(c.last_booking_at, tz),
+            _PILL_TEXT[pill(c, lapsed_before, regular_min)],
+            text(", ".join(sorted(c.tags))) if c.tags else "",
+        )
+
+
+_PILL_TEXT = {status: status.value for status in StatusPill}
+
+
+def _same(value: _M) -> _M:
+    return value
+
+
+def _plain(amount: Decimal) -> str:
+    return f"{amount:f}"  # never an exponent
 
 
 def write_csv(
@@ -99,7 +116,7 @@ def write_csv(
     cells neutralised, numbers as plain numbers; return how many rows were written."""
     cells = (
         [safe_cell(value) if type(value) is str
-         else f"{value:f}" if type(value) is Decimal else value
+         else _plain(value) if type(value) is Decimal else value
          for value in row]
         for row in rows
     )  # fmt: skip

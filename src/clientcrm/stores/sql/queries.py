@@ -25,6 +25,7 @@ from sqlalchemy import (
     select,
     true,
     tuple_,
+    type_coerce,
 )
 
 from clientcrm.models.client import Flag, StatusPill
@@ -33,6 +34,7 @@ from clientcrm.rules.query import ClientCriteria
 from clientcrm.stores.sql.rows import FLAG_COLUMNS
 from clientcrm.stores.sql.search import has_words
 from clientcrm.stores.sql.tables import client_tags, clients
+from clientcrm.stores.sql.types import LabelSet
 
 __all__ = ["list_clients"]
 
@@ -96,7 +98,10 @@ class _Shape:
 
 
 _SUMMARY = "client_id name email phone tags bookings spend first_booking_at last_booking_at"
-SUMMARY_COLUMNS = tuple(clients.c[name] for name in _SUMMARY.split())
+SUMMARY_COLUMNS = tuple(
+    type_coerce(clients.c.tags, LabelSet()) if name == "tags" else clients.c[name]
+    for name in _SUMMARY.split()
+)
 """The columns of a `clientcrm.models.client.ClientSummary`, in its fields' order."""
 
 

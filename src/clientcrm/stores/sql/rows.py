@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import functools
 import json
-from collections.abc import Sequence
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
@@ -14,7 +13,7 @@ from sqlalchemy import RowMapping
 
 from clientcrm.models.activity import Activity, ActivityKind
 from clientcrm.models.booking import Booking, BookingStatus, Version
-from clientcrm.models.client import Client, ClientFigures, ClientSummary, Flag, Source
+from clientcrm.models.client import Client, ClientFigures, Flag, Source
 from clientcrm.models.credits import CreditEntry, CreditPackage, CreditSummary, EntryKind
 from clientcrm.models.journey import Journey, Milestone, MilestoneKind, Stage, StageChange
 from clientcrm.models.loyalty import Tier, TierChange
@@ -28,6 +27,7 @@ from clientcrm.rules.bookings import BEGINNING
 from clientcrm.rules.search import fold
 from clientcrm.serialization import converter
 from clientcrm.stores.sql.search import search_text
+from clientcrm.stores.sql.types import labels
 
 __all__ = [
     "BOOKING_COLUMNS",
@@ -58,7 +58,6 @@ __all__ = [
     "package_row",
     "purchase_from_row",
     "purchase_row",
-    "summary_from_row",
     "workspace_from_row",
     "workspace_row",
 ]
@@ -266,15 +265,8 @@ def client_row(client: Client) -> dict[str, Any]:
     }
 
 
-_NONE: frozenset[str] = frozenset()
-
-
 def _labels_text(labels: frozenset[str]) -> str:
     return json.dumps(sorted(labels)) if labels else "[]"
-
-
-def _labels(text: str) -> frozenset[str]:
-    return _NONE if text == "[]" else frozenset(json.loads(text))
 
 
 def client_from_row(row: Row) -> Client:
@@ -287,11 +279,11 @@ def client_from_row(row: Row) -> Client:
         created_at=row["created_at"],
         source=Source(row["source"]),
         phone=row["phone"],
-        phone_aliases=_labels(row["phone_aliases"]),
-        aliases=_labels(row["aliases"]),
+        phone_aliases=labels(row["phone_aliases"]),
+        aliases=labels(row["aliases"]),
         language=row["language"],
         avatar_url=row["avatar_url"],
-        tags=_labels(row["tags"]),
+        tags=labels(row["tags"]),
         flags=frozenset(flag for flag, column in FLAG_COLUMNS.items() if row[column]),
         custom={} if row["custom"] == "{}" else json.loads(row["custom"]),
         figures=ClientFigures(
@@ -311,13 +303,6 @@ def client_from_row(row: Row) -> Client:
             row["credits_available"], row["credits_paused"], row["credits_purchased"]
         ),
     )
-
-
-def summary_from_row(row: Sequence[Any]) -> ClientSummary:
-    """The summary a row of `clientcrm.stores.sql.queries.SUMMARY_COLUMNS` holds."""
-    client_id, name, email, phone, tags, bookings, spend, first, last = row
-    return ClientSummary(client_id, name, email, phone, _labels(tags), bookings, spend, first,
-                         last)  # fmt: skip
 
 
 def _version(row: Row, prefix: str) -> Version | None:

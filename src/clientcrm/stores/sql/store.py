@@ -219,9 +219,7 @@ class _Clients:
 
     def summaries(self, workspace_id: str, criteria: ClientCriteria) -> Iterator[ClientSummary]:
         found = self._listed(workspace_id, criteria, summary=True)
-        if found is not None:
-            for part in found.partitions():  # rows a fetch at a time: no call per row
-                yield from map(rows.summary_from_row, part)
+        return iter(()) if found is None else map(ClientSummary._make, found)
 
     def _listed(
         self, workspace_id: str, criteria: ClientCriteria, *, summary: bool

@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import functools
+import json
 from collections.abc import Callable
 from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import BigInteger, DateTime, Dialect, String
+from sqlalchemy import BigInteger, DateTime, Dialect, String, Text
 from sqlalchemy.types import TypeDecorator, TypeEngine
 
-__all__ = ["Amount", "UTCDateTime", "minor_units", "sqlite_time"]
+__all__ = ["Amount", "LabelSet", "UTCDateTime", "labels", "minor_units", "sqlite_time"]
 
 _SCALE = 4  # ten-thousandths: exact for every ISO 4217 minor unit (0, 2 or 3 places)
 _CENT = Decimal("0.01")
@@ -108,3 +109,26 @@ def _decimal(value: int | None) -> Decimal | None:
     amount = Decimal(value).scaleb(-_SCALE)
     cents = amount.quantize(_CENT)
     return cents if cents == amount else amount.normalize()
+
+
+_NO_LABELS: frozenset[str] = frozenset()
+
+
+def labels(text: str) -> frozenset[str]:
+    """The labels (tags, aliases) a JSON list column holds."""
+    return _NO_LABELS if text == "[]" else frozenset(json.loads(text))
+
+
+class LabelSet(TypeDecorator[frozenset[str]]):
+    """A JSON list of labels, read as a frozenset (for selects that convert as they read)."""
+
+    impl = Text
+    cache_ok = True
+
+    def result_processor(
+        self, dialect: Dialect, coltype: object
+    ) -> Callable[[str], frozenset[str]]:
+        return labels
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> frozenset[str]:
+        return labels(value)
