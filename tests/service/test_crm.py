@@ -1,5 +1,7 @@
 """The CRM facade's rules: clients, flags, tags, notes, limits, events."""
 
+import time
+import uuid
 from datetime import timedelta
 
 import attrs
@@ -19,6 +21,7 @@ from clientcrm import (
 )
 from clientcrm.models.events import BookingRecorded, ClientCreated, DomainEvent, StageChanged
 from clientcrm.models.query import ClientQuery
+from clientcrm.service.crm import _new_id
 from clientcrm.testing import FrozenClock
 from clientcrm.testing.conformance import event
 
@@ -174,3 +177,16 @@ def test_client_detail(crm: CRM, owner: Actor, clock: FrozenClock) -> None:
     assert detail.growing is True
     assert [b.id for b in detail.bookings] == ["b0", "b1", "b2"]
     assert str(detail.stats.total_spend) == "45.00"
+
+
+def test_new_ids_are_uuid7_and_ordered_by_creation() -> None:
+    """Ids are UUIDv7 hex: unique, and later ones sort after earlier ones (by millisecond)."""
+    ids = []
+    for _ in range(3):
+        ids += [_new_id() for _ in range(200)]
+        time.sleep(0.002)
+    assert len(set(ids)) == len(ids)
+    parsed = [uuid.UUID(hex=i) for i in ids]
+    assert {(u.version, u.variant) for u in parsed} == {(7, uuid.RFC_4122)}
+    assert all(i == u.hex for i, u in zip(ids, parsed, strict=True))
+    assert max(ids[:200]) < min(ids[200:400]) < min(ids[400:])
