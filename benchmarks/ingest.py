@@ -5,8 +5,9 @@ Measures, in one run:
   primary key and index) into a fresh file, each batch's rows prepared before its clock starts
   (as each batch's events are for ours);
 - ``CRM.record_many`` (batched) into the SQL store on a SQLite file, batch and batch about
-  with the ceiling, and into the memory store, including the client lookup, client
-  creation, booking folding and derived figures;
+  with the ceiling: the foundation's pipeline (the client lookup, client creation, booking
+  folding, derived figures and client rows; journeys switched off, as `journeys.py` measures
+  them) and the whole pipeline, with journeys and milestones; and into the memory store;
 - one unit of work per event (``CRM.record``): p50 and p95 latency over a sample.
 
 Run: ``python benchmarks/ingest.py [--events 1000000] [--single 20000]``.
@@ -22,6 +23,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from _events import events
+from _pipeline import foundation
 from _timing import each_ms, p50_p95
 
 from clientcrm import CRM, Actor, BookingEvent, Workspace
@@ -78,28 +80,36 @@ def raw_inserter(path: Path) -> Callable[[list[tuple[object, ...]]], None]:
     return insert
 
 
-def batched_against_ceiling(folder: Path, count: int) -> tuple[float, float]:
-    """Events per second of SQLite ``record_many`` and rows per second of the raw ceiling.
+def batched_against_ceiling(folder: Path, count: int) -> tuple[float, float, float]:
+    """Events per second of SQLite ``record_many``, with journeys and without (the
+    foundation's pipeline), and rows per second of the raw ceiling.
 
-    Batch and batch about, so a slower spell of a shared machine weighs on both alike. Each
+    Batch and batch about, so a slower spell of a shared machine weighs on all alike. Each
     batch's events and rows are made before the clocks start and dropped after, as a host
     streaming an import holds one batch at a time.
     """
     raw = raw_inserter(folder / "raw.db")
-    crm = CRM(SQLStore(f"sqlite:///{folder / 'crm.db'}"))
     actor = Actor.owner("w")
-    crm.save_workspace(Workspace("w", "Bench"), actor)
-    ours = ceiling = 0.0
+    crms = [CRM(SQLStore(f"sqlite:///{folder / name}")) for name in ("crm.db", "base.db")]
+    for crm in crms:
+        crm.save_workspace(Workspace("w", "Bench"), actor)
+    ours, base, ceiling = crms[0], crms[1], raw
+    seconds = [0.0, 0.0, 0.0]
     for start in range(0, count, BATCH):
         batch = list(events(min(BATCH, count - start), start))
         rows = booking_rows(batch, start)
-        began = time.perf_counter()
-        raw(rows)
-        middle = time.perf_counter()
-        crm.record_many(batch, actor, batch_size=BATCH)
-        ours += time.perf_counter() - middle
-        ceiling += middle - began
-    return count / ours, count / ceiling
+        marks = [time.perf_counter()]
+        ceiling(rows)
+        marks.append(time.perf_counter())
+        ours.record_many(batch, actor, batch_size=BATCH)
+        marks.append(time.perf_counter())
+        with foundation():
+            base.record_many(batch, actor, batch_size=BATCH)
+        marks.append(time.perf_counter())
+        for n in range(3):
+            seconds[n] += marks[n + 1] - marks[n]
+    raw_rate, ours_rate, base_rate = (count / s for s in seconds)
+    return ours_rate, base_rate, raw_rate
 
 
 def batched(crm: CRM, count: int) -> float:
@@ -130,11 +140,15 @@ def main() -> None:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
-        ours, ceiling = batched_against_ceiling(folder, args.events)
+        ours, base, ceiling = batched_against_ceiling(folder, args.events)
         print(f"ceiling: raw sqlite3 executemany       {ceiling:10,.0f} rows/s")
         print(
-            f"SQLite record_many (batches of 5,000)  {ours:10,.0f} events/s  "
-            f"= {ours / ceiling:.0%} of the ceiling (target 40%)"
+            f"SQLite record_many, foundation         {base:10,.0f} events/s  "
+            f"= {base / ceiling:.0%} of the ceiling (target 40%)"
+        )
+        print(
+            f"SQLite record_many, with journeys      {ours:10,.0f} events/s  "
+            f"= {ours / ceiling:.0%} of the ceiling"
         )
         memory = batched(CRM(MemoryStore()), args.events)
         print(f"memory record_many (batches of 5,000)  {memory:10,.0f} events/s")

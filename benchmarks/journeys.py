@@ -19,17 +19,14 @@ import shutil
 import sqlite3
 import tempfile
 import time
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-import attrs
 from _events import events
+from _pipeline import foundation
 
 from clientcrm import CRM, Actor, Client, Workspace
 from clientcrm.models.journey import Journey, Stage
-from clientcrm.service import recording
 from clientcrm.stores.sql import SQLStore
 from clientcrm.stores.sql.types import sqlite_time
 
@@ -108,38 +105,6 @@ def ceiling(path: Path) -> tuple[float, int]:
     return elapsed, len(rows)
 
 
-@attrs.define
-class _NoJourneys(recording.Journeys):
-    """Journey evaluation switched off: clients keep the journey they had."""
-
-    def start(self, client: Client, items: Iterable[object]) -> Client:  # type: ignore[override]
-        return client
-
-    def can_carry_on(self, client: Client, new: Iterable[object]) -> bool:  # type: ignore[override]
-        return True
-
-    def carry_on(self, clients: list[tuple[Client, object]]) -> list[Client]:  # type: ignore[override]
-        return [client for client, _ in clients]
-
-    def replay(self, clients: list[Client], now: datetime | None = None) -> list[Client]:
-        return list(clients)
-
-
-@contextmanager
-def _foundation() -> Iterator[None]:
-    """Record without journeys (the foundation's pipeline): no history items gathered, no
-    journey evaluated."""
-    real, gather = recording.Journeys, recording.Batch._gather_items
-    recording.Journeys = _NoJourneys  # type: ignore[misc]
-    # The baseline swaps the method out for the run (and back): mypy forbids assigning one.
-    recording.Batch._gather_items = lambda self: None  # type: ignore[method-assign]
-    try:
-        yield
-    finally:
-        recording.Journeys = real  # type: ignore[misc]
-        recording.Batch._gather_items = gather  # type: ignore[method-assign]
-
-
 def ingest_cost(folder: Path, count: int) -> tuple[float, float]:
     """Events per second with journeys and without, batch and batch about."""
     crms = {}
@@ -154,7 +119,7 @@ def ingest_cost(folder: Path, count: int) -> tuple[float, float]:
         began = time.perf_counter()
         crms["with"].record_many(batch, actor, batch_size=5000)
         middle = time.perf_counter()
-        with _foundation():
+        with foundation():
             crms["without"].record_many(batch, actor, batch_size=5000)
         elapsed["with"] += middle - began
         elapsed["without"] += time.perf_counter() - middle
