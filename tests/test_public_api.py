@@ -12,6 +12,7 @@ PUBLIC = {
         "CRM", "ActivityEvent", "ActivityKind", "Actor", "BlockedClientError", "Booking",
         "BookingEvent", "BookingEventKind",
         "BookingStatus", "CRMError", "Client", "ClientDetail", "ClientFigures", "ClientPage",
+        "ClientSummary",
         "ClientQuery", "ConflictError", "ContactLimitError", "DeliveryError",
         "DuplicateClientError",
         "Flag", "InsufficientBalanceError", "MessagePurpose",
