@@ -84,7 +84,7 @@ def _cells(
     regular_min = policy.regular_min_bookings
     tz = workspace.tz
     for client in clients:
-        c = client if type(client) is ClientSummary else ClientSummary.of(client)  # type: ignore[arg-type]
+        c = client if isinstance(client, ClientSummary) else ClientSummary.of(client)
         yield (
             text(c.name),
             text(c.email),
