@@ -1,8 +1,12 @@
 """Search: which prefixes find a client, and which do not."""
 
-import pytest
+import unicodedata
 
-from clientcrm.rules.search import query_words, search_terms
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from clientcrm.rules.search import fold, query_words, search_terms
 
 TERMS = search_terms("Zoë Müller-López", ["kate.smith123@gmail.com"], ["+447700900123"])
 
@@ -39,3 +43,20 @@ def test_blank_and_punctuation_only_searches_have_no_words() -> None:
     """A search of spaces or punctuation asks for nothing."""
     assert query_words("   ") == ()
     assert query_words(" -- ") == ()
+
+
+@given(st.text(max_size=30) | st.text(st.characters(max_codepoint=127), max_size=30))
+def test_fold_of_plain_ascii_is_the_full_fold(text: str) -> None:
+    """The ASCII shortcut folds exactly as decomposing, stripping accents and case-folding."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    full = "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+    assert fold(text) == full
+
+
+@pytest.mark.parametrize(
+    ("text", "folded"),
+    [("Kate SMITH", "kate smith"), ("Zoë Müller-López", "zoe muller-lopez"), ("Straße", "strasse"),
+     ("\uff2b\uff21\uff34\uff25", "kate"), ("", "")],  # full-width letters
+)  # fmt: skip
+def test_fold_examples(text: str, folded: str) -> None:
+    assert fold(text) == folded

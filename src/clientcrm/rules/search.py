@@ -15,6 +15,8 @@ _EDGES = "\"'()[]{}<>,;:!?*.-_"
 
 def fold(text: str) -> str:
     """Fold text for matching: compatibility forms, accents removed, case-folded."""
+    if text.isascii():  # nothing to decompose or strip: most names and every email
+        return text.lower()
     decomposed = unicodedata.normalize("NFKD", text)
     return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
 
