@@ -70,6 +70,12 @@ class BatchImport:
     results: list[RowResult] = attrs.Factory(list)
     events: list[DomainEvent] = attrs.Factory(list)
     changes: list[ImportChange] = attrs.Factory(list)
+    journeys: Journeys = attrs.field(
+        init=False,
+        default=attrs.Factory(
+            lambda self: Journeys(self.uow, self.workspace, collect=self.collect), takes_self=True
+        ),
+    )
 
     def run(self, rows: Sequence[ClientRow]) -> None:
         """Check every row and create the clients of those that pass."""
@@ -138,6 +144,7 @@ class BatchImport:
             source=Source.IMPORT,
             created_at=self.now,
             figures=ClientFigures(last_activity_at=self.now),
+            journey=self.journeys.fresh(self.now),
         )
         return _Candidate(row, client, note, dropped)
 
@@ -152,7 +159,7 @@ class BatchImport:
 
     def _create(self, fresh: list[_Candidate]) -> None:
         ws = self.workspace.id
-        journeys = Journeys(self.uow, self.workspace, collect=self.collect)
+        journeys = self.journeys
         clients = [journeys.start(c.client, ()) for c in fresh]
         self.uow.clients.add(clients)
         for candidate, client in zip(fresh, clients, strict=True):

@@ -173,23 +173,32 @@ class Journeys:
 
     def start(self, client: Client, items: Iterable[Item]) -> Client:
         """The journey of a client created in this unit of work (nothing stored yet)."""
-        ws = self.workspace.id
         if isinstance(items, Sequence) and not items:  # an import's: all alike but the id
-            fresh = self._fresh.get(client.created_at)
-            if fresh is None:
-                progress = replay(ws, "", client.created_at, (), self.rules)
-                fresh = self._fresh[client.created_at] = (
-                    progress.journey(), progress.new_changes, progress.new_milestones,
-                )  # fmt: skip
-            journey, changes, milestones = fresh
+            journey, changes, milestones = self._fresh_start(client.created_at)
             self._add(
-                [attrs.evolve(c, client_id=client.id) for c in changes],
-                [attrs.evolve(m, client_id=client.id) for m in milestones],
+                [_change_for(c, client.id) for c in changes],
+                [_milestone_for(m, client.id) for m in milestones],
             )
-            return attrs.evolve(client, journey=journey)
-        progress = replay(ws, client.id, client.created_at, items, self.rules)
+            return client if client.journey is journey else attrs.evolve(client, journey=journey)
+        progress = replay(self.workspace.id, client.id, client.created_at, items, self.rules)
         self._add(progress.new_changes, progress.new_milestones)
         return attrs.evolve(client, journey=progress.journey())
+
+    def fresh(self, created_at: datetime) -> Journey:
+        """The journey `start` gives a client created at ``created_at`` with no history (an
+        imported client may be made with it, and `start` then has nothing to change)."""
+        return self._fresh_start(created_at)[0]
+
+    def _fresh_start(
+        self, created_at: datetime
+    ) -> tuple[Journey, list[StageChange], list[Milestone]]:
+        fresh = self._fresh.get(created_at)
+        if fresh is None:
+            progress = replay(self.workspace.id, "", created_at, (), self.rules)
+            fresh = self._fresh[created_at] = (
+                progress.journey(), progress.new_changes, progress.new_milestones,
+            )  # fmt: skip
+        return fresh
 
     def _resume(self, client: Client) -> Progress:
         assert client.journey is not None, "only a stored journey can be carried on"
@@ -221,6 +230,19 @@ class Journeys:
         self.events.extend(
             MilestoneReached(ws, m.client_id, m.at, m.kind, m.trigger) for m in milestones
         )
+
+
+def _change_for(change: StageChange, client_id: str) -> StageChange:
+    """A fresh start's stage change, for ``client_id`` (made directly: an import makes one
+    per client, and ``attrs.evolve`` costs several times more)."""
+    c = change
+    return StageChange(c.workspace_id, client_id, c.seq, c.previous, c.stage, c.at, c.trigger)
+
+
+def _milestone_for(milestone: Milestone, client_id: str) -> Milestone:
+    """A fresh start's milestone, for ``client_id``."""
+    m = milestone
+    return Milestone(m.workspace_id, client_id, m.kind, m.at, m.trigger)
 
 
 def _apply_all(items: Iterable[Item], progress: Progress) -> None:
