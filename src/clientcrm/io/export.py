@@ -85,16 +85,17 @@ def _cells(
     tz = workspace.tz
     for client in clients:
         c = client if isinstance(client, ClientSummary) else ClientSummary.of(client)
+        _, name, email, phone, tags, bookings, spend, first, last = c
         yield (
-            text(c.name),
-            text(c.email),
-            text(c.phone or ""),
-            c.bookings,
-            money(c.spend),
-            _day(c.first_booking_at, tz),
-            _day(c.last_booking_at, tz),
+            text(name),
+            text(email),
+            text(phone) if phone else "",
+            bookings,
+            money(spend),
+            _day(first, tz) if first else "",
+            _day(last, tz) if last else "",
             _PILL_TEXT[pill(c, lapsed_before, regular_min)],
-            text(", ".join(sorted(c.tags))) if c.tags else "",
+            text(", ".join(sorted(tags))) if tags else "",
         )
 
 
