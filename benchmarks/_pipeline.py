@@ -2,30 +2,33 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime
+from unittest.mock import patch
 
 import attrs
 
 from clientcrm import Client
+from clientcrm.rules.journey import Item
 from clientcrm.service import recording
+from clientcrm.service.journeys import Journeys
 
 
 @attrs.define
-class _NoJourneys(recording.Journeys):
+class _NoJourneys(Journeys):
     """Journey evaluation switched off: clients keep the journey they had."""
 
-    def start(self, client: Client, items: Iterable[object]) -> Client:  # type: ignore[override]
+    def start(self, client: Client, items: Iterable[Item]) -> Client:
         return client
 
-    def can_carry_on(self, client: Client, new: Iterable[object]) -> bool:  # type: ignore[override]
+    def can_carry_on(self, client: Client, new: Iterable[Item]) -> bool:
         return True
 
-    def carry_on(self, clients: list[tuple[Client, object]]) -> list[Client]:  # type: ignore[override]
+    def carry_on(self, clients: Sequence[tuple[Client, Iterable[Item]]]) -> list[Client]:
         return [client for client, _ in clients]
 
-    def replay(self, clients: list[Client], now: datetime | None = None) -> list[Client]:
+    def replay(self, clients: Sequence[Client], now: datetime | None = None) -> list[Client]:
         return list(clients)
 
 
@@ -33,12 +36,8 @@ class _NoJourneys(recording.Journeys):
 def foundation() -> Iterator[None]:
     """Record without journeys (the foundation's pipeline): no history items gathered, no
     journey evaluated."""
-    real, gather = recording.Journeys, recording.Batch._gather_items
-    recording.Journeys = _NoJourneys  # type: ignore[misc]
-    # The baseline swaps the method out for the run (and back): mypy forbids assigning one.
-    recording.Batch._gather_items = lambda self: None  # type: ignore[method-assign]
-    try:
+    with (
+        patch.object(recording, "Journeys", _NoJourneys),
+        patch.object(recording.Batch, "_gather_items", lambda self: None),
+    ):
         yield
-    finally:
-        recording.Journeys = real  # type: ignore[misc]
-        recording.Batch._gather_items = gather  # type: ignore[method-assign]
