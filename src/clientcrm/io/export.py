@@ -23,6 +23,7 @@ __all__ = [
     "CLIENT_COLUMNS",
     "PURCHASE_COLUMNS",
     "PURCHASE_METRIC_COLUMNS",
+    "ExportRow",
     "client_rows",
     "purchase_metric_rows",
     "purchase_rows",
