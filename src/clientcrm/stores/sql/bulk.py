@@ -1,10 +1,13 @@
-"""Many rows through one compiled statement, straight to the driver.
+"""Statements of the hot paths, compiled once and run straight on the driver's cursor.
 
-SQLAlchemy's generic per-row parameter handling costs more than SQLite's insert itself; for
-the bulk work of ingest the statement is compiled once per dialect, each row's values are
-taken in bind order in one C call, and only the columns that need it are converted, by the
-column type's ``bulk_processor`` (or its SQLAlchemy bind processor). The statement is still
-parameterised: values never enter the SQL text.
+SQLAlchemy's generic per-statement and per-row work costs more than SQLite's own for the
+small statements of recording one event, and for the rows of a bulk insert. Here each
+statement is compiled once per dialect; each row's values are taken in bind order in one C
+call, and only the columns that need it are converted, by the column type's
+``bulk_processor`` (or its SQLAlchemy bind processor); selected rows are converted by the
+columns' result processors. Statements are still parameterised: values never enter the SQL
+text. While anyone listens for statements on the engine (fault injection, a capture of what
+is sent), they go through SQLAlchemy instead, so every one is seen.
 """
 
 from __future__ import annotations
@@ -20,7 +23,14 @@ from sqlalchemy.sql.dml import UpdateBase
 from sqlalchemy.sql.selectable import CompoundSelect, Select
 from sqlalchemy.types import TypeEngine
 
-__all__ = ["copy_or_insert", "driver_rows", "executemany", "executemany_values", "first_column"]
+__all__ = [
+    "copy_or_insert",
+    "driver_rows",
+    "executemany",
+    "executemany_values",
+    "first_column",
+    "read",
+]
 
 
 @attrs.frozen
@@ -29,6 +39,10 @@ class _Plan:
     names: tuple[str, ...]
     positional: bool
     conversions: tuple[tuple[int, Callable[[Any], Any]], ...]
+    columns: tuple[str, ...] = ()
+    """The names of the selected columns (for a select)."""
+    results: tuple[tuple[int, Callable[[Any], Any]], ...] = ()
+    """The selected columns' result processors, by position."""
 
     def params(self, rows: Sequence[Sequence[Any]]) -> list[tuple[Any, ...]]:
         """Convert rows of values, in bind order, for the driver.
@@ -82,8 +96,25 @@ def _plan(stmt: UpdateBase | Select[Any] | CompoundSelect[Any], dialect: Dialect
             convert = _processor(compiled.binds[name].type, dialect)
             if convert is not None:
                 conversions.append((index, convert))
-        _PLANS[key] = _Plan(str(compiled), names, compiled.positional, tuple(conversions))
+        columns, results = _results(stmt, dialect)
+        _PLANS[key] = _Plan(
+            str(compiled), names, compiled.positional, tuple(conversions), columns, results
+        )
     return _PLANS[key]
+
+
+def _results(
+    stmt: UpdateBase | Select[Any] | CompoundSelect[Any], dialect: Dialect
+) -> tuple[tuple[str, ...], tuple[tuple[int, Callable[[Any], Any]], ...]]:
+    if isinstance(stmt, UpdateBase):
+        return (), ()
+    selected = stmt.selected_columns
+    results = []
+    for index, column in enumerate(selected):
+        process = column.type.dialect_impl(dialect).result_processor(dialect, None)
+        if process is not None:
+            results.append((index, process))
+    return tuple(selected.keys()), tuple(results)
 
 
 def executemany(conn: Connection, stmt: UpdateBase, rows: Sequence[Mapping[str, Any]]) -> None:
@@ -106,11 +137,35 @@ def executemany_values(
 
 
 def _run(conn: Connection, plan: _Plan, rows: Sequence[Sequence[Any]]) -> None:
-    params = plan.params(rows)
-    if plan.positional:
-        conn.exec_driver_sql(plan.sql, params)
-    else:
-        conn.exec_driver_sql(plan.sql, [dict(zip(plan.names, row, strict=True)) for row in params])
+    params: list[Any] = plan.params(rows)
+    if not plan.positional:
+        params = [dict(zip(plan.names, row, strict=True)) for row in params]
+    _execute(conn, plan.sql, params, many=True)
+
+
+def _execute(conn: Connection, sql: str, params: Any, *, many: bool) -> list[Any]:
+    """Run ``sql`` on the driver's cursor, in the connection's transaction, and return the
+    rows it selects (as the driver gives them); through SQLAlchemy while anyone listens."""
+    if not conn.in_transaction():
+        conn.begin()  # as SQLAlchemy would: the next transaction begins on first use
+    dispatch = conn.dispatch
+    if dispatch.before_cursor_execute or dispatch.after_cursor_execute:
+        result = conn.exec_driver_sql(sql, params)
+        return [] if many else list(result)
+    driver = conn.connection.driver_connection
+    assert driver is not None
+    dbapi_error = conn.dialect.loaded_dbapi.Error
+    cursor = driver.cursor()
+    try:
+        if many:
+            cursor.executemany(sql, params)
+            return []
+        cursor.execute(sql, params)
+        return list(cursor.fetchall())
+    except dbapi_error as error:  # the driver's own error: wrap it as SQLAlchemy would
+        raise DBAPIError.instance(sql, params, error, dbapi_error, ismulti=many) from error
+    finally:
+        cursor.close()
 
 
 def driver_rows(
@@ -119,9 +174,24 @@ def driver_rows(
     """The rows ``stmt`` selects, as the driver returns them (no conversion: for text
     columns), for ``params`` keyed by bind name."""
     plan = _plan(stmt, conn.dialect)
-    (values,) = plan.params([itemgetter(*plan.names)(params)])
+    (values,) = plan.params([[params[name] for name in plan.names]])
     driver_params = values if plan.positional else dict(zip(plan.names, values, strict=True))
-    return list(conn.exec_driver_sql(plan.sql, driver_params))
+    return _execute(conn, plan.sql, driver_params, many=False)
+
+
+def read(
+    conn: Connection, stmt: Select[Any] | CompoundSelect[Any], params: Mapping[str, Any]
+) -> list[dict[str, Any]]:
+    """The rows ``stmt`` selects for ``params`` (keyed by bind name), converted by their
+    column types, as dicts keyed by column name (what a row mapping gives)."""
+    plan = _plan(stmt, conn.dialect)
+    found = []
+    for row in driver_rows(conn, stmt, params):
+        values = list(row)
+        for index, process in plan.results:
+            values[index] = process(values[index])
+        found.append(dict(zip(plan.columns, values, strict=True)))
+    return found
 
 
 def first_column(

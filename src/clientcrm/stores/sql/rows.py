@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import json
+from collections.abc import Mapping
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
@@ -62,7 +63,8 @@ __all__ = [
     "workspace_row",
 ]
 
-Row = RowMapping
+Row = RowMapping | Mapping[str, Any]
+"""A stored row by column name: SQLAlchemy's row mapping, or a dict of converted values."""
 
 FLAG_COLUMNS = {Flag.VIP: "flag_vip", Flag.BLOCKED: "flag_blocked", Flag.INACTIVE: "flag_inactive"}
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Collection, Iterator, Sequence
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from contextlib import nullcontext, suppress
 from datetime import datetime
 from itertools import islice
@@ -28,6 +28,7 @@ from clientcrm.stores.sql.bulk import (
     executemany,
     executemany_values,
     first_column,
+    read,
 )
 from clientcrm.stores.sql.coaching import SQLCoaching
 from clientcrm.stores.sql.credits import SQLCredits
@@ -70,10 +71,10 @@ class _Workspaces:
         self._conn = conn
 
     def get(self, workspace_id: str) -> Workspace:
-        row = self._conn.execute(sql.GET_WORKSPACE, {"ws": workspace_id}).mappings().first()
-        if row is None:
+        found = read(self._conn, sql.GET_WORKSPACE, {"ws": workspace_id})
+        if not found:
             raise NotFoundError("workspace", workspace_id)
-        return rows.workspace_from_row(row)
+        return rows.workspace_from_row(found[0])
 
     def save(self, workspace: Workspace) -> None:
         row = rows.workspace_row(workspace)
@@ -105,13 +106,15 @@ class _Clients:
     def find_by_emails(self, workspace_id: str, emails: Collection[str]) -> dict[str, Client]:
         found: dict[str, Client] = {}
         for chunk in _chunks(emails):
-            params: dict[str, object]
+            found_rows: Iterable[rows.Row]
             if len(chunk) == 1:
-                stmt, params = sql.FIND_BY_EMAIL, {"ws": workspace_id, "email": chunk[0]}
+                one = {"ws": workspace_id, "email": chunk[0]}
+                found_rows = read(self._conn, sql.FIND_BY_EMAIL, one)
             else:
-                stmt, params = sql.FIND_BY_EMAILS, {"ws": workspace_id, "emails": chunk}
+                every = {"ws": workspace_id, "emails": chunk}
+                found_rows = self._conn.execute(sql.FIND_BY_EMAILS, every).mappings()
             by_id: dict[str, Client] = {}
-            for row in self._conn.execute(stmt, params).mappings():
+            for row in found_rows:
                 client = by_id.get(row["client_id"]) or rows.client_from_row(row)
                 by_id[client.id] = found[row["matched_email"]] = client
         return found
@@ -262,11 +265,13 @@ class _Bookings:
         if len(booking_ids) > 1:
             booking_ids = self._present(workspace_id, booking_ids)
         for chunk in _chunks(booking_ids):
+            found_rows: Iterable[rows.Row]
             if len(chunk) == 1:
-                result = self._conn.execute(sql.GET_BOOKING, {"ws": workspace_id, "id": chunk[0]})
+                found_rows = read(self._conn, sql.GET_BOOKING, {"ws": workspace_id, "id": chunk[0]})
             else:
-                result = self._conn.execute(sql.GET_BOOKINGS, {"ws": workspace_id, "ids": chunk})
-            for row in result.mappings():
+                params = {"ws": workspace_id, "ids": chunk}
+                found_rows = self._conn.execute(sql.GET_BOOKINGS, params).mappings()
+            for row in found_rows:
                 found[row["booking_id"]] = rows.booking_from_row(row)
         return found
 
