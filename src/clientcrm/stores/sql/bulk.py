@@ -29,6 +29,7 @@ __all__ = [
     "executemany",
     "executemany_values",
     "first_column",
+    "on_driver",
     "read",
 ]
 
@@ -144,14 +145,20 @@ def _run(conn: Connection, plan: _Plan, rows: Sequence[Sequence[Any]]) -> None:
 
 
 def _execute(conn: Connection, sql: str, params: Any, *, many: bool) -> list[Any]:
-    """Run ``sql`` on the driver's cursor, in the connection's transaction, and return the
-    rows it selects (as the driver gives them); through SQLAlchemy while anyone listens."""
+    """`on_driver`, in the connection's transaction (begun here when a commit ended the last
+    one, as SQLAlchemy begins the next on first use)."""
     if not conn.in_transaction():
-        conn.begin()  # as SQLAlchemy would: the next transaction begins on first use
+        conn.begin()
+    return on_driver(conn, sql, params, many=many)
+
+
+def on_driver(conn: Connection, sql: str, params: Any = (), *, many: bool = False) -> list[Any]:
+    """Run ``sql`` on the driver's cursor and return the rows it selects, as the driver gives
+    them; through SQLAlchemy while anyone listens for statements on the engine."""
     dispatch = conn.dispatch
     if dispatch.before_cursor_execute or dispatch.after_cursor_execute:
         result = conn.exec_driver_sql(sql, params)
-        return [] if many else list(result)
+        return list(result) if result.returns_rows else []
     driver = conn.connection.driver_connection
     assert driver is not None
     dbapi_error = conn.dialect.loaded_dbapi.Error

@@ -28,6 +28,7 @@ from clientcrm.stores.sql.bulk import (
     executemany,
     executemany_values,
     first_column,
+    on_driver,
     read,
 )
 from clientcrm.stores.sql.coaching import SQLCoaching
@@ -510,7 +511,7 @@ def _sqlite_pragmas(engine: Engine, busy_timeout_ms: int) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Connection) -> None:
-        conn.exec_driver_sql("BEGIN")
+        on_driver(conn, "BEGIN")
 
 
 def _use_schema(engine: Engine, schema: str) -> None:
