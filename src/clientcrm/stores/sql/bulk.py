@@ -48,15 +48,26 @@ class _Plan:
     def params(self, rows: Sequence[Sequence[Any]]) -> list[tuple[Any, ...]]:
         """Convert rows of values, in bind order, for the driver.
 
-        Column by column: each converter remembers its results, since one moment fills
-        several columns and rows share moments, so most values cost one dictionary lookup.
+        Column by column: each converter remembers its recent results, since one moment
+        fills several columns of several tables (a booking's, its client's figures, the stage
+        changes it brought), so most values cost one dictionary lookup.
         """
         columns: list[Iterable[Any]] = list(zip(*rows, strict=True))
-        memos: dict[Callable[[Any], Any], _Memo] = {}
         for index, convert in self.conversions:
-            memo = memos.get(convert) or memos.setdefault(convert, _Memo(convert))
-            columns[index] = map(memo.__getitem__, columns[index])
+            columns[index] = map(_memo(convert).__getitem__, columns[index])
         return list(zip(*columns, strict=True))
+
+
+_MEMOS: dict[Callable[[Any], Any], _Memo] = {}
+_MEMO_SIZE = 1 << 16
+"""Values a memo holds before it starts afresh (a few batches' worth)."""
+
+
+def _memo(convert: Callable[[Any], Any]) -> _Memo:
+    memo = _MEMOS.get(convert)
+    if memo is None or len(memo) > _MEMO_SIZE:
+        memo = _MEMOS[convert] = _Memo(convert)
+    return memo
 
 
 class _Memo(dict[Any, Any]):
