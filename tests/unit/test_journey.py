@@ -7,6 +7,7 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 import pytest
+from dateutil.relativedelta import relativedelta
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -266,6 +267,21 @@ def test_anniversaries_on_the_workspace_calendar(
 ) -> None:
     """Feb 29 has its anniversaries on Feb 28 in common years; dates are the workspace's."""
     assert anniversary(first, years, BERLIN) == expected
+
+
+@given(
+    first=st.datetimes(
+        min_value=datetime(2000, 1, 1), max_value=datetime(2060, 1, 1), timezones=st.just(UTC)
+    ),
+    years=st.integers(1, 5),
+    zone=st.sampled_from(["UTC", "Europe/Berlin", "America/New_York", "Australia/Lord_Howe"]),
+)
+def test_anniversaries_agree_with_dateutils_calendar_arithmetic(
+    first: datetime, years: int, zone: str
+) -> None:
+    tz = ZoneInfo(zone)
+    expected = (first.astimezone(tz) + relativedelta(years=years)).astimezone(UTC)
+    assert anniversary(first, years, tz) == expected
 
 
 def test_anniversaries_wait_for_their_day() -> None:

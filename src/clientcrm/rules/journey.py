@@ -21,7 +21,6 @@ from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
 import attrs
-from dateutil.relativedelta import relativedelta
 
 from clientcrm.models.activity import Activity, ActivityKind
 from clientcrm.models.booking import Booking, BookingStatus
@@ -154,12 +153,15 @@ def activity_items(activity: Activity) -> tuple[Item, ...]:
     return (Item(activity.at, kind, activity.id, Decimal(activity.points)),)
 
 
-@functools.lru_cache(maxsize=65536)
 def anniversary(first: datetime, years: int, tz: ZoneInfo) -> datetime:
     """The moment ``years`` years after ``first`` on the workspace's calendar: the same wall
     time, and Feb 28 for a Feb 29 in a common year."""
-    local: datetime = first.astimezone(tz) + relativedelta(years=years)
-    return local.astimezone(UTC)
+    local = first.astimezone(tz)
+    try:
+        later = local.replace(year=local.year + years)
+    except ValueError:  # Feb 29, and the year is common
+        later = local.replace(year=local.year + years, day=28)
+    return later.astimezone(UTC)
 
 
 @attrs.frozen
@@ -229,7 +231,7 @@ class Progress:
     _anniversary: tuple[datetime, int, datetime] | None = attrs.field(
         default=None, init=False, eq=False, repr=False
     )
-    """The next anniversary's moment, for (first purchase, years): relativedelta is slow."""
+    """The next anniversary's moment, for (first purchase, years)."""
     _month: _Month | None = attrs.field(default=None, init=False, eq=False, repr=False)
     """The calendar month of the latest activity counted."""
     _timed: tuple[datetime | None] | None = attrs.field(
@@ -395,6 +397,14 @@ class Progress:
         stage = self.stage
         if stage is _CHURNED or (moved and self._may_move_on(stage)):
             self._evaluate(item)
+
+    def apply_all(self, items: Iterable[Item]) -> None:
+        """Apply each distinct item once, oldest first (all later than those applied before).
+
+        Items mostly come in their order already, which the sort is quick on: the duplicates
+        are dropped keeping that order, not by a set's."""
+        for item in sorted(dict.fromkeys(items)):
+            self.apply(item)
 
     def _catch_up(self, at: datetime) -> None:
         """`advance` to ``at``, cheaply when no moment has come (the usual case)."""
@@ -569,8 +579,7 @@ def replay(
     """A client's journey from scratch: every item, oldest first, then (when the scheduled
     job has run through ``scheduled``) time up to it."""
     progress = Progress.start(workspace_id, client_id, created_at, rules)
-    for item in sorted(set(items)):
-        progress.apply(item)
+    progress.apply_all(items)
     if scheduled is not None:
         progress.schedule(scheduled)
     return progress

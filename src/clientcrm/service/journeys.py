@@ -114,7 +114,9 @@ class Journeys:
     def carry_on(self, clients: Sequence[tuple[Client, Iterable[Item]]]) -> list[Client]:
         """Apply each client's new items (see `can_carry_on`) to their stored journey."""
         return self._resumed(
-            (client, functools.partial(_apply_all, items)) for client, items in clients
+            (client, functools.partial(Progress.apply_all, items=new))
+            for client, new in clients
+            for client, items in clients
         )
 
     def advance(self, clients: Sequence[Client], now: datetime) -> list[Client]:
@@ -243,11 +245,6 @@ def _milestone_for(milestone: Milestone, client_id: str) -> Milestone:
     """A fresh start's milestone, for ``client_id``."""
     m = milestone
     return Milestone(m.workspace_id, client_id, m.kind, m.at, m.trigger)
-
-
-def _apply_all(items: Iterable[Item], progress: Progress) -> None:
-    for item in sorted(set(items)):
-        progress.apply(item)
 
 
 def _key(history: JourneyHistory) -> tuple[object, ...]:
