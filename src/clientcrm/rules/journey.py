@@ -46,6 +46,8 @@ __all__ = [
 ]
 
 _ZERO = Decimal(0)
+_RECHECK = datetime.min.replace(tzinfo=UTC)
+_NEVER = datetime.max.replace(tzinfo=UTC)
 
 
 class ItemKind(enum.IntEnum):
@@ -234,11 +236,11 @@ class Progress:
     """The next anniversary's moment, for (first purchase, years)."""
     _month: _Month | None = attrs.field(default=None, init=False, eq=False, repr=False)
     """The calendar month of the latest activity counted."""
-    _timed: tuple[datetime | None] | None = attrs.field(
-        default=None, init=False, eq=False, repr=False
-    )
-    """The next anniversary or downgrade, whichever comes first, if any (``None`` when it
-    must be worked out again): what `_catch_up` checks besides churn."""
+    _calm: datetime = attrs.field(default=_RECHECK, init=False, eq=False, repr=False)
+    """A moment before which time alone cannot change the journey (`_RECHECK` when it must
+    be worked out again): what `_catch_up` checks. Set at the earlier of the churn window's
+    end and the next anniversary or downgrade; new activity only moves the churn later, so
+    it stays true until a stage, an anniversary or a tier changes."""
 
     @classmethod
     def start(
@@ -333,7 +335,7 @@ class Progress:
                 self.loyalty.move(at, what, "window")
             else:
                 self._award(what, at, "anniversary")
-            self._timed = None
+            self._calm = _RECHECK
         self.until = max(self.until, to)
 
     def schedule(self, now: datetime) -> None:
@@ -374,7 +376,10 @@ class Progress:
     def apply(self, item: Item) -> None:
         """Apply one item, later than every item applied before it."""
         at, kind = item.at, item.kind
-        self._catch_up(at)
+        if at < self._calm:
+            self.until = max(self.until, at)
+        else:
+            self._catch_up(at)
         self.last_activity_at = max(self.last_activity_at, at)
         moved = False  # whether the counts that decide the stage moved
         if kind in _INTERACTIONS:
@@ -407,18 +412,16 @@ class Progress:
             self.apply(item)
 
     def _catch_up(self, at: datetime) -> None:
-        """`advance` to ``at``, cheaply when no moment has come (the usual case)."""
-        churns = self.stage is not _CHURNED
-        if churns and self.last_activity_at + self.rules.churn_window <= at:
+        """`advance` to ``at`` if a moment has come; else note when the next one may."""
+        churn = _NEVER
+        if self.stage is not _CHURNED:
+            churn = self.last_activity_at + self.rules.churn_window
+        timed = self._next_timed() or _NEVER
+        if churn <= at or timed <= at:
             self.advance(at)
-            return
-        timed = self._timed
-        if timed is None:
-            timed = self._timed = (self._next_timed(),)
-        if timed[0] is not None and timed[0] <= at:
-            self.advance(at)
-        elif at > self.until:
-            self.until = at
+        else:
+            self._calm = min(churn, timed)
+            self.until = max(self.until, at)
 
     def _next_timed(self) -> datetime | None:
         """The next anniversary or downgrade, whichever comes first."""
@@ -443,7 +446,7 @@ class Progress:
         self.value += item.value
         if self.first_purchase_at is None:
             self.first_purchase_at = at
-            self._timed = None  # the anniversaries are set
+            self._calm = _RECHECK  # the anniversaries are set
         self.last_purchase_at = at
         if self.purchases == 2:
             self._award(MilestoneKind.FIRST_REPEAT, at, item)
@@ -476,7 +479,7 @@ class Progress:
             loyalty.move(at, upgrade, item.trigger)
             self._award(MilestoneKind.LOYALTY_TIER_UPGRADE, at, item)
         if loyalty.tier is not _BRONZE:
-            self._timed = None  # the points set when the tier falls
+            self._calm = _RECHECK  # the points set when the tier falls
 
     def _count_month(self, item: Item) -> None:
         month = self._month
@@ -557,6 +560,7 @@ class Progress:
         )
         self.changes += 1
         self.stage, self.stage_at = stage, at
+        self._calm = _RECHECK  # into or out of Churned: the churn window counts, or not
 
     def _award(self, kind: MilestoneKind, at: datetime, cause: Item | str) -> None:
         """Award ``kind`` (once), earned at ``at`` by ``cause`` (an item, or a reason)."""

@@ -354,7 +354,8 @@ class Batch:
         new = [w for w in everyone if w.new]
         if new:
             for working in new:
-                working.journey = journeys.start(working.result(), working.items).journey
+                working.client = journeys.start(working.result(), working.items)
+                working.journey = working.client.journey  # result() is now the client itself
             uow.clients.add([w.result() for w in new])
         added = [b for b in self.changed.values() if b.id not in self.stored]
         if added:
