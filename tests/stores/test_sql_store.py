@@ -1,21 +1,26 @@
 """What only the SQL store promises: schema, migrations, pragmas, SQL-side listing."""
 
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from sqlalchemy import Engine, create_engine, event, text
 
 from clientcrm import CRM, Actor, Client, ClientQuery, StorageError, Workspace
 from clientcrm.models.booking import Booking, BookingStatus, Version
+from clientcrm.models.events import ClientEvent
+from clientcrm.stores.memory import MemoryStore
 from clientcrm.stores.sql import SQLStore
 from clientcrm.stores.sql.migrate import current_revision, head_revision
-from clientcrm.stores.sql.rows import FIGURE_COLUMNS, figures_row
+from clientcrm.stores.sql.rows import FIGURE_COLUMNS, figures_row, journey_text, parse_journey
 from clientcrm.stores.sql.tables import include_name, metadata
 from clientcrm.testing.conformance import event as booking_event
+from clientcrm.testing.strategies import EPOCH, client_histories
 
 
 @pytest.fixture
@@ -155,3 +160,19 @@ def test_the_search_index_follows_adds_edits_and_deletes(store: SQLStore) -> Non
             "INSERT INTO crm_client_search (crm_client_search, rank) VALUES ('integrity-check', 1)"
         )
     assert found("smith") == []
+
+
+@settings(max_examples=40, deadline=None)
+@given(history=client_histories(), days=st.integers(0, 900))
+def test_a_journeys_text_holds_the_whole_journey(history: list[ClientEvent], days: int) -> None:
+    """Stored journeys are read back from their text (and a recently written one from
+    memory, keyed by that text): the text must determine the journey."""
+    crm, owner = CRM(MemoryStore()), Actor.owner("w")
+    crm.save_workspace(Workspace("w", "W", timezone="Europe/Berlin"), owner)
+    crm.record_many(history, owner)
+    crm.run_scheduled(EPOCH + timedelta(days=days), owner)
+    journeys = [c.journey for c in crm.list_clients(ClientQuery(limit=100), owner).clients]
+    assert journeys
+    for journey in journeys:
+        assert journey is not None
+        assert parse_journey(journey_text(journey)) == journey

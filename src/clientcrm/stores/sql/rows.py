@@ -57,6 +57,7 @@ __all__ = [
     "order_row",
     "package_from_row",
     "package_row",
+    "parse_journey",
     "purchase_from_row",
     "purchase_row",
     "workspace_from_row",
@@ -154,6 +155,9 @@ def journey_columns(journey: Journey | None) -> dict[str, Any]:
     if journey is not last:  # an import's new clients share one journey object
         text = journey_text(journey)
         _LAST_TEXT[0] = (journey, text)
+        if len(_WRITTEN) >= _WRITTEN_SIZE:
+            _WRITTEN.clear()
+        _WRITTEN[text] = journey
     return {
         "stage": journey.stage.value,
         "stage_at": journey.stage_at,
@@ -164,6 +168,10 @@ def journey_columns(journey: Journey | None) -> dict[str, Any]:
 
 _LAST_TEXT: list[tuple[Journey | None, str]] = [(None, "")]
 """The journey last written, and its text, as one pair."""
+_WRITTEN: dict[str, Journey] = {}
+"""Journeys recently written, by their text: the next event about a client reads back the
+journey the last one wrote, and needs no parsing (the text determines the journey)."""
+_WRITTEN_SIZE = 4096
 
 
 _NEVER_EVALUATED = BEGINNING.occurred_at
@@ -214,6 +222,12 @@ def journey_text(journey: Journey) -> str:
 
 def journey_from_text(text: str) -> Journey:
     """The journey `journey_text` wrote."""
+    written = _WRITTEN.get(text)
+    return written if written is not None else parse_journey(text)
+
+
+def parse_journey(text: str) -> Journey:
+    """The journey `journey_text` wrote, parsed (`journey_from_text` remembers recent ones)."""
     (stage, stage_at, activity, until, changes, interactions, purchases, value, attended, missed,
      first, last, months, milestones, scheduled, due, loyalty) = json.loads(text)  # fmt: skip
     points, redeemed, earned, tier, tiers = loyalty
