@@ -19,6 +19,7 @@ from clientcrm.stores.sql import SQLStore
 from clientcrm.stores.sql.migrate import current_revision, head_revision
 from clientcrm.stores.sql.rows import FIGURE_COLUMNS, figures_row, journey_text, parse_journey
 from clientcrm.stores.sql.tables import include_name, metadata
+from clientcrm.stores.sql.types import sqlite_time
 from clientcrm.testing.conformance import event as booking_event
 from clientcrm.testing.strategies import EPOCH, client_histories
 
@@ -176,3 +177,12 @@ def test_a_journeys_text_holds_the_whole_journey(history: list[ClientEvent], day
     for journey in journeys:
         assert journey is not None
         assert parse_journey(journey_text(journey)) == journey
+
+
+@given(st.datetimes(datetime(1900, 1, 1), datetime(2200, 1, 1), timezones=st.timezones()))
+def test_sqlite_time_is_the_utc_moment_to_the_microsecond(moment: datetime) -> None:
+    """Fixed-width UTC text, so text order is time order and the moment reads back exactly."""
+    text = sqlite_time(moment)
+    assert len(text) == 26
+    assert text == moment.astimezone(UTC).isoformat(" ", "microseconds")[:26]
+    assert datetime.fromisoformat(text + "+00:00") == moment

@@ -19,10 +19,14 @@ _CENT = Decimal("0.01")
 
 
 def sqlite_time(value: datetime) -> str:
-    """How SQLite holds an aware datetime: UTC text that sorts in time order."""
-    if value.tzinfo is not UTC:
-        value = value.astimezone(UTC)
-    return value.isoformat(" ", "microseconds")[:26]  # without the "+00:00"
+    """How SQLite holds an aware datetime: UTC text that sorts in time order,
+    ``"2026-03-01 09:30:00.000000"``."""
+    v = value if value.tzinfo is UTC else value.astimezone(UTC)
+    # Formatting the fields costs two thirds of `isoformat` (every moment ingested comes here).
+    return _TIME % (v.year, v.month, v.day, v.hour, v.minute, v.second, v.microsecond)
+
+
+_TIME = "%04d-%02d-%02d %02d:%02d:%02d.%06d"
 
 
 def _readsqlite_time(value: str | None) -> datetime | None:
