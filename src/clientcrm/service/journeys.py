@@ -114,9 +114,7 @@ class Journeys:
     def carry_on(self, clients: Sequence[tuple[Client, Iterable[Item]]]) -> list[Client]:
         """Apply each client's new items (see `can_carry_on`) to their stored journey."""
         return self._resumed(
-            (client, functools.partial(Progress.apply_all, items=new))
-            for client, new in clients
-            for client, items in clients
+            (client, functools.partial(Progress.apply_all, items=new)) for client, new in clients
         )
 
     def advance(self, clients: Sequence[Client], now: datetime) -> list[Client]:
