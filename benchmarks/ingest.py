@@ -92,13 +92,12 @@ def batched_against_ceiling(folder: Path, count: int) -> tuple[float, float, flo
     batch's events and rows are made before the clocks start and dropped after, as a host
     streaming an import holds one batch at a time.
     """
-    raw = raw_inserter(folder / "raw.db")
+    ceiling = raw_inserter(folder / "raw.db")
     actor = Actor.owner("w")
     ours, base = (CRM(SQLStore(f"sqlite:///{folder / name}")) for name in ("crm.db", "base.db"))
     ours.save_workspace(Workspace("w", "Bench"), actor)
     email_only = Policies(matching=MatchPolicy(mode=MatchMode.EMAIL_ONLY))
     base.save_workspace(Workspace("w", "Bench", policies=email_only), actor)
-    ceiling = raw
     seconds = [0.0, 0.0, 0.0]
     for start in range(0, count, BATCH):
         batch = list(events(min(BATCH, count - start), start))

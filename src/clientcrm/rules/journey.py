@@ -376,10 +376,9 @@ class Progress:
     def apply(self, item: Item) -> None:
         """Apply one item, later than every item applied before it."""
         at, kind = item.at, item.kind
-        if at < self._calm:
-            self.until = max(self.until, at)
-        else:
+        if at >= self._calm:
             self._catch_up(at)
+        self.until = max(self.until, at)
         self.last_activity_at = max(self.last_activity_at, at)
         moved = False  # whether the counts that decide the stage moved
         if kind in _INTERACTIONS:
@@ -421,7 +420,6 @@ class Progress:
             self.advance(at)
         else:
             self._calm = min(churn, timed)
-            self.until = max(self.until, at)
 
     def _next_timed(self) -> datetime | None:
         """The next anniversary or downgrade, whichever comes first."""

@@ -191,7 +191,10 @@ def driver_rows(
 ) -> list[Any]:
     """The rows ``stmt`` selects, as the driver returns them (no conversion: for text
     columns), for ``params`` keyed by bind name."""
-    plan = _plan(stmt, conn.dialect)
+    return _select(conn, _plan(stmt, conn.dialect), params)
+
+
+def _select(conn: Connection, plan: _Plan, params: Mapping[str, Any]) -> list[Any]:
     (values,) = plan.params([[params[name] for name in plan.names]])
     driver_params = values if plan.positional else dict(zip(plan.names, values, strict=True))
     return _execute(conn, plan.sql, driver_params, many=False)
@@ -204,7 +207,7 @@ def read(
     column types, as dicts keyed by column name (what a row mapping gives)."""
     plan = _plan(stmt, conn.dialect)
     found = []
-    for row in driver_rows(conn, stmt, params):
+    for row in _select(conn, plan, params):
         values = list(row)
         for index, process in plan.results:
             values[index] = process(values[index])
