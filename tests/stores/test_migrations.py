@@ -15,7 +15,7 @@ from clientcrm import CRM, Actor, Workspace
 from clientcrm.models.journey import Stage
 from clientcrm.stores.sql import SQLStore
 from clientcrm.stores.sql.migrate import alembic_config, current_revision, head_revision, upgrade
-from clientcrm.stores.sql.tables import include_name, metadata
+from clientcrm.stores.sql.tables import autogenerate_hooks, metadata
 from clientcrm.testing.conformance import event
 
 REVISIONS = [r.revision for r in ScriptDirectory.from_config(alembic_config()).walk_revisions()]
@@ -40,7 +40,7 @@ def test_every_version_upgrades_to_the_newest(empty_engine: Engine, revision: st
     upgrade(empty_engine)
     assert current_revision(empty_engine) == head_revision()
     with empty_engine.connect() as conn:
-        context = MigrationContext.configure(conn, opts={"include_name": include_name})
+        context = MigrationContext.configure(conn, opts=autogenerate_hooks())
         assert compare_metadata(context, metadata) == []
 
 

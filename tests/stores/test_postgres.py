@@ -30,7 +30,7 @@ from clientcrm.stores.sql.credits import EXPIRING
 from clientcrm.stores.sql.queries import list_clients
 from clientcrm.stores.sql.search import search_params
 from clientcrm.stores.sql.statements import DUE_CLIENTS
-from clientcrm.stores.sql.tables import POSTGRES_SEARCH_INDEX, include_name, metadata
+from clientcrm.stores.sql.tables import POSTGRES_SEARCH_INDEX, autogenerate_hooks, metadata
 from clientcrm.testing.conformance import AllContracts, event
 from clientcrm.testing.generators import FIRST, LAST
 from clientcrm.testing.strategies import names_and_searches
@@ -50,7 +50,7 @@ def test_migrated_schema_matches_the_tables_and_has_the_search_index(
     """The migrations build exactly the `MetaData`, in the store's own schema, plus the
     trigram index search uses."""
     with postgres_store.engine.connect() as conn:
-        context = MigrationContext.configure(conn, opts={"include_name": include_name})
+        context = MigrationContext.configure(conn, opts=autogenerate_hooks())
         assert compare_metadata(context, metadata) == []
         schema = conn.exec_driver_sql("SELECT current_schema()").scalar_one()
         tables = conn.exec_driver_sql(

@@ -18,7 +18,7 @@ from clientcrm.stores.memory import MemoryStore
 from clientcrm.stores.sql import SQLStore
 from clientcrm.stores.sql.migrate import current_revision, head_revision
 from clientcrm.stores.sql.rows import FIGURE_COLUMNS, figures_row, journey_text, parse_journey
-from clientcrm.stores.sql.tables import include_name, metadata
+from clientcrm.stores.sql.tables import autogenerate_hooks, metadata
 from clientcrm.stores.sql.types import sqlite_time
 from clientcrm.testing.conformance import event as booking_event
 from clientcrm.testing.strategies import EPOCH, client_histories
@@ -41,7 +41,7 @@ def test_schema_version_is_recorded_and_matches_the_tables(store: SQLStore) -> N
     """Opening migrates to head, and the migrated schema equals the package's MetaData."""
     assert current_revision(store.engine) == head_revision()
     with store.engine.connect() as conn:
-        context = MigrationContext.configure(conn, opts={"include_name": include_name})
+        context = MigrationContext.configure(conn, opts=autogenerate_hooks())
         diff = compare_metadata(context, metadata)
     assert diff == []
     created = create_engine("sqlite://")

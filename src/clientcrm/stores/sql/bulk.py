@@ -31,6 +31,7 @@ __all__ = [
     "first_column",
     "on_driver",
     "read",
+    "upsert_staged",
 ]
 
 
@@ -155,7 +156,7 @@ def _run(conn: Connection, plan: _Plan, rows: Sequence[Sequence[Any]]) -> None:
     _execute(conn, plan.sql, params, many=True)
 
 
-def _execute(conn: Connection, sql: str, params: Any, *, many: bool) -> list[Any]:
+def _execute(conn: Connection, sql: str, params: Any, *, many: bool = False) -> list[Any]:
     """`on_driver`, in the connection's transaction (begun here when a commit ended the last
     one, as SQLAlchemy begins the next on first use)."""
     if not conn.in_transaction():
@@ -179,7 +180,7 @@ def on_driver(conn: Connection, sql: str, params: Any = (), *, many: bool = Fals
             cursor.executemany(sql, params)
             return []
         cursor.execute(sql, params)
-        return list(cursor.fetchall())
+        return [] if cursor.description is None else list(cursor.fetchall())
     except dbapi_error as error:  # the driver's own error: wrap it as SQLAlchemy would
         raise DBAPIError.instance(sql, params, error, dbapi_error, ismulti=many) from error
     finally:
@@ -232,11 +233,48 @@ def copy_or_insert(
     if conn.dialect.name != "postgresql":
         executemany_values(conn, stmt, names, rows)
         return
+    _copy(conn, stmt, stmt.table.name, names, rows)
+
+
+def upsert_staged(
+    conn: Connection, stmt: Insert, names: tuple[str, ...], rows: Sequence[Sequence[Any]]
+) -> None:
+    """PostgreSQL: insert or replace rows (``stmt`` and ``names`` as for `copy_or_insert`) in
+    one statement whatever their number: ``COPY`` into a temporary table of the session, then
+    one ``INSERT ... SELECT ... ON CONFLICT DO UPDATE``, so the table's statement triggers run
+    once (see `clientcrm.stores.sql.integrity`)."""
+    if not rows:
+        return
+    table = stmt.table
+    stage = f"{table.name}_stage"
+    keys = [column.name for column in table.primary_key]
+    columns = ", ".join(names)
+    changes = ", ".join(f"{name} = excluded.{name}" for name in names if name not in keys)
+    _execute(conn, f"CREATE TEMPORARY TABLE IF NOT EXISTS {stage} (LIKE {table.name})", ())
+    _copy(conn, stmt, stage, names, rows)
+    upsert = (  # names from the MetaData only; the values travel by COPY
+        f"INSERT INTO {table.name} ({columns}) SELECT {columns} FROM {stage} "  # noqa: S608
+        f"ON CONFLICT ({', '.join(keys)}) DO UPDATE SET {changes}"
+    )
+    _execute(conn, upsert, ())
+    _execute(conn, f"TRUNCATE {stage}", ())  # not DELETE: a temporary table is never vacuumed
+
+
+def _copy(
+    conn: Connection,
+    stmt: Insert,
+    target: str,
+    names: tuple[str, ...],
+    rows: Sequence[Sequence[Any]],
+) -> None:
+    """``COPY`` rows converted as for ``stmt`` into the table ``target`` (PostgreSQL)."""
+    if not conn.in_transaction():
+        conn.begin()
     plan = _plan(stmt, conn.dialect)
     assert plan.names == names, "rows must follow the table's column order"
     driver = conn.connection.driver_connection
     assert driver is not None
-    command = f"COPY {stmt.table.name} ({', '.join(names)}) FROM STDIN"
+    command = f"COPY {target} ({', '.join(names)}) FROM STDIN"
     driver_error = conn.dialect.loaded_dbapi.Error
     try:
         with driver.cursor() as cursor, cursor.copy(command) as copy:

@@ -30,6 +30,7 @@ from clientcrm.stores.sql.bulk import (
     first_column,
     on_driver,
     read,
+    upsert_staged,
 )
 from clientcrm.stores.sql.coaching import SQLCoaching
 from clientcrm.stores.sql.credits import SQLCredits
@@ -300,7 +301,12 @@ class _Bookings:
     def save_many(self, changed: Sequence[Booking]) -> None:
         if not changed:
             return
-        stmt = sql.upsert(bookings, self._conn.dialect.name)
+        dialect = self._conn.dialect.name
+        if dialect == "postgresql":  # one statement, so the bookings' triggers run once
+            values = [rows.booking_values(b) for b in changed]
+            upsert_staged(self._conn, sql.INSERT_BOOKINGS, rows.BOOKING_COLUMNS, values)
+            return
+        stmt = sql.upsert(bookings, dialect)
         if stmt is None:
             upsert_rows(self._conn, bookings, [rows.booking_row(b) for b in changed])
         else:

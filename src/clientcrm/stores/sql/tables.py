@@ -6,6 +6,8 @@ together and a deployment can be distributed by workspace.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from sqlalchemy import (
     DDL,
     BigInteger,
@@ -23,12 +25,18 @@ from sqlalchemy import (
 )
 from sqlalchemy.exc import DBAPIError
 
+from clientcrm.stores.sql.integrity import (
+    POSTGRES_BOOKING_CLIENTS,
+    POSTGRES_BOOKING_CLIENTS_DROP,
+)
 from clientcrm.stores.sql.types import Amount, UTCDateTime
 
 __all__ = [
+    "BOOKINGS_CLIENT_KEY",
     "POSTGRES_SEARCH_INDEX",
     "SQLITE_SEARCH_INDEX",
     "activities",
+    "autogenerate_hooks",
     "bookings",
     "client_emails",
     "client_tags",
@@ -41,6 +49,7 @@ __all__ = [
     "import_changes",
     "import_runs",
     "include_name",
+    "include_object",
     "match_keys",
     "merges",
     "metadata",
@@ -183,9 +192,17 @@ bookings = Table(
     Column("refund_at", UTCDateTime),
     Column("refund_event", ID),
     Column("series_id", ID),
-    _client_fk(),
+    # On PostgreSQL the rule is kept once per statement by triggers (`integrity`).
+    _client_fk().ddl_if(dialect="sqlite"),
     Index(None, "workspace_id", "client_id", "starts_at", "booking_id"),
 )
+BOOKINGS_CLIENT_KEY = "fk_crm_bookings_crm_clients"
+"""The name of the bookings' foreign key to their client (SQLite only)."""
+
+for _ddl in POSTGRES_BOOKING_CLIENTS:
+    event.listen(bookings, "after_create", DDL(_ddl).execute_if(dialect="postgresql"))  # type: ignore[no-untyped-call]
+for _ddl in POSTGRES_BOOKING_CLIENTS_DROP:
+    event.listen(bookings, "before_drop", DDL(_ddl).execute_if(dialect="postgresql"))  # type: ignore[no-untyped-call]
 Index(
     "ix_crm_clients_figures",  # covers the insights page's aggregates: a narrow scan
     clients.c.workspace_id,
@@ -548,3 +565,24 @@ def include_name(name: str | None, type_: str, parent_names: object) -> bool:
     if type_ == "table":
         return not (name or "").startswith("crm_client_search")
     return not (type_ == "index" and name == POSTGRES_SEARCH_INDEX)
+
+
+def include_object(
+    item: object, name: str | None, type_: str, reflected: bool, compare_to: object
+) -> bool:
+    """An Alembic ``include_object`` hook that leaves the bookings' foreign key out of
+    autogenerate where the database has none: on PostgreSQL triggers keep its rule (see
+    `clientcrm.stores.sql.integrity`)."""
+    del item  # part of Alembic's signature
+    return not (
+        type_ == "foreign_key_constraint"
+        and name == BOOKINGS_CLIENT_KEY
+        and not reflected
+        and compare_to is None
+    )
+
+
+def autogenerate_hooks() -> dict[str, Callable[..., bool]]:
+    """`include_name` and `include_object`, as keyword arguments of Alembic's
+    ``context.configure``."""
+    return {"include_name": include_name, "include_object": include_object}

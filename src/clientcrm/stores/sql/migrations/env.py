@@ -5,7 +5,7 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import create_engine
 
-from clientcrm.stores.sql.tables import include_name, metadata
+from clientcrm.stores.sql.tables import include_name, include_object, metadata
 
 config = context.config
 connection = config.attributes.get("connection")
@@ -18,6 +18,7 @@ if connection is None:
             target_metadata=metadata,
             render_as_batch=True,
             include_name=include_name,
+            include_object=include_object,
         )
         with context.begin_transaction():
             context.run_migrations()
@@ -27,6 +28,7 @@ else:
         target_metadata=metadata,
         render_as_batch=True,
         include_name=include_name,
+        include_object=include_object,
     )
     with context.begin_transaction():
         context.run_migrations()
