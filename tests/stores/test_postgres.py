@@ -5,11 +5,13 @@ import uuid
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from hypothesis import HealthCheck, given, settings
+from sqlalchemy import event as sa_event
 
 from clientcrm import (
     CRM,
@@ -180,6 +182,40 @@ def test_a_bulk_import_refreshes_the_planner_statistics(postgres_store: SQLStore
             ).all()
         )
     assert believed == {"crm_bookings": 2000, "crm_clients": 200}
+
+
+def test_the_catalog_is_asked_only_when_a_table_may_have_doubled(
+    postgres_store: SQLStore,
+) -> None:
+    """Small units of work after a big import do not ask the catalog what the planner
+    believes: only once the store alone has added as many rows as the table was believed
+    to hold."""
+    crm = CRM(postgres_store)
+    owner = Actor.owner("bulk")
+    crm.save_workspace(Workspace("bulk", "Bulk"), owner)
+    at = NOW + timedelta(days=1)
+    crm.record_many(
+        [event("completed", f"b{n}", email=f"p{n // 10}@example.com", at=at) for n in range(400)],
+        owner,
+    )
+    asked: list[str] = []
+
+    def capture(conn: Any, cursor: Any, statement: str, *rest: Any) -> None:
+        if "pg_class" in statement:
+            asked.append(statement)
+
+    sa_event.listen(postgres_store.engine, "before_cursor_execute", capture)
+    try:
+        for n in range(40):  # 40 bookings and 40 clients: a tenth of what was added
+            crm.record(event("completed", f"s{n}", email=f"s{n}@example.com", at=at), owner)
+        assert asked == []
+        crm.record_many(
+            [event("completed", f"c{n}", email=f"c{n}@example.com", at=at) for n in range(400)],
+            owner,
+        )
+    finally:
+        sa_event.remove(postgres_store.engine, "before_cursor_execute", capture)
+    assert asked  # the tables may have doubled: the catalog is asked
 
 
 def test_the_daily_job_finds_expiring_packages_through_an_index(

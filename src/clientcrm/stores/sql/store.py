@@ -10,7 +10,7 @@ from itertools import islice
 from types import TracebackType
 from typing import Any, Self
 
-from sqlalchemy import Connection, CursorResult, Engine, create_engine, delete, event, text
+from sqlalchemy import Connection, CursorResult, Engine, create_engine, delete, event
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
 from clientcrm.errors import ConflictError, DuplicateClientError, NotFoundError, StorageError
@@ -46,6 +46,7 @@ from clientcrm.stores.sql.journeys import (
 from clientcrm.stores.sql.merging import SQLMatches, SQLMerges, SQLTimeline
 from clientcrm.stores.sql.migrate import upgrade
 from clientcrm.stores.sql.queries import list_clients
+from clientcrm.stores.sql.statistics import PlannerStatistics
 from clientcrm.stores.sql.tables import bookings, client_emails, client_tags, clients
 
 __all__ = ["SQLStore"]
@@ -53,6 +54,7 @@ __all__ = ["SQLStore"]
 _PAGE = 1000
 _STREAMED = 2000  # rows the driver hands over at a time while a list streams
 _CLIENT_COLUMNS = tuple(column.name for column in clients.columns)
+_EMAIL_COLUMNS = tuple(column.name for column in client_emails.columns)
 
 
 def _chunks(items: Collection[str]) -> Iterator[list[str]]:
@@ -141,11 +143,7 @@ class _Clients:
         self._write_tags(new)
 
     def _claim(self, claims: list[tuple[Client, frozenset[str]]]) -> None:
-        values = [
-            {"workspace_id": c.workspace_id, "email": email, "client_id": c.id}
-            for c, emails in claims
-            for email in sorted(emails)
-        ]
+        values = [(c.workspace_id, email, c.id) for c, emails in claims for email in sorted(emails)]
         if not values:
             return
         # PostgreSQL aborts a transaction at its first error, so the insert gets a savepoint
@@ -153,7 +151,7 @@ class _Clients:
         postgres = self._conn.dialect.name == "postgresql"
         try:
             with self._conn.begin_nested() if postgres else nullcontext():
-                executemany(self._conn, sql.INSERT_EMAILS, values)
+                copy_or_insert(self._conn, sql.INSERT_EMAILS, _EMAIL_COLUMNS, values)
         except IntegrityError:
             for client, emails in claims:
                 taken = self.find_by_emails(client.workspace_id, emails)
@@ -381,8 +379,9 @@ class _UnitOfWork:
     insights: SQLInsights
     coaching: SQLCoaching
 
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Engine, statistics: PlannerStatistics | None) -> None:
         self._engine = engine
+        self._statistics = statistics
         self._conn: Connection | None = None
         # Each unit of work reads one snapshot, and a concurrent change to what it read and
         # writes fails it (then `ConflictError`, and the caller retries) instead of being lost.
@@ -437,49 +436,14 @@ class _UnitOfWork:
             self._conn.commit()
         except SQLAlchemyError as error:
             raise _storage_error("the database refused the commit", error) from error
-        if self._engine.dialect.name == "postgresql":
+        if self._statistics is not None:
             grown = {"crm_clients": self.clients.added, "crm_bookings": self.bookings.added}
             self.clients.added = self.bookings.added = 0
-            _refresh_statistics(self._engine, grown)
+            self._statistics.added(grown)
 
     def rollback(self) -> None:
         assert self._conn is not None, "rollback outside the unit of work"
         self._conn.rollback()
-
-
-_STALE_BELOW = 100  # rows: below this a table is small enough for any plan
-
-
-def _refresh_statistics(engine: Engine, added: dict[str, int]) -> None:
-    """Analyse the tables a unit of work added to, once they hold twice what PostgreSQL's
-    planner believes.
-
-    The planner's statistics are refreshed by autovacuum only now and then. An import into a
-    new or small table would meanwhile run with plans made for an almost empty one (its
-    foreign-key checks among them), many times slower. Analysing at each doubling costs a
-    handful of ``ANALYZE`` runs over a whole import.
-    """
-    grown = [table for table, count in added.items() if count]
-    if not grown:
-        return
-    try:
-        with engine.connect() as conn:
-            conn.execution_options(isolation_level="AUTOCOMMIT")
-            for table in grown:
-                believed, counted = conn.execute(_PLANNER_BELIEF, {"table": table}).one()
-                believed = max(believed, 0)  # -1: never analysed
-                live = max(counted, believed + added[table])  # the count may lag a commit
-                if live >= _STALE_BELOW and live > 2 * believed:
-                    conn.exec_driver_sql(f"ANALYZE {table}")
-    except SQLAlchemyError:
-        return  # statistics are a hint; autovacuum refreshes them in time anyway
-
-
-_PLANNER_BELIEF = text(
-    "SELECT c.reltuples, s.n_live_tup FROM pg_class c "
-    "JOIN pg_stat_user_tables s ON s.relid = c.oid WHERE c.oid = to_regclass(:table)"
-)
-"""What the planner believes a table holds, and what the table holds (PostgreSQL)."""
 
 
 _CONFLICT_STATES = frozenset({"40001", "40P01", "23505"})
@@ -572,6 +536,8 @@ class SQLStore:
             _sqlite_pragmas(self.engine, busy_timeout_ms)
         if schema is not None:
             _use_schema(self.engine, schema)
+        postgres = self.engine.dialect.name == "postgresql"
+        self._statistics = PlannerStatistics(self.engine) if postgres else None
         if migrate:
             try:
                 upgrade(self.engine)
@@ -580,7 +546,7 @@ class SQLStore:
 
     def unit_of_work(self) -> _UnitOfWork:
         """Return a new unit of work; use it as a context manager."""
-        return _UnitOfWork(self.engine)
+        return _UnitOfWork(self.engine, self._statistics)
 
     def purge(self) -> None:
         """On SQLite, rewrite the search index without the entries of deleted or changed
