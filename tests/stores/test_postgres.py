@@ -1,5 +1,6 @@
 """The SQL store on a real PostgreSQL server runs the whole conformance kit."""
 
+import json
 import random
 import uuid
 from datetime import UTC, datetime, timedelta
@@ -31,7 +32,7 @@ from clientcrm.stores.sql import SQLStore
 from clientcrm.stores.sql.credits import EXPIRING
 from clientcrm.stores.sql.queries import list_clients
 from clientcrm.stores.sql.search import search_params
-from clientcrm.stores.sql.statements import DUE_CLIENTS
+from clientcrm.stores.sql.statements import BOOKING_IDS_ANY, DUE_CLIENTS
 from clientcrm.stores.sql.tables import POSTGRES_SEARCH_INDEX, autogenerate_hooks, metadata
 from clientcrm.testing.conformance import AllContracts, event
 from clientcrm.testing.generators import FIRST, LAST
@@ -161,6 +162,31 @@ def test_list_and_search_read_indexes_not_the_whole_table(postgres_store: SQLSto
         due = "\n".join(conn.exec_driver_sql(f"EXPLAIN {compiled}", values).scalars())
     assert "ix_crm_clients_workspace_id_journey_due" in due, due
     assert "Seq Scan on crm_clients" not in due, due
+
+
+def test_ingest_asks_which_bookings_exist_through_the_primary_key(
+    postgres_store: SQLStore,
+) -> None:
+    """The ids of a batch, sent as one JSON text, are looked up in the primary key: an index
+    probe per id, not a scan of the workspace's bookings."""
+    crm = CRM(postgres_store)
+    owner = Actor.owner("bulk")
+    crm.save_workspace(Workspace("bulk", "Bulk"), owner)
+    at = NOW + timedelta(days=1)
+    crm.record_many(
+        [event("completed", f"b{n}", email=f"p{n // 10}@example.com", at=at) for n in range(3000)],
+        owner,
+    )
+    with postgres_store.engine.begin() as conn:
+        conn.exec_driver_sql("ANALYZE")
+        compiled = BOOKING_IDS_ANY.compile(dialect=conn.dialect)
+        ids = ["b7", "b2999", "b9999"]
+        as_json = {"ws": "bulk", "ids": json.dumps(ids)}
+        plan = "\n".join(conn.exec_driver_sql(f"EXPLAIN {compiled}", as_json).scalars())
+        found = set(conn.execute(BOOKING_IDS_ANY, {"ws": "bulk", "ids": ids}).scalars())
+    assert found == {"b7", "b2999"}
+    assert "pk_crm_bookings" in plan, plan
+    assert "Seq Scan" not in plan, plan
 
 
 def test_a_bulk_import_refreshes_the_planner_statistics(postgres_store: SQLStore) -> None:

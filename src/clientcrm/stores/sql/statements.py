@@ -9,7 +9,6 @@ from __future__ import annotations
 from sqlalchemy import (
     BindParameter,
     Insert,
-    String,
     Table,
     any_,
     bindparam,
@@ -18,6 +17,7 @@ from sqlalchemy import (
     func,
     insert,
     select,
+    text,
     type_coerce,
     update,
 )
@@ -154,10 +154,13 @@ KEYS: list[BindParameter[str]] = [bindparam(f"key_{n}") for n in range(KEYS_PER_
 BOOKING_IDS = select(bookings.c.booking_id).where(
     bookings.c.workspace_id == WS, bookings.c.booking_id.in_(KEYS)
 )
-# PostgreSQL takes the ids as one array: one plan whatever their number.
+# PostgreSQL takes the ids as one array (one plan whatever their number), sent as JSON text:
+# the driver adapts a list of thousands of strings to an array in Python, several times slower.
+_IDS_ARRAY = text("(ARRAY(SELECT json_array_elements_text(:ids)))").bindparams(
+    bindparam("ids", type_=postgresql.JSON)
+)
 BOOKING_IDS_ANY = select(bookings.c.booking_id).where(
-    bookings.c.workspace_id == WS,
-    bookings.c.booking_id == any_(bindparam("ids", type_=postgresql.ARRAY(String))),
+    bookings.c.workspace_id == WS, bookings.c.booking_id == any_(_IDS_ARRAY)
 )
 GET_BOOKINGS = select(bookings).where(
     bookings.c.workspace_id == WS, bookings.c.booking_id.in_(bindparam("ids", expanding=True))
