@@ -164,19 +164,26 @@ def test_list_and_search_read_indexes_not_the_whole_table(postgres_store: SQLSto
     assert "Seq Scan on crm_clients" not in due, due
 
 
+def _imported(store: SQLStore, count: int) -> tuple[CRM, Actor]:
+    """Workspace ``bulk`` on ``store`` after one batch of ``count`` completed bookings, ten
+    per client (``b0``, ``b1``, ...)."""
+    crm = CRM(store)
+    owner = Actor.owner("bulk")
+    crm.save_workspace(Workspace("bulk", "Bulk"), owner)
+    batch = [
+        event("completed", f"b{n}", email=f"p{n // 10}@example.com", at=NOW + timedelta(hours=n))
+        for n in range(count)
+    ]
+    crm.record_many(batch, owner)
+    return crm, owner
+
+
 def test_ingest_asks_which_bookings_exist_through_the_primary_key(
     postgres_store: SQLStore,
 ) -> None:
     """The ids of a batch, sent as one JSON text, are looked up in the primary key: an index
     probe per id, not a scan of the workspace's bookings."""
-    crm = CRM(postgres_store)
-    owner = Actor.owner("bulk")
-    crm.save_workspace(Workspace("bulk", "Bulk"), owner)
-    at = NOW + timedelta(days=1)
-    crm.record_many(
-        [event("completed", f"b{n}", email=f"p{n // 10}@example.com", at=at) for n in range(3000)],
-        owner,
-    )
+    _imported(postgres_store, 3000)
     with postgres_store.engine.begin() as conn:
         conn.exec_driver_sql("ANALYZE")
         compiled = BOOKING_IDS_ANY.compile(dialect=conn.dialect)
@@ -192,14 +199,7 @@ def test_ingest_asks_which_bookings_exist_through_the_primary_key(
 def test_a_bulk_import_refreshes_the_planner_statistics(postgres_store: SQLStore) -> None:
     """After a unit of work that grew a table well past what the planner believed (here:
     from never analysed), the table has been analysed, so later batches plan for its size."""
-    crm = CRM(postgres_store)
-    owner = Actor.owner("bulk")
-    crm.save_workspace(Workspace("bulk", "Bulk"), owner)
-    batch = [
-        event("completed", f"b{n}", email=f"p{n // 10}@example.com", at=NOW + timedelta(hours=n))
-        for n in range(2000)
-    ]
-    crm.record_many(batch, owner)
+    _imported(postgres_store, 2000)
     with postgres_store.engine.connect() as conn:
         believed = dict(
             conn.exec_driver_sql(
@@ -216,14 +216,8 @@ def test_the_catalog_is_asked_only_when_a_table_may_have_doubled(
     """Small units of work after a big import do not ask the catalog what the planner
     believes: only once the store alone has added as many rows as the table was believed
     to hold."""
-    crm = CRM(postgres_store)
-    owner = Actor.owner("bulk")
-    crm.save_workspace(Workspace("bulk", "Bulk"), owner)
-    at = NOW + timedelta(days=1)
-    crm.record_many(
-        [event("completed", f"b{n}", email=f"p{n // 10}@example.com", at=at) for n in range(400)],
-        owner,
-    )
+    crm, owner = _imported(postgres_store, 400)
+    at = NOW + timedelta(days=30)
     asked: list[str] = []
 
     def capture(conn: Any, cursor: Any, statement: str, *rest: Any) -> None:

@@ -23,106 +23,92 @@ from __future__ import annotations
 
 __all__ = ["POSTGRES_BOOKING_CLIENTS", "POSTGRES_BOOKING_CLIENTS_DROP"]
 
-POSTGRES_BOOKING_CLIENTS: tuple[str, ...] = (
-    """
-    CREATE OR REPLACE FUNCTION crm_bookings_have_clients() RETURNS trigger LANGUAGE plpgsql
+_KEY_CHANGED = """(OLD.workspace_id IS DISTINCT FROM NEW.workspace_id
+          OR OLD.client_id IS DISTINCT FROM NEW.client_id)"""
+
+
+def _rule(
+    name: str, when: str, check: str, refused: str, *, message: str, table: str
+) -> tuple[str, str]:
+    """A trigger ``name`` (``when``: its timing, events, table and level) whose function runs
+    ``check``, then raises a foreign-key violation on ``table`` when ``refused`` holds.
+
+    ``check`` writes the client rows it needs, changing nothing (see the module's notes)."""
+    function = f"""
+    CREATE OR REPLACE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql
     SET search_path FROM CURRENT AS $$
     DECLARE
-        named bigint;
-        held bigint;
+        named bigint;  -- distinct clients the statement's bookings name
+        held bigint;  -- of those, the clients that exist
     BEGIN
-        SELECT count(*) INTO named
+        {check}
+        IF {refused} THEN
+            RAISE foreign_key_violation USING MESSAGE = '{message}', TABLE = '{table}';
+        END IF;
+        RETURN NULL;
+    END $$
+    """
+    return function, f"CREATE TRIGGER {name} {when} EXECUTE FUNCTION {name}()"
+
+
+_RULES = {
+    # New bookings: their clients exist (one query for the statement's rows).
+    "crm_bookings_have_clients": _rule(
+        "crm_bookings_have_clients",
+        "AFTER INSERT ON crm_bookings REFERENCING NEW TABLE AS added FOR EACH STATEMENT",
+        """SELECT count(*) INTO named
         FROM (SELECT DISTINCT workspace_id, client_id FROM added) AS wanted;
         UPDATE crm_clients AS c SET client_id = c.client_id
         FROM (SELECT DISTINCT workspace_id, client_id FROM added) AS wanted
         WHERE c.workspace_id = wanted.workspace_id AND c.client_id = wanted.client_id;
-        GET DIAGNOSTICS held = ROW_COUNT;
-        IF held < named THEN
-            RAISE foreign_key_violation
-                USING MESSAGE = 'a booking names a client that does not exist',
-                      TABLE = 'crm_bookings';
-        END IF;
-        RETURN NULL;
-    END $$
-    """,
-    """
-    CREATE TRIGGER crm_bookings_have_clients AFTER INSERT ON crm_bookings
-    REFERENCING NEW TABLE AS added
-    FOR EACH STATEMENT EXECUTE FUNCTION crm_bookings_have_clients()
-    """,
-    """
-    CREATE OR REPLACE FUNCTION crm_booking_keeps_a_client() RETURNS trigger LANGUAGE plpgsql
-    SET search_path FROM CURRENT AS $$
-    BEGIN
-        UPDATE crm_clients SET client_id = client_id
-        WHERE workspace_id = NEW.workspace_id AND client_id = NEW.client_id;
-        IF NOT FOUND THEN
-            RAISE foreign_key_violation
-                USING MESSAGE = 'a booking names a client that does not exist',
-                      TABLE = 'crm_bookings';
-        END IF;
-        RETURN NULL;
-    END $$
-    """,
-    """
-    CREATE TRIGGER crm_booking_keeps_a_client AFTER UPDATE OF workspace_id, client_id
-    ON crm_bookings FOR EACH ROW
-    WHEN (OLD.workspace_id IS DISTINCT FROM NEW.workspace_id
-          OR OLD.client_id IS DISTINCT FROM NEW.client_id)
-    EXECUTE FUNCTION crm_booking_keeps_a_client()
-    """,
-    """
-    CREATE OR REPLACE FUNCTION crm_clients_keep_bookings() RETURNS trigger LANGUAGE plpgsql
-    SET search_path FROM CURRENT AS $$
-    BEGIN
-        IF EXISTS (
+        GET DIAGNOSTICS held = ROW_COUNT;""",
+        "held < named",
+        message="a booking names a client that does not exist",
+        table="crm_bookings",
+    ),
+    # A booking moved to another client (a merge): that client exists.
+    "crm_booking_keeps_a_client": _rule(
+        "crm_booking_keeps_a_client",
+        f"AFTER UPDATE OF workspace_id, client_id ON crm_bookings FOR EACH ROW WHEN {_KEY_CHANGED}",
+        """UPDATE crm_clients AS c SET client_id = c.client_id
+        WHERE c.workspace_id = NEW.workspace_id AND c.client_id = NEW.client_id;""",
+        "NOT FOUND",
+        message="a booking names a client that does not exist",
+        table="crm_bookings",
+    ),
+    # Removed clients: no booking names them.
+    "crm_clients_keep_bookings": _rule(
+        "crm_clients_keep_bookings",
+        "AFTER DELETE ON crm_clients REFERENCING OLD TABLE AS gone FOR EACH STATEMENT",
+        "",
+        """EXISTS (
             SELECT 1 FROM gone AS g JOIN crm_bookings AS b
             ON b.workspace_id = g.workspace_id AND b.client_id = g.client_id
-        ) THEN
-            RAISE foreign_key_violation
-                USING MESSAGE = 'a client with bookings cannot be removed',
-                      TABLE = 'crm_clients';
-        END IF;
-        RETURN NULL;
-    END $$
-    """,
-    """
-    CREATE TRIGGER crm_clients_keep_bookings AFTER DELETE ON crm_clients
-    REFERENCING OLD TABLE AS gone
-    FOR EACH STATEMENT EXECUTE FUNCTION crm_clients_keep_bookings()
-    """,
-    """
-    CREATE OR REPLACE FUNCTION crm_client_keeps_its_key() RETURNS trigger LANGUAGE plpgsql
-    SET search_path FROM CURRENT AS $$
-    BEGIN
-        IF EXISTS (
+        )""",
+        message="a client with bookings cannot be removed",
+        table="crm_clients",
+    ),
+    # A client's key changed: no booking names the old one.
+    "crm_client_keeps_its_key": _rule(
+        "crm_client_keeps_its_key",
+        f"AFTER UPDATE OF workspace_id, client_id ON crm_clients FOR EACH ROW WHEN {_KEY_CHANGED}",
+        "",
+        """EXISTS (
             SELECT 1 FROM crm_bookings
             WHERE workspace_id = OLD.workspace_id AND client_id = OLD.client_id
-        ) THEN
-            RAISE foreign_key_violation
-                USING MESSAGE = 'a client with bookings cannot change its key',
-                      TABLE = 'crm_clients';
-        END IF;
-        RETURN NULL;
-    END $$
-    """,
-    """
-    CREATE TRIGGER crm_client_keeps_its_key AFTER UPDATE OF workspace_id, client_id
-    ON crm_clients FOR EACH ROW
-    WHEN (OLD.workspace_id IS DISTINCT FROM NEW.workspace_id
-          OR OLD.client_id IS DISTINCT FROM NEW.client_id)
-    EXECUTE FUNCTION crm_client_keeps_its_key()
-    """,
+        )""",
+        message="a client with bookings cannot change its key",
+        table="crm_clients",
+    ),
+}
+
+POSTGRES_BOOKING_CLIENTS: tuple[str, ...] = tuple(
+    statement for rule in _RULES.values() for statement in rule
 )
 """The triggers and their functions, made after ``crm_bookings`` (PostgreSQL only)."""
 
 POSTGRES_BOOKING_CLIENTS_DROP: tuple[str, ...] = tuple(
     f"DROP FUNCTION IF EXISTS {name}() CASCADE"  # CASCADE: its trigger goes with it
-    for name in (
-        "crm_bookings_have_clients",
-        "crm_booking_keeps_a_client",
-        "crm_clients_keep_bookings",
-        "crm_client_keeps_its_key",
-    )
+    for name in _RULES
 )
 """Undoing `POSTGRES_BOOKING_CLIENTS`."""
