@@ -157,11 +157,16 @@ def _run(conn: Connection, plan: _Plan, rows: Sequence[Sequence[Any]]) -> None:
 
 
 def _execute(conn: Connection, sql: str, params: Any, *, many: bool = False) -> list[Any]:
-    """`on_driver`, in the connection's transaction (begun here when a commit ended the last
-    one, as SQLAlchemy begins the next on first use)."""
+    """`on_driver`, in the connection's transaction."""
+    _begin_if_needed(conn)
+    return on_driver(conn, sql, params, many=many)
+
+
+def _begin_if_needed(conn: Connection) -> None:
+    """Begin a transaction when a commit ended the last one, as SQLAlchemy begins the next
+    on first use (work on the driver's cursor goes around SQLAlchemy)."""
     if not conn.in_transaction():
         conn.begin()
-    return on_driver(conn, sql, params, many=many)
 
 
 def on_driver(conn: Connection, sql: str, params: Any = (), *, many: bool = False) -> list[Any]:
@@ -252,8 +257,8 @@ def upsert_staged(
     changes = ", ".join(f"{name} = excluded.{name}" for name in names if name not in keys)
     _execute(conn, f"CREATE TEMPORARY TABLE IF NOT EXISTS {stage} (LIKE {table.name})", ())
     _copy(conn, stmt, stage, names, rows)
-    upsert = (  # names from the MetaData only; the values travel by COPY
-        f"INSERT INTO {table.name} ({columns}) SELECT {columns} FROM {stage} "  # noqa: S608
+    upsert = (
+        f"INSERT INTO {table.name} ({columns}) SELECT {columns} FROM {stage} "  # noqa: S608 - names from the MetaData; values go by COPY
         f"ON CONFLICT ({', '.join(keys)}) DO UPDATE SET {changes}"
     )
     _execute(conn, upsert, ())
@@ -268,8 +273,7 @@ def _copy(
     rows: Sequence[Sequence[Any]],
 ) -> None:
     """``COPY`` rows converted as for ``stmt`` into the table ``target`` (PostgreSQL)."""
-    if not conn.in_transaction():
-        conn.begin()
+    _begin_if_needed(conn)
     plan = _plan(stmt, conn.dialect)
     assert plan.names == names, "rows must follow the table's column order"
     driver = conn.connection.driver_connection

@@ -300,15 +300,14 @@ class _Bookings:
         if not changed:
             return
         dialect = self._conn.dialect.name
-        if dialect == "postgresql":  # one statement, so the bookings' triggers run once
-            values = [rows.booking_values(b) for b in changed]
-            upsert_staged(self._conn, sql.INSERT_BOOKINGS, rows.BOOKING_COLUMNS, values)
-            return
         stmt = sql.upsert(bookings, dialect)
         if stmt is None:
             upsert_rows(self._conn, bookings, [rows.booking_row(b) for b in changed])
+            return
+        values = [rows.booking_values(b) for b in changed]
+        if dialect == "postgresql":  # one statement, so the bookings' triggers run once
+            upsert_staged(self._conn, sql.INSERT_BOOKINGS, rows.BOOKING_COLUMNS, values)
         else:
-            values = [rows.booking_values(b) for b in changed]
             executemany_values(self._conn, stmt, rows.BOOKING_COLUMNS, values)
 
     def for_clients(

@@ -6,7 +6,7 @@ together and a deployment can be distributed by workspace.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
 from sqlalchemy import (
     DDL,
@@ -199,10 +199,18 @@ bookings = Table(
 BOOKINGS_CLIENT_KEY = "fk_crm_bookings_crm_clients"
 """The name of the bookings' foreign key to their client (SQLite only)."""
 
-for _ddl in POSTGRES_BOOKING_CLIENTS:
-    event.listen(bookings, "after_create", DDL(_ddl).execute_if(dialect="postgresql"))  # type: ignore[no-untyped-call]
-for _ddl in POSTGRES_BOOKING_CLIENTS_DROP:
-    event.listen(bookings, "before_drop", DDL(_ddl).execute_if(dialect="postgresql"))  # type: ignore[no-untyped-call]
+
+def _ddl_with(table: Table, when: str, dialect: str, statements: Iterable[str]) -> None:
+    """Run ``statements`` on ``dialect`` whenever ``table`` is created or dropped (``when``:
+    ``"after_create"`` or ``"before_drop"``), by `MetaData.create_all` and the like."""
+    for statement in statements:
+        # SQLAlchemy's `execute_if` has no annotations.
+        conditional = DDL(statement).execute_if(dialect=dialect)  # type: ignore[no-untyped-call]
+        event.listen(table, when, conditional)
+
+
+_ddl_with(bookings, "after_create", "postgresql", POSTGRES_BOOKING_CLIENTS)
+_ddl_with(bookings, "before_drop", "postgresql", POSTGRES_BOOKING_CLIENTS_DROP)
 Index(
     "ix_crm_clients_figures",  # covers the insights page's aggregates: a narrow scan
     clients.c.workspace_id,
@@ -509,13 +517,8 @@ by anyone; new clients are indexed by the store, all of a unit of work's in one 
 trigger's per-row statement would make FTS5 write its pending terms out on every row).
 """
 
-for _ddl in SQLITE_SEARCH_INDEX:
-    event.listen(clients, "after_create", DDL(_ddl).execute_if(dialect="sqlite"))  # type: ignore[no-untyped-call]
-event.listen(
-    clients,
-    "before_drop",
-    DDL("DROP TABLE IF EXISTS crm_client_search").execute_if(dialect="sqlite"),  # type: ignore[no-untyped-call]
-)
+_ddl_with(clients, "after_create", "sqlite", SQLITE_SEARCH_INDEX)
+_ddl_with(clients, "before_drop", "sqlite", ["DROP TABLE IF EXISTS crm_client_search"])
 
 
 POSTGRES_SEARCH_INDEX = "ix_crm_clients_workspace_id_search_text"
