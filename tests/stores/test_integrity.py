@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 import attrs
 import pytest
 from sqlalchemy import Connection, text
+from sqlalchemy.exc import IntegrityError, OperationalError
 
 from clientcrm import StorageError, Workspace
 from clientcrm.models.booking import Booking, BookingStatus, Version
@@ -97,7 +98,7 @@ def _sql(store: SQLStore, statement: str) -> None:
 def test_a_client_with_bookings_keeps_them(store: SQLStore, statement: str) -> None:
     """Nobody, clientcrm or not, removes or renames a client its bookings name."""
     _sql(store, "DELETE FROM crm_client_emails WHERE workspace_id = 'w'")
-    with pytest.raises(Exception, match=r"(?i)foreign key|client with bookings"):
+    with pytest.raises(IntegrityError, match=r"(?i)foreign key|client with bookings"):
         _sql(store, statement)
     _sql(store, "DELETE FROM crm_clients WHERE client_id = 'lee'")  # no bookings: allowed
     _sql(store, "UPDATE crm_bookings SET client_id = 'kate' WHERE booking_id = 'b1'")
@@ -118,11 +119,11 @@ def test_adding_bookings_holds_off_the_removal_of_their_client(lee: SQLStore) ->
     with lee.unit_of_work() as uow, lee.engine.connect() as other:
         uow.bookings.add_many([_booking("b3", "lee")])
         other.execute(text("SET lock_timeout = '200ms'"))
-        with pytest.raises(Exception, match="lock timeout"):
+        with pytest.raises(OperationalError, match="lock timeout"):
             _remove_lee(other)
         other.rollback()
         uow.commit()
-    with lee.engine.connect() as other, pytest.raises(Exception, match="bookings"):
+    with lee.engine.connect() as other, pytest.raises(IntegrityError, match="bookings"):
         _remove_lee(other)
 
 
@@ -133,7 +134,7 @@ def test_a_removal_that_began_before_new_bookings_fails(lee: SQLStore) -> None:
         other.execute(text("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ"))
         assert other.execute(text("SELECT count(*) FROM crm_bookings")).scalar_one() == 0
         _save(lee, lambda uow: uow.bookings.add_many([_booking("b3", "lee")]))
-        with pytest.raises(Exception, match="could not serialize"):
+        with pytest.raises(OperationalError, match="could not serialize"):
             _remove_lee(other)
     assert _bookings(lee) == {"b3": "lee"}
 
