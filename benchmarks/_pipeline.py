@@ -22,6 +22,9 @@ class _NoJourneys(Journeys):
     def start(self, client: Client, items: Iterable[Item]) -> Client:
         return client
 
+    def begin(self, client_id: str, created_at: datetime, items: Iterable[Item]) -> None:  # type: ignore[override]
+        return None
+
     def can_carry_on(self, client: Client, new: Iterable[Item]) -> bool:
         return True
 

@@ -56,10 +56,10 @@ def apply_event(
     )
     amount = event.amount.amount if event.amount is not None else _ZERO
     kind = event.kind
-    if kind is BookingEventKind.PAID and (paid_version is None or version > paid_version):
+    if kind is _PAID and (paid_version is None or version > paid_version):
         paid, paid_version = amount, version
     elif kind in _REFUNDS and (refund_version is None or version > refund_version):
-        in_full = kind is BookingEventKind.REFUNDED
+        in_full = kind is _REFUNDED
         refunded, refund_version = amount, version
     if in_full:
         refunded = paid
@@ -86,6 +86,7 @@ def apply_event(
 
 
 _ZERO = Decimal(0)
+_PAID, _REFUNDED = BookingEventKind.PAID, BookingEventKind.REFUNDED
 _REFUNDS = frozenset({BookingEventKind.REFUNDED, BookingEventKind.PARTIALLY_REFUNDED})
 _NEW = Booking(
     id="",

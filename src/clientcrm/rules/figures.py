@@ -13,6 +13,10 @@ from clientcrm.models.booking import Booking, BookingStatus
 from clientcrm.models.client import ClientFigures
 from clientcrm.models.shares import share
 
+# Members as module constants: `counts` and `FigureTally.move` run for every booking recorded.
+_COMPLETED, _NO_SHOW = BookingStatus.COMPLETED, BookingStatus.NO_SHOW
+_CANCELLED = BookingStatus.CANCELLED
+
 __all__ = [
     "FigureTally",
     "QuickStats",
@@ -29,11 +33,12 @@ def counts(booking: Booking) -> bool:
 
     A fully refunded booking never counts; an upcoming or unattended ``booked`` one does not.
     """
-    if booking.amount_paid > 0 and booking.amount_refunded >= booking.amount_paid:
+    paid, status = booking.amount_paid, booking.status
+    if paid > 0 and booking.amount_refunded >= paid:
         return False
-    if booking.status is BookingStatus.COMPLETED:
+    if status is _COMPLETED:
         return True
-    if booking.status in (BookingStatus.NO_SHOW, BookingStatus.CANCELLED):
+    if status is _NO_SHOW or status is _CANCELLED:
         return booking.net_paid > 0
     return False
 
@@ -139,9 +144,9 @@ class FigureTally:
             figures.last_activity_at,
             figures.made,
             {
-                BookingStatus.COMPLETED: figures.completed,
-                BookingStatus.CANCELLED: figures.cancelled,
-                BookingStatus.NO_SHOW: figures.no_shows,
+                _COMPLETED: figures.completed,
+                _CANCELLED: figures.cancelled,
+                _NO_SHOW: figures.no_shows,
                 BookingStatus.BOOKED: 0,  # not kept: a booking's fate is what insights count
             },
         )
@@ -157,9 +162,9 @@ class FigureTally:
             self.last_attended_at,
             self.last_activity_at,
             made=self.made,
-            completed=outcomes[BookingStatus.COMPLETED],
-            cancelled=outcomes[BookingStatus.CANCELLED],
-            no_shows=outcomes[BookingStatus.NO_SHOW],
+            completed=outcomes[_COMPLETED],
+            cancelled=outcomes[_CANCELLED],
+            no_shows=outcomes[_NO_SHOW],
         )
 
     def move(self, before: Booking | None, after: Booking) -> bool:
@@ -188,7 +193,7 @@ class FigureTally:
                 self.first_booking_at = starts_at
             if last is None or starts_at > last:
                 self.last_booking_at = starts_at
-        if after.status is BookingStatus.COMPLETED:
+        if after.status is _COMPLETED:
             attended = self.last_attended_at
             if attended is None or starts_at > attended:
                 self.last_attended_at = starts_at
@@ -203,9 +208,9 @@ def _loses_extreme(
     moved = after.starts_at != before.starts_at
     held_span = was and before.starts_at in (figures.first_booking_at, figures.last_booking_at)
     held_attended = (
-        before.status is BookingStatus.COMPLETED and before.starts_at == figures.last_attended_at
+        before.status is _COMPLETED and before.starts_at == figures.last_attended_at
     )
-    still_completed = after.status is BookingStatus.COMPLETED
+    still_completed = after.status is _COMPLETED
     return (held_span and (moved or not now)) or (held_attended and (moved or not still_completed))
 
 

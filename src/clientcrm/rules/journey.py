@@ -84,8 +84,16 @@ _COUNTS = {
     50: MilestoneKind.PURCHASES_50,
 }
 _ANNIVERSARIES = ((1, MilestoneKind.ANNIVERSARY_1), (2, MilestoneKind.ANNIVERSARY_2))
-_ADVOCACY, _RETENTION, _BRONZE = Stage.ADVOCACY, Stage.RETENTION, Tier.BRONZE
-_BOOKED, _ATTENDED = ItemKind.BOOKED, ItemKind.ATTENDED
+# Enum members as module constants: the fold runs for every item, and looking a member up on
+# its class costs as much as the comparison it is for.
+_ADVOCACY, _RETENTION, _ACTIVATION = Stage.ADVOCACY, Stage.RETENTION, Stage.ACTIVATION
+_ENGAGEMENT, _DISCOVERY = Stage.ENGAGEMENT, Stage.DISCOVERY
+_BRONZE, _PLATINUM = Tier.BRONZE, Tier.PLATINUM
+_BOOKED, _ATTENDED, _MISSED = ItemKind.BOOKED, ItemKind.ATTENDED, ItemKind.MISSED
+_REDEEMED = ItemKind.REDEEMED
+_FIRST_REPEAT, _HIGH_VALUE = MilestoneKind.FIRST_REPEAT, MilestoneKind.HIGH_VALUE_PURCHASE
+_VIP, _UPGRADE = MilestoneKind.VIP_STATUS, MilestoneKind.LOYALTY_TIER_UPGRADE
+_ENGAGED_MONTH = MilestoneKind.HIGH_ENGAGEMENT_MONTH
 
 
 class Item(NamedTuple):
@@ -128,7 +136,7 @@ def booking_items(booking: Booking) -> tuple[Item, ...]:
         return made, _item((at, _ATTENDED, booking_id, value, kept))
     if status is BookingStatus.BOOKED:
         return (made,)
-    return made, _item((at, ItemKind.MISSED, booking_id, _ZERO, False))
+    return made, _item((at, _MISSED, booking_id, _ZERO, False))
 
 
 def order_items(order: Order) -> tuple[Item, ...]:
@@ -330,7 +338,7 @@ class Progress:
         while (moment := self._next_moment()) is not None and moment[0] <= to:
             at, what = moment
             if what is None:
-                self._change(Stage.CHURNED, at, "inactive")
+                self._change(_CHURNED, at, "inactive")
             elif isinstance(what, Tier):
                 self.loyalty.move(at, what, "window")
             else:
@@ -349,7 +357,7 @@ class Progress:
         an anniversary (its milestone) or points leaving the loyalty window (the lower tier).
         At one instant, churn comes first, then anniversaries."""
         moments: list[tuple[datetime, int, MilestoneKind | Tier | None]] = []
-        if self.stage is not Stage.CHURNED:
+        if self.stage is not _CHURNED:
             moments.append((self.last_activity_at + self.rules.churn_window, 0, None))
         if (coming := self._next_anniversary()) is not None:
             moments.append((coming[0], 1, coming[1]))
@@ -375,27 +383,29 @@ class Progress:
 
     def apply(self, item: Item) -> None:
         """Apply one item, later than every item applied before it."""
-        at, kind = item.at, item.kind
+        at, kind, _, value, purchase = item
         if at >= self._calm:
             self._catch_up(at)
-        self.until = max(self.until, at)
-        self.last_activity_at = max(self.last_activity_at, at)
+        if at > self.until:
+            self.until = at
+        if at > self.last_activity_at:
+            self.last_activity_at = at
         moved = False  # whether the counts that decide the stage moved
-        if kind in _INTERACTIONS:
+        if kind is _BOOKED or kind in _INTERACTIONS:
             self.interactions += 1
             moved = not self.purchases  # interactions only move clients without purchases
             self._count_month(item)
         elif kind is _ATTENDED:
             self._attended(item)
-        elif kind is ItemKind.MISSED:
+        elif kind is _MISSED:
             self.missed += 1
-        elif kind is ItemKind.REDEEMED:
-            self.loyalty.redeemed += int(item.value)
+        elif kind is _REDEEMED:
+            self.loyalty.redeemed += int(value)
         else:  # an order paid, a referral, a review, a share
             if kind in _ACTIVITIES:
                 self._count_month(item)
             self._award(_EARNS[kind], at, item)
-        if item.purchase:
+        if purchase:
             self._purchase(item)
             moved = True
         stage = self.stage
@@ -430,43 +440,44 @@ class Progress:
         return coming[0] if downgrade is None else min(coming[0], downgrade[0])
 
     def _attended(self, item: Item) -> None:
-        self.attended += 1
-        if _FIRST_BOOKING not in self.milestones:
+        attended = self.attended = self.attended + 1
+        milestones = self.milestones
+        if _FIRST_BOOKING not in milestones:
             self._award(_FIRST_BOOKING, item.at, item)
-        needed = self.rules.milestones.perfect_attendance_bookings
-        if self.attended >= needed and not self.missed and _PERFECT not in self.milestones:
+        if (
+            _PERFECT not in milestones
+            and not self.missed
+            and attended >= self.rules.milestones.perfect_attendance_bookings
+        ):
             self._award(_PERFECT, item.at, item)
 
     def _purchase(self, item: Item) -> None:
+        at, kind, _, value, _ = item
         policy = self.rules.milestones
-        at = item.at
-        self.purchases += 1
-        self.value += item.value
+        purchases = self.purchases = self.purchases + 1
+        total = self.value = self.value + value
         if self.first_purchase_at is None:
             self.first_purchase_at = at
             self._calm = _RECHECK  # the anniversaries are set
         self.last_purchase_at = at
-        if self.purchases == 2:
-            self._award(MilestoneKind.FIRST_REPEAT, at, item)
-        if item.value >= policy.high_value_purchase:
-            self._award(MilestoneKind.HIGH_VALUE_PURCHASE, at, item)
-        if self.purchases in _COUNTS:
-            self._award(_COUNTS[self.purchases], at, item)
-        self._earn(item)
-        vip = (
-            self.purchases >= policy.vip_purchases
-            or self.value >= policy.vip_spend
-            or self.loyalty.tier is Tier.PLATINUM
-        )
-        if vip and MilestoneKind.VIP_STATUS not in self.milestones:
-            self._award(MilestoneKind.VIP_STATUS, at, item)
+        if purchases == 2:
+            self._award(_FIRST_REPEAT, at, item)
+        if value >= policy.high_value_purchase:
+            self._award(_HIGH_VALUE, at, item)
+        if purchases in _COUNTS:
+            self._award(_COUNTS[purchases], at, item)
+        points = points_for(value, self.rules.loyalty, visit=kind is _ATTENDED)
+        if points:
+            self._earn(points, item)
+        if _VIP not in self.milestones and (
+            purchases >= policy.vip_purchases
+            or total >= policy.vip_spend
+            or self.loyalty.tier is _PLATINUM
+        ):
+            self._award(_VIP, at, item)
 
-    def _earn(self, item: Item) -> None:
+    def _earn(self, points: int, item: Item) -> None:
         """The loyalty points of a purchase, and the tier upgrade they may bring."""
-        visit = item.kind is ItemKind.ATTENDED
-        points = points_for(item.value, self.rules.loyalty, visit=visit)
-        if not points:
-            return
         at, month, loyalty = item.at, self._month, self.loyalty
         if month is not None and month.start <= at < month.end:
             key = month.key  # usually the month of the booking's activity
@@ -475,7 +486,7 @@ class Progress:
         upgrade = loyalty.earn(points, key)
         if upgrade is not None:
             loyalty.move(at, upgrade, item.trigger)
-            self._award(MilestoneKind.LOYALTY_TIER_UPGRADE, at, item)
+            self._award(_UPGRADE, at, item)
         if loyalty.tier is not _BRONZE:
             self._calm = _RECHECK  # the points set when the tier falls
 
@@ -484,7 +495,7 @@ class Progress:
         if month is None or not month.start <= item.at < month.end:
             month = self._enter_month(item.at)
         count = self.months[month.key] = self.months.get(month.key, 0) + 1
-        kind = MilestoneKind.HIGH_ENGAGEMENT_MONTH
+        kind = _ENGAGED_MONTH
         policy = self.rules.milestones
         if count < policy.engagement_min_activities or kind in self.milestones or not month.known:
             return
@@ -516,18 +527,18 @@ class Progress:
         if (
             self.purchases >= policy.advocacy_purchases
             or self.value >= policy.advocacy_spend
-            or self.loyalty.tier is Tier.PLATINUM
+            or self.loyalty.tier is _PLATINUM
         ):
-            return Stage.ADVOCACY
+            return _ADVOCACY
         last = self.last_purchase_at
         recent = last is not None and last > at - self.rules.churn_window
         if self.purchases >= policy.retention_purchases and recent:
-            return Stage.RETENTION
+            return _RETENTION
         if self.purchases:
-            return Stage.ACTIVATION
+            return _ACTIVATION
         if self.interactions >= policy.engagement_interactions:
-            return Stage.ENGAGEMENT
-        return Stage.DISCOVERY
+            return _ENGAGEMENT
+        return _DISCOVERY
 
     def _may_move_on(self, stage: Stage) -> bool:
         """Whether the counts may move a client on from ``stage``: an Advocate has nowhere
@@ -540,7 +551,7 @@ class Progress:
         return (
             self.purchases >= policy.advocacy_purchases
             or self.value >= policy.advocacy_spend
-            or self.loyalty.tier is Tier.PLATINUM
+            or self.loyalty.tier is _PLATINUM
         )
 
     def _evaluate(self, item: Item) -> None:

@@ -65,6 +65,11 @@ class Loyalty:
         default=None, init=False, eq=False, repr=False
     )
     """The next downgrade, for (points, tier changes): the state it was worked out for."""
+    _above: float = attrs.field(init=False, eq=False, repr=False)
+    """The points the tier above asks for: below them, earning cannot move the client up."""
+
+    def __attrs_post_init__(self) -> None:
+        self._above = _next_threshold(self.tier, self.policy)
 
     @classmethod
     def of(cls, journey: Journey, policy: LoyaltyPolicy, tz: ZoneInfo) -> Loyalty:
@@ -74,7 +79,7 @@ class Loyalty:
 
     def earn(self, points: int, month: str) -> Tier | None:
         """Add points earned in ``month``; the higher tier they merit, if any (`move` there)."""
-        self.points += points
+        total = self.points = self.points + points
         earned = self.earned
         if month in earned:
             earned[month] += points
@@ -85,7 +90,7 @@ class Loyalty:
                 oldest = shift_month(month, 1 - window)
                 for old in [m for m in earned if m < oldest]:
                     del earned[old]
-        if self.points < _next_threshold(self.tier, self.policy):
+        if total < self._above:
             return None  # not even every point ever earned would be enough
         tier = tier_for(self._in_window(month), self.policy)
         return tier if tier.rank > self.tier.rank else None
@@ -95,6 +100,7 @@ class Loyalty:
         change = TierChange(at, self.tier, tier, trigger)
         self.tiers.append(change)
         self.tier = tier
+        self._above = _next_threshold(tier, self.policy)
         return change
 
     def next_downgrade(self) -> tuple[datetime, Tier] | None:

@@ -172,17 +172,22 @@ class Journeys:
         return done
 
     def start(self, client: Client, items: Iterable[Item]) -> Client:
-        """The journey of a client created in this unit of work (nothing stored yet)."""
+        """The client, created in this unit of work (nothing stored yet), with its journey."""
+        journey = self.begin(client.id, client.created_at, items)
+        return client if client.journey is journey else attrs.evolve(client, journey=journey)
+
+    def begin(self, client_id: str, created_at: datetime, items: Iterable[Item]) -> Journey:
+        """The journey of a client created in this unit of work at ``created_at``."""
         if isinstance(items, Sequence) and not items:  # an import's: all alike but the id
-            journey, changes, milestones = self._fresh_start(client.created_at)
+            journey, changes, milestones = self._fresh_start(created_at)
             self._add(
-                [_change_for(c, client.id) for c in changes],
-                [_milestone_for(m, client.id) for m in milestones],
+                [_change_for(c, client_id) for c in changes],
+                [_milestone_for(m, client_id) for m in milestones],
             )
-            return client if client.journey is journey else attrs.evolve(client, journey=journey)
-        progress = replay(self.workspace.id, client.id, client.created_at, items, self.rules)
+            return journey
+        progress = replay(self.workspace.id, client_id, created_at, items, self.rules)
         self._add(progress.new_changes, progress.new_milestones)
-        return attrs.evolve(client, journey=progress.journey())
+        return progress.journey()
 
     def fresh(self, created_at: datetime) -> Journey:
         """The journey `start` gives a client created at ``created_at`` with no history (an

@@ -354,9 +354,9 @@ class Batch:
         new = [w for w in everyone if w.new]
         if new:
             for working in new:
-                working.client = journeys.start(working.result(), working.items)
-                working.journey = working.client.journey  # result() is now the client itself
-            uow.clients.add([w.result() for w in new])
+                working.journey = journeys.begin(working.client.id, working.since, working.items)
+                working.client = working.result()  # result() is now the client itself
+            uow.clients.add([w.client for w in new])
         added = [b for b in self.changed.values() if b.id not in self.stored]
         if added:
             uow.bookings.add_many(added)
