@@ -207,9 +207,7 @@ def _loses_extreme(
     """Whether ``before`` held an earliest/latest date that ``after`` no longer holds."""
     moved = after.starts_at != before.starts_at
     held_span = was and before.starts_at in (figures.first_booking_at, figures.last_booking_at)
-    held_attended = (
-        before.status is _COMPLETED and before.starts_at == figures.last_attended_at
-    )
+    held_attended = before.status is _COMPLETED and before.starts_at == figures.last_attended_at
     still_completed = after.status is _COMPLETED
     return (held_span and (moved or not now)) or (held_attended and (moved or not still_completed))
 

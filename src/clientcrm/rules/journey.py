@@ -386,9 +386,10 @@ class Progress:
         at, kind, _, value, purchase = item
         if at >= self._calm:
             self._catch_up(at)
-        if at > self.until:
+        # Comparisons, not max(): a call costs more, and this runs for every item.
+        if at > self.until:  # noqa: PLR1730
             self.until = at
-        if at > self.last_activity_at:
+        if at > self.last_activity_at:  # noqa: PLR1730
             self.last_activity_at = at
         moved = False  # whether the counts that decide the stage moved
         if kind is _BOOKED or kind in _INTERACTIONS:
