@@ -408,7 +408,6 @@ milestones = Table(
     Column("kind", String(32), primary_key=True),
     Column("at", UTCDateTime, nullable=False),
     Column("trigger", Text, nullable=False),
-    Index(None, "workspace_id", "kind", "at"),
 )
 
 notes = Table(
