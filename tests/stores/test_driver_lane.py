@@ -111,3 +111,31 @@ def test_work_after_a_commit_is_in_a_new_transaction(crm: CRM, sql_store: SQLSto
         uow.bookings.add_many([third])  # never committed
     with sql_store.unit_of_work() as uow:
         assert set(uow.bookings.get_many(WS, ["b-second", "b-third"])) == {"b-second"}
+
+
+def test_bookings_added_many_statements_at_a_time_all_land_in_order(
+    crm: CRM, sql_store: SQLStore
+) -> None:
+    """On SQLite an insert puts many rows in each statement: every row of several full
+    statements and a remainder lands, each exactly as given."""
+    with sql_store.unit_of_work() as uow:
+        (booking,) = uow.bookings.get_many(WS, ["b1"]).values()
+    copies = [attrs.evolve(booking, id=f"b-many-{n:04d}", service=f"Class {n}") for n in range(250)]
+    with sql_store.unit_of_work() as uow:
+        uow.bookings.add_many(copies)
+        uow.commit()
+    with sql_store.unit_of_work() as uow:
+        stored = uow.bookings.get_many(WS, [b.id for b in copies])
+    assert [stored[b.id] for b in copies] == copies
+
+
+def test_a_duplicate_in_a_later_statement_of_an_insert_leaves_nothing_behind(
+    crm: CRM, sql_store: SQLStore
+) -> None:
+    with sql_store.unit_of_work() as uow:
+        (booking,) = uow.bookings.get_many(WS, ["b1"]).values()
+    copies = [attrs.evolve(booking, id=f"b-dup-{n:04d}") for n in range(200)]
+    with pytest.raises(StorageError), sql_store.unit_of_work() as uow:
+        uow.bookings.add_many([*copies, booking])  # b1 is stored already
+    with sql_store.unit_of_work() as uow:
+        assert not uow.bookings.get_many(WS, [b.id for b in copies])

@@ -13,6 +13,7 @@ is sent), they go through SQLAlchemy instead, so every one is seen.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from itertools import chain
 from operator import itemgetter
 from typing import Any
 
@@ -31,8 +32,41 @@ __all__ = [
     "first_column",
     "on_driver",
     "read",
+    "remembered",
     "upsert_staged",
 ]
+
+
+_VARIABLES = 999
+"""The values one SQLite statement may bind in every build (recent ones allow 32,766)."""
+
+
+@attrs.frozen
+class _MultiRow:
+    """An insert of one row of values, as the same insert of many rows (SQLite)."""
+
+    head: str
+    group: str
+    tail: str
+    rows: int
+    """The most rows one statement holds."""
+    _texts: dict[int, str] = attrs.field(factory=dict, eq=False, repr=False)
+
+    @classmethod
+    def of(cls, sql: str, width: int) -> _MultiRow | None:
+        """The multi-row form of ``sql`` (``width`` values a row), if it is a plain insert."""
+        head, values, rest = sql.partition(" VALUES (")
+        if not values or "RETURNING" in rest:
+            return None
+        group, _, tail = rest.partition(")")
+        return cls(head + " VALUES ", f"({group})", tail, max(1, _VARIABLES // width))
+
+    def text(self, count: int) -> str:
+        """The statement for ``count`` rows."""
+        text = self._texts.get(count)
+        if text is None:
+            text = self._texts[count] = self.head + ", ".join([self.group] * count) + self.tail
+        return text
 
 
 @attrs.frozen
@@ -45,6 +79,8 @@ class _Plan:
     """The names of the selected columns (for a select)."""
     results: tuple[tuple[int, Callable[[Any], Any]], ...] = ()
     """The selected columns' result processors, by position."""
+    multi_row: _MultiRow | None = None
+    """For an insert on SQLite: the statement that inserts many rows at once."""
 
     def params(self, rows: Sequence[Sequence[Any]]) -> list[tuple[Any, ...]]:
         """Convert rows of values, in bind order, for the driver.
@@ -62,6 +98,12 @@ class _Plan:
 _MEMOS: dict[Callable[[Any], Any], _Memo] = {}
 _MEMO_SIZE = 1 << 16
 """Values a memo holds before it starts afresh (a few batches' worth)."""
+
+
+def remembered(convert: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    """``convert``, remembering its recent results (shared with the bulk statements; ``None``
+    gives ``None``)."""
+    return _memo(convert).__getitem__
 
 
 def _memo(convert: Callable[[Any], Any]) -> _Memo:
@@ -110,8 +152,12 @@ def _plan(stmt: UpdateBase | Select[Any] | CompoundSelect[Any], dialect: Dialect
             if convert is not None:
                 conversions.append((index, convert))
         columns, results = _results(stmt, dialect)
+        sql = str(compiled)
+        multi_row = None
+        if isinstance(stmt, Insert) and dialect.name == "sqlite" and compiled.positional:
+            multi_row = _MultiRow.of(sql, len(names))
         _PLANS[key] = _Plan(
-            str(compiled), names, compiled.positional, tuple(conversions), columns, results
+            sql, names, compiled.positional, tuple(conversions), columns, results, multi_row
         )
     return _PLANS[key]
 
@@ -151,9 +197,23 @@ def executemany_values(
 
 def _run(conn: Connection, plan: _Plan, rows: Sequence[Sequence[Any]]) -> None:
     params: list[Any] = plan.params(rows)
+    if plan.multi_row is not None and len(params) > 1:
+        _insert_many_rows(conn, plan.multi_row, params)
+        return
     if not plan.positional:
         params = [dict(zip(plan.names, row, strict=True)) for row in params]
     _execute(conn, plan.sql, params, many=True)
+
+
+def _insert_many_rows(conn: Connection, sql: _MultiRow, rows: list[tuple[Any, ...]]) -> None:
+    """SQLite: insert ``rows`` a statement's worth at a time, many rows to one ``VALUES``.
+
+    An executemany runs the statement once per row; one statement of many rows costs SQLite
+    about a quarter less work per row."""
+    size = sql.rows
+    for start in range(0, len(rows), size):
+        chunk = rows[start : start + size]
+        _execute(conn, sql.text(len(chunk)), tuple(chain.from_iterable(chunk)))
 
 
 def _execute(conn: Connection, sql: str, params: Any, *, many: bool = False) -> list[Any]:
