@@ -91,6 +91,7 @@ _ENGAGEMENT, _DISCOVERY = Stage.ENGAGEMENT, Stage.DISCOVERY
 _BRONZE, _PLATINUM = Tier.BRONZE, Tier.PLATINUM
 _BOOKED, _ATTENDED, _MISSED = ItemKind.BOOKED, ItemKind.ATTENDED, ItemKind.MISSED
 _REDEEMED = ItemKind.REDEEMED
+_COMPLETED, _STILL_BOOKED = BookingStatus.COMPLETED, BookingStatus.BOOKED
 _FIRST_REPEAT, _HIGH_VALUE = MilestoneKind.FIRST_REPEAT, MilestoneKind.HIGH_VALUE_PURCHASE
 _VIP, _UPGRADE = MilestoneKind.VIP_STATUS, MilestoneKind.LOYALTY_TIER_UPGRADE
 _ENGAGED_MONTH = MilestoneKind.HIGH_ENGAGEMENT_MONTH
@@ -130,11 +131,11 @@ def booking_items(booking: Booking) -> tuple[Item, ...]:
     booking_id = booking.id
     made = _item((booking.first_event_at, _BOOKED, booking_id, _ZERO, False))
     status, at = booking.status, booking.status_version.occurred_at
-    if status is BookingStatus.COMPLETED:
+    if status is _COMPLETED:
         kept = counts(booking)
         value = booking.net_paid if kept else _ZERO
         return made, _item((at, _ATTENDED, booking_id, value, kept))
-    if status is BookingStatus.BOOKED:
+    if status is _STILL_BOOKED:
         return (made,)
     return made, _item((at, _MISSED, booking_id, _ZERO, False))
 
