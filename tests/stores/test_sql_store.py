@@ -179,6 +179,22 @@ def test_a_journeys_text_holds_the_whole_journey(history: list[ClientEvent], day
         assert parse_journey(journey_text(journey)) == journey
 
 
+def test_a_journey_written_by_an_earlier_version_reads_the_same() -> None:
+    """Journeys written before their moments were stored as UTC text held ISO times with an
+    offset; they read back to the same moments."""
+    earlier = (
+        '["retention","2024-01-01T10:14:00+01:00","2024-01-01T19:43:00+00:00",'
+        '"2024-01-01T19:43:00+00:00",3,20,20,"0",20,0,"2024-01-01T08:00:00+00:00",'
+        '"2024-01-01T19:43:00+00:00",[["2024-01",20]],["first_booking","purchases_10"],null,'
+        '"2024-06-29T19:43:00+00:00",[200,0,[["2024-01",200]],"bronze",[]]]'
+    )
+    journey = parse_journey(earlier)
+    assert journey.stage_at == datetime(2024, 1, 1, 9, 14, tzinfo=UTC)
+    assert journey.due == datetime(2024, 6, 29, 19, 43, tzinfo=UTC)
+    assert parse_journey(journey_text(journey)) == journey
+    assert "+" not in journey_text(journey)  # written now as UTC text
+
+
 @given(st.datetimes(datetime(1900, 1, 1), datetime(2200, 1, 1), timezones=st.timezones()))
 def test_sqlite_time_is_the_utc_moment_to_the_microsecond(moment: datetime) -> None:
     """Fixed-width UTC text, so text order is time order and the moment reads back exactly.

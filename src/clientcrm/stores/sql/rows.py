@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 import json
 from collections.abc import Mapping
-from datetime import datetime
+from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -27,8 +27,9 @@ from clientcrm.policies import Policies
 from clientcrm.rules.bookings import BEGINNING
 from clientcrm.rules.search import fold
 from clientcrm.serialization import converter
+from clientcrm.stores.sql.bulk import remembered
 from clientcrm.stores.sql.search import search_text
-from clientcrm.stores.sql.types import labels
+from clientcrm.stores.sql.types import labels, sqlite_time
 
 __all__ = [
     "BOOKING_COLUMNS",
@@ -179,45 +180,51 @@ _NEVER_EVALUATED = BEGINNING.occurred_at
 _NOT_DUE = datetime.fromisoformat("9999-12-31T00:00:00+00:00")
 
 
-def _time(value: datetime | None) -> str | None:
-    return None if value is None else value.isoformat()
+def _read_time(value: str) -> datetime:
+    """A journey's moment: UTC text as SQLite holds times (older journeys: ISO with offset)."""
+    moment = datetime.fromisoformat(value)
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
 
 
-def _read_time(value: str | None) -> datetime | None:
-    return None if value is None else datetime.fromisoformat(value)
+def _read_optional(value: str | None) -> datetime | None:
+    return None if value is None else _read_time(value)
 
 
 def journey_text(journey: Journey) -> str:
     """The journey as compact JSON (by hand: it is written for every client an event moves)."""
     j = journey
-    return json.dumps(
+    time = remembered(sqlite_time)  # most moments are a booking's, formatted once per batch
+    return _COMPACT.encode(
         [
             j.stage.value,
-            j.stage_at.isoformat(),
-            j.last_activity_at.isoformat(),
-            j.until.isoformat(),
+            time(j.stage_at),
+            time(j.last_activity_at),
+            time(j.until),
             j.changes,
             j.interactions,
             j.purchases,
             str(j.value),
             j.attended,
             j.missed,
-            _time(j.first_purchase_at),
-            _time(j.last_purchase_at),
+            time(j.first_purchase_at),
+            time(j.last_purchase_at),
             j.months,
             sorted(j.milestones),
-            _time(j.scheduled),
-            _time(j.due),
+            time(j.scheduled),
+            time(j.due),
             [
                 j.points,
                 j.redeemed,
                 j.earned,
                 j.tier.value,
-                [[c.at.isoformat(), c.previous.value, c.tier.value, c.trigger] for c in j.tiers],
+                [[time(c.at), c.previous.value, c.tier.value, c.trigger] for c in j.tiers],
             ],
-        ],
-        separators=(",", ":"),
+        ]
     )
+
+
+_COMPACT = json.JSONEncoder(separators=(",", ":"))
+"""JSON without spaces (one encoder: `json.dumps` with options builds one per call)."""
 
 
 def journey_from_text(text: str) -> Journey:
@@ -233,17 +240,17 @@ def parse_journey(text: str) -> Journey:
     points, redeemed, earned, tier, tiers = loyalty
     return Journey(
         stage=Stage(stage),
-        stage_at=datetime.fromisoformat(stage_at),
-        last_activity_at=datetime.fromisoformat(activity),
-        until=datetime.fromisoformat(until),
+        stage_at=_read_time(stage_at),
+        last_activity_at=_read_time(activity),
+        until=_read_time(until),
         changes=changes,
         interactions=interactions,
         purchases=purchases,
         value=Decimal(value),
         attended=attended,
         missed=missed,
-        first_purchase_at=_read_time(first),
-        last_purchase_at=_read_time(last),
+        first_purchase_at=_read_optional(first),
+        last_purchase_at=_read_optional(last),
         months=tuple((month, count) for month, count in months),
         milestones=frozenset(MilestoneKind(m) for m in milestones),
         points=points,
@@ -251,11 +258,11 @@ def parse_journey(text: str) -> Journey:
         earned=tuple((month, count) for month, count in earned),
         tier=Tier(tier),
         tiers=tuple(
-            TierChange(datetime.fromisoformat(at), Tier(previous), Tier(now), trigger)
+            TierChange(_read_time(at), Tier(previous), Tier(now), trigger)
             for at, previous, now, trigger in tiers
         ),
-        scheduled=_read_time(scheduled),
-        due=_read_time(due),
+        scheduled=_read_optional(scheduled),
+        due=_read_optional(due),
     )
 
 
