@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 import json
 from collections.abc import Mapping
-from datetime import UTC, datetime
+from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
@@ -182,8 +182,10 @@ _NOT_DUE = datetime.fromisoformat("9999-12-31T00:00:00+00:00")
 
 def _read_time(value: str) -> datetime:
     """A journey's moment: UTC text as SQLite holds times (older journeys: ISO with offset)."""
-    moment = datetime.fromisoformat(value)
-    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+    return datetime.fromisoformat(value + "+00:00" if len(value) == _UTC_TEXT else value)
+
+
+_UTC_TEXT = len("2026-03-01 09:30:00.000000")
 
 
 def _read_optional(value: str | None) -> datetime | None:
