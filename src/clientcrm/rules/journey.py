@@ -199,9 +199,11 @@ class JourneyRules:
     """How long without activity makes a client churned."""
 
 
-class _Month(NamedTuple):
+@attrs.frozen
+class _Month:
     """A calendar month of the workspace: its key, its bounds, the keys of the months before
-    it that its average is taken over, and whether the client was known for all of them."""
+    it that its average is taken over, and whether the client was known for all of them
+    (slotted: the fold reads its bounds for every item)."""
 
     key: str
     start: datetime
@@ -396,16 +398,16 @@ class Progress:
         if kind is _BOOKED or kind in _INTERACTIONS:
             self.interactions += 1
             moved = not self.purchases  # interactions only move clients without purchases
-            self._count_month(item)
+            self._count_month(at, item)
         elif kind is _ATTENDED:
-            self._attended(item)
+            self._attended(at, item)
         elif kind is _MISSED:
             self.missed += 1
         elif kind is _REDEEMED:
             self.loyalty.redeemed += int(value)
         else:  # an order paid, a referral, a review, a share
             if kind in _ACTIVITIES:
-                self._count_month(item)
+                self._count_month(at, item)
             self._award(_EARNS[kind], at, item)
         if purchase:
             self._purchase(item)
@@ -441,17 +443,17 @@ class Progress:
             return None if downgrade is None else downgrade[0]
         return coming[0] if downgrade is None else min(coming[0], downgrade[0])
 
-    def _attended(self, item: Item) -> None:
+    def _attended(self, at: datetime, item: Item) -> None:
         attended = self.attended = self.attended + 1
         milestones = self.milestones
         if _FIRST_BOOKING not in milestones:
-            self._award(_FIRST_BOOKING, item.at, item)
+            self._award(_FIRST_BOOKING, at, item)
         if (
             _PERFECT not in milestones
             and not self.missed
             and attended >= self.rules.milestones.perfect_attendance_bookings
         ):
-            self._award(_PERFECT, item.at, item)
+            self._award(_PERFECT, at, item)
 
     def _purchase(self, item: Item) -> None:
         at, kind, _, value, _ = item
@@ -470,7 +472,7 @@ class Progress:
             self._award(_COUNTS[purchases], at, item)
         points = points_for(value, self.rules.loyalty, visit=kind is _ATTENDED)
         if points:
-            self._earn(points, item)
+            self._earn(points, at, item)
         if _VIP not in self.milestones and (
             purchases >= policy.vip_purchases
             or total >= policy.vip_spend
@@ -478,9 +480,9 @@ class Progress:
         ):
             self._award(_VIP, at, item)
 
-    def _earn(self, points: int, item: Item) -> None:
+    def _earn(self, points: int, at: datetime, item: Item) -> None:
         """The loyalty points of a purchase, and the tier upgrade they may bring."""
-        at, month, loyalty = item.at, self._month, self.loyalty
+        month, loyalty = self._month, self.loyalty
         if month is not None and month.start <= at < month.end:
             key = month.key  # usually the month of the booking's activity
         else:
@@ -492,10 +494,10 @@ class Progress:
         if loyalty.tier is not _BRONZE:
             self._calm = _RECHECK  # the points set when the tier falls
 
-    def _count_month(self, item: Item) -> None:
+    def _count_month(self, at: datetime, item: Item) -> None:
         month = self._month
-        if month is None or not month.start <= item.at < month.end:
-            month = self._enter_month(item.at)
+        if month is None or not month.start <= at < month.end:
+            month = self._enter_month(at)
         count = self.months[month.key] = self.months.get(month.key, 0) + 1
         kind = _ENGAGED_MONTH
         policy = self.rules.milestones
@@ -503,7 +505,7 @@ class Progress:
             return
         before = sum(self.months.get(m, 0) for m in month.trailing)
         if count * len(month.trailing) >= policy.engagement_factor * before:
-            self._award(kind, item.at, item)
+            self._award(kind, at, item)
 
     def _enter_month(self, at: datetime) -> _Month:
         """The calendar month of ``at`` in the workspace timezone; forget older counts."""
