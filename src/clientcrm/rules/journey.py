@@ -386,13 +386,26 @@ class Progress:
 
     def apply(self, item: Item) -> None:
         """Apply one item, later than every item applied before it."""
+        self._apply(item)
+        self.until = max(self.until, item.at)
+
+    def apply_all(self, items: Iterable[Item]) -> None:
+        """Apply each distinct item once, oldest first (all later than those applied before).
+
+        Items mostly come in their order already, which the sort is quick on: the duplicates
+        are dropped keeping that order, not by a set's."""
+        item = None
+        for item in sorted(dict.fromkeys(items)):
+            self._apply(item)
+        if item is not None:  # the latest: the journey is now evaluated through it
+            self.until = max(self.until, item.at)
+
+    def _apply(self, item: Item) -> None:
+        """`apply`, but for moving ``until`` on (nothing reads it while items are applied)."""
         at, kind, _, value, purchase = item
         if at >= self._calm:
             self._catch_up(at)
-        # Comparisons, not max(): a call costs more, and this runs for every item.
-        if at > self.until:  # noqa: PLR1730
-            self.until = at
-        if at > self.last_activity_at:  # noqa: PLR1730
+        if at > self.last_activity_at:  # noqa: PLR1730 (a comparison: max() is a call)
             self.last_activity_at = at
         moved = False  # whether the counts that decide the stage moved
         if kind is _BOOKED or kind in _INTERACTIONS:
@@ -410,19 +423,11 @@ class Progress:
                 self._count_month(at, item)
             self._award(_EARNS[kind], at, item)
         if purchase:
-            self._purchase(item)
+            self._purchase(at, kind, value, item)
             moved = True
         stage = self.stage
         if stage is _CHURNED or (moved and self._may_move_on(stage)):
             self._evaluate(item)
-
-    def apply_all(self, items: Iterable[Item]) -> None:
-        """Apply each distinct item once, oldest first (all later than those applied before).
-
-        Items mostly come in their order already, which the sort is quick on: the duplicates
-        are dropped keeping that order, not by a set's."""
-        for item in sorted(dict.fromkeys(items)):
-            self.apply(item)
 
     def _catch_up(self, at: datetime) -> None:
         """`advance` to ``at`` if a moment has come; else note when the next one may."""
@@ -455,8 +460,7 @@ class Progress:
         ):
             self._award(_PERFECT, at, item)
 
-    def _purchase(self, item: Item) -> None:
-        at, kind, _, value, _ = item
+    def _purchase(self, at: datetime, kind: ItemKind, value: Decimal, item: Item) -> None:
         policy = self.rules.milestones
         purchases = self.purchases = self.purchases + 1
         total = self.value = self.value + value
