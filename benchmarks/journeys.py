@@ -151,7 +151,7 @@ def main() -> None:
         print(f"foundation ingest (journeys off)  {without:10,.0f} events/s")
         print(
             f"ingest with journeys              {with_journeys:10,.0f} events/s"
-            f"  = {1 - with_journeys / without:.0%} slower (target at most 25%)"
+            f"  = {1 - with_journeys / without:.1%} slower (target at most 25%)"
         )
 
 

@@ -401,7 +401,7 @@ class Progress:
             self.until = max(self.until, item.at)
 
     def _apply(self, item: Item) -> None:
-        """`apply`, but for moving ``until`` on (nothing reads it while items are applied)."""
+        """`apply` without moving ``until`` on (nothing reads it while items are applied)."""
         at, kind, _, value, purchase = item
         if at >= self._calm:
             self._catch_up(at)
