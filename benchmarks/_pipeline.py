@@ -22,6 +22,7 @@ class _NoJourneys(Journeys):
     def start(self, client: Client, items: Iterable[Item]) -> Client:
         return client
 
+    # The foundation's new clients have no journey: ``None`` where `Journeys.begin` gives one.
     def begin(self, client_id: str, created_at: datetime, items: Iterable[Item]) -> None:  # type: ignore[override]
         return None
 
