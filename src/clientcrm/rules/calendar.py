@@ -6,18 +6,37 @@ import functools
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
-__all__ = ["calendar_month", "month_key", "month_start", "shift_month"]
+import attrs
+
+__all__ = ["CalendarMonth", "calendar_month", "month_key", "month_start", "shift_month"]
+
+
+@attrs.frozen
+class CalendarMonth:
+    """A calendar month of a workspace.
+
+    Attributes:
+        key: the month, ``"2026-03"``.
+        start: its first instant, in UTC.
+        end: the first instant of the next month, in UTC.
+        trailing: the keys of the months before it that were asked for, latest first.
+    """
+
+    key: str
+    start: datetime
+    end: datetime
+    trailing: tuple[str, ...]
 
 
 @functools.lru_cache(maxsize=4096)
-def calendar_month(
-    year: int, month: int, tz: ZoneInfo, trailing: int
-) -> tuple[str, datetime, datetime, tuple[str, ...]]:
-    """A month's key, its bounds in UTC, and the keys of the ``trailing`` months before it."""
+def calendar_month(year: int, month: int, tz: ZoneInfo, trailing: int = 0) -> CalendarMonth:
+    """A month on the calendar of ``tz``, with the keys of the ``trailing`` months before it
+    (made once: the fold enters a month for every client)."""
     key = f"{year:04d}-{month:02d}"
     start = datetime(year, month, 1, tzinfo=tz).astimezone(UTC)
     end = datetime(year + month // 12, month % 12 + 1, 1, tzinfo=tz).astimezone(UTC)
-    return key, start, end, tuple(shift_month(key, -n) for n in range(1, trailing + 1))
+    trailing_keys = tuple(shift_month(key, -n) for n in range(1, trailing + 1))
+    return CalendarMonth(key, start, end, trailing_keys)
 
 
 def month_key(at: datetime, tz: ZoneInfo) -> str:
@@ -28,7 +47,7 @@ def month_key(at: datetime, tz: ZoneInfo) -> str:
 
 def month_start(key: str, tz: ZoneInfo) -> datetime:
     """The first instant of the month ``key`` on the calendar of ``tz``, in UTC."""
-    return calendar_month(int(key[:4]), int(key[5:]), tz, 0)[1]
+    return calendar_month(int(key[:4]), int(key[5:]), tz).start
 
 
 @functools.lru_cache(maxsize=65536)

@@ -29,7 +29,7 @@ from clientcrm.models.loyalty import Tier
 from clientcrm.models.order import Order, OrderStatus
 from clientcrm.models.workspace import Workspace
 from clientcrm.policies import JourneyPolicy, LoyaltyPolicy, MilestonePolicy
-from clientcrm.rules.calendar import calendar_month, month_key
+from clientcrm.rules.calendar import CalendarMonth, calendar_month, month_key
 from clientcrm.rules.figures import counts
 from clientcrm.rules.loyalty import Loyalty, points_for
 
@@ -132,8 +132,11 @@ def booking_items(booking: Booking) -> tuple[Item, ...]:
     made = _item((booking.first_event_at, _BOOKED, booking_id, _ZERO, False))
     status, at = booking.status, booking.status_version.occurred_at
     if status is _COMPLETED:
-        kept = counts(booking)
-        value = booking.net_paid if kept else _ZERO
+        if booking.amount_refunded:
+            kept = counts(booking)
+            value = booking.net_paid if kept else _ZERO
+        else:  # nothing given back (most bookings): it counts, with all that was paid
+            kept, value = True, booking.amount_paid
         return made, _item((at, _ATTENDED, booking_id, value, kept))
     if status is _STILL_BOOKED:
         return (made,)
@@ -199,19 +202,6 @@ class JourneyRules:
     """How long without activity makes a client churned."""
 
 
-@attrs.frozen
-class _Month:
-    """A calendar month of the workspace: its key, its bounds, the keys of the months before
-    it that its average is taken over, and whether the client was known for all of them
-    (slotted: the fold reads its bounds for every item)."""
-
-    key: str
-    start: datetime
-    end: datetime
-    trailing: tuple[str, ...]
-    known: bool
-
-
 @attrs.define
 class Progress:
     """A journey being folded: the materialised `Journey` in working form, and the stage
@@ -245,8 +235,10 @@ class Progress:
         default=None, init=False, eq=False, repr=False
     )
     """The next anniversary's moment, for (first purchase, years)."""
-    _month: _Month | None = attrs.field(default=None, init=False, eq=False, repr=False)
+    _month: CalendarMonth | None = attrs.field(default=None, init=False, eq=False, repr=False)
     """The calendar month of the latest activity counted."""
+    _known: bool = attrs.field(default=False, init=False, eq=False, repr=False)
+    """Whether the client was known for all the months `_month`'s average is taken over."""
     _calm: datetime = attrs.field(default=_RECHECK, init=False, eq=False, repr=False)
     """A moment before which time alone cannot change the journey (`_RECHECK` when it must
     be worked out again): what `_catch_up` checks. Set at the earlier of the churn window's
@@ -359,17 +351,13 @@ class Progress:
         """The next moment time changes the journey: the churn window passing (``None``),
         an anniversary (its milestone) or points leaving the loyalty window (the lower tier).
         At one instant, churn comes first, then anniversaries."""
-        moments: list[tuple[datetime, int, MilestoneKind | Tier | None]] = []
+        first: tuple[datetime, MilestoneKind | Tier | None] | None = None
         if self.stage is not _CHURNED:
-            moments.append((self.last_activity_at + self.rules.churn_window, 0, None))
-        if (coming := self._next_anniversary()) is not None:
-            moments.append((coming[0], 1, coming[1]))
-        if (downgrade := self.loyalty.next_downgrade()) is not None:
-            moments.append((downgrade[0], 2, downgrade[1]))
-        if not moments:
-            return None
-        at, _, what = min(moments, key=lambda moment: moment[:2])
-        return at, what
+            first = (self.last_activity_at + self.rules.churn_window, None)
+        for coming in (self._next_anniversary(), self.loyalty.next_downgrade()):
+            if coming is not None and (first is None or coming[0] < first[0]):
+                first = coming
+        return first
 
     def _next_anniversary(self) -> tuple[datetime, MilestoneKind] | None:
         first = self.first_purchase_at
@@ -408,12 +396,12 @@ class Progress:
         if at > self.last_activity_at:  # noqa: PLR1730 (a comparison: max() is a call)
             self.last_activity_at = at
         moved = False  # whether the counts that decide the stage moved
-        if kind is _BOOKED or kind in _INTERACTIONS:
+        if kind is _ATTENDED:  # the commonest kinds first
+            self._attended(at, item)
+        elif kind is _BOOKED or kind in _INTERACTIONS:
             self.interactions += 1
             moved = not self.purchases  # interactions only move clients without purchases
             self._count_month(at, item)
-        elif kind is _ATTENDED:
-            self._attended(at, item)
         elif kind is _MISSED:
             self.missed += 1
         elif kind is _REDEEMED:
@@ -474,7 +462,8 @@ class Progress:
             self._award(_HIGH_VALUE, at, item)
         if purchases in _COUNTS:
             self._award(_COUNTS[purchases], at, item)
-        points = points_for(value, self.rules.loyalty, visit=kind is _ATTENDED)
+        # ``visit`` by position: a keyword argument makes this call markedly dearer
+        points = points_for(value, self.rules.loyalty, kind is _ATTENDED)
         if points:
             self._earn(points, at, item)
         if _VIP not in self.milestones and (
@@ -505,27 +494,24 @@ class Progress:
         count = self.months[month.key] = self.months.get(month.key, 0) + 1
         kind = _ENGAGED_MONTH
         policy = self.rules.milestones
-        if count < policy.engagement_min_activities or kind in self.milestones or not month.known:
+        if not self._known or count < policy.engagement_min_activities or kind in self.milestones:
             return
         before = sum(self.months.get(m, 0) for m in month.trailing)
         if count * len(month.trailing) >= policy.engagement_factor * before:
             self._award(kind, at, item)
 
-    def _enter_month(self, at: datetime) -> _Month:
+    def _enter_month(self, at: datetime) -> CalendarMonth:
         """The calendar month of ``at`` in the workspace timezone; forget older counts."""
         tz = self.rules.tz
         local = at.astimezone(tz)
-        key, start, end, trailing = calendar_month(
+        month = self._month = calendar_month(
             local.year, local.month, tz, self.rules.milestones.engagement_trailing_months
         )
-        month = self._month = _Month(key, start, end, trailing, self._created_month <= trailing[-1])
-        for old in [m for m in self.months if m < trailing[-1]]:
+        oldest = month.trailing[-1]
+        self._known = month_key(self.created_at, tz) <= oldest
+        for old in [m for m in self.months if m < oldest]:
             del self.months[old]
         return month
-
-    @property
-    def _created_month(self) -> str:
-        return month_key(self.created_at, self.rules.tz)
 
     # -- stages and milestones ----------------------------------------------------------------
 
@@ -576,8 +562,9 @@ class Progress:
             )
         )
         self.changes += 1
+        if stage is _CHURNED or self.stage is _CHURNED:  # the churn window counts, or not
+            self._calm = _RECHECK
         self.stage, self.stage_at = stage, at
-        self._calm = _RECHECK  # into or out of Churned: the churn window counts, or not
 
     def _award(self, kind: MilestoneKind, at: datetime, cause: Item | str) -> None:
         """Award ``kind`` (once), earned at ``at`` by ``cause`` (an item, or a reason)."""

@@ -22,11 +22,12 @@ from clientcrm.rules.calendar import month_key, month_start, shift_month
 __all__ = ["Loyalty", "points_for", "tier_for"]
 
 _BRONZE = Tier.BRONZE
+_NOTHING = Decimal(0)  # compared with as a Decimal: an int would be converted every time
 
 
-def points_for(value: Decimal, policy: LoyaltyPolicy, *, visit: bool) -> int:
+def points_for(value: Decimal, policy: LoyaltyPolicy, visit: bool = False) -> int:
     """The whole points a purchase worth ``value`` earns (and a visit, when it is one)."""
-    points = int(value * policy.points_per_unit) if value > 0 else 0
+    points = int(value * policy.points_per_unit) if value > _NOTHING else 0
     return points + policy.points_per_visit if visit else points
 
 
