@@ -84,6 +84,9 @@ _COUNTS = {
     50: MilestoneKind.PURCHASES_50,
 }
 _ANNIVERSARIES = ((1, MilestoneKind.ANNIVERSARY_1), (2, MilestoneKind.ANNIVERSARY_2))
+_SOONEST = {years: timedelta(days=365 * years - 3) for years, _ in _ANNIVERSARIES}
+"""How soon after the first purchase an anniversary may come, at the soonest (a Feb 29 falls
+back to Feb 28, and a timezone may change its offset by up to a day)."""
 # Enum members as module constants: the fold runs for every item, and looking a member up on
 # its class costs as much as the comparison it is for.
 _ADVOCACY, _RETENTION, _ACTIVATION = Stage.ADVOCACY, Stage.RETENTION, Stage.ACTIVATION
@@ -354,20 +357,26 @@ class Progress:
         first: tuple[datetime, MilestoneKind | Tier | None] | None = None
         if self.stage is not _CHURNED:
             first = (self.last_activity_at + self.rules.churn_window, None)
-        for coming in (self._next_anniversary(), self.loyalty.next_downgrade()):
+        before = _NEVER if first is None else first[0]
+        for coming in (self._next_anniversary(before), self.loyalty.next_downgrade()):
             if coming is not None and (first is None or coming[0] < first[0]):
                 first = coming
         return first
 
-    def _next_anniversary(self) -> tuple[datetime, MilestoneKind] | None:
+    def _next_anniversary(self, before: datetime) -> tuple[datetime, MilestoneKind] | None:
+        """The next anniversary and its milestone, if it comes before ``before`` (its moment
+        is worked out only when it may: usually the churn window ends long before)."""
         first = self.first_purchase_at
         if first is None:
             return None
         for years, kind in _ANNIVERSARIES:
             if kind not in self.milestones:
+                if first >= before - _SOONEST[years]:
+                    return None
                 if self._anniversary is None or self._anniversary[:2] != (first, years):
                     self._anniversary = (first, years, anniversary(first, years, self.rules.tz))
-                return self._anniversary[2], kind
+                at = self._anniversary[2]
+                return (at, kind) if at < before else None
         return None
 
     # -- items --------------------------------------------------------------------------------
@@ -422,15 +431,16 @@ class Progress:
         churn = _NEVER
         if self.stage is not _CHURNED:
             churn = self.last_activity_at + self.rules.churn_window
-        timed = self._next_timed() or _NEVER
+        timed = self._next_timed(churn) or _NEVER
         if churn <= at or timed <= at:
             self.advance(at)
         else:
             self._calm = min(churn, timed)
 
-    def _next_timed(self) -> datetime | None:
-        """The next anniversary or downgrade, whichever comes first."""
-        coming = self._next_anniversary()
+    def _next_timed(self, churn: datetime) -> datetime | None:
+        """The next anniversary or downgrade, whichever comes first (an anniversary only if
+        it comes before ``churn``)."""
+        coming = self._next_anniversary(churn)
         downgrade = self.loyalty.next_downgrade()
         if coming is None:
             return None if downgrade is None else downgrade[0]

@@ -160,7 +160,7 @@ def journey_columns(journey: Journey | None) -> dict[str, Any]:
             _WRITTEN.clear()
         _WRITTEN[text] = journey
     return {
-        "stage": journey.stage.value,
+        "stage": _STAGE_TEXT[journey.stage],
         "stage_at": journey.stage_at,
         "journey": text,
         "journey_due": journey.due or _NOT_DUE,
@@ -198,7 +198,7 @@ def journey_text(journey: Journey) -> str:
     time = remembered(sqlite_time)  # most moments are a booking's, formatted once per batch
     return _COMPACT.encode(
         [
-            j.stage.value,
+            _STAGE_TEXT[j.stage],
             time(j.stage_at),
             time(j.last_activity_at),
             time(j.until),
@@ -218,7 +218,7 @@ def journey_text(journey: Journey) -> str:
                 j.points,
                 j.redeemed,
                 j.earned,
-                j.tier.value,
+                _TIER_TEXT[j.tier],
                 [[time(c.at), c.previous.value, c.tier.value, c.trigger] for c in j.tiers],
             ],
         ]
@@ -361,6 +361,11 @@ BOOKING_COLUMNS = (
 
 
 _STATUS_TEXT = {status: status.value for status in BookingStatus}
+"""Enum members' texts, looked up (``.value`` is a descriptor call, and rows of bookings,
+stage changes and milestones are written by the thousand)."""
+_STAGE_TEXT: dict[Stage | None, str | None] = {None: None} | {s: s.value for s in Stage}
+_MILESTONE_TEXT = {kind: kind.value for kind in MilestoneKind}
+_TIER_TEXT = {tier: tier.value for tier in Tier}
 
 
 def booking_values(booking: Booking) -> tuple[Any, ...]:
@@ -544,8 +549,8 @@ def change_row(change: StageChange) -> dict[str, Any]:
         "workspace_id": change.workspace_id,
         "client_id": change.client_id,
         "seq": change.seq,
-        "previous": None if change.previous is None else change.previous.value,
-        "stage": change.stage.value,
+        "previous": _STAGE_TEXT[change.previous],
+        "stage": _STAGE_TEXT[change.stage],
         "at": change.at,
         "trigger": change.trigger,
     }
@@ -570,7 +575,7 @@ def milestone_row(milestone: Milestone) -> dict[str, Any]:
     return {
         "workspace_id": milestone.workspace_id,
         "client_id": milestone.client_id,
-        "kind": milestone.kind.value,
+        "kind": _MILESTONE_TEXT[milestone.kind],
         "at": milestone.at,
         "trigger": milestone.trigger,
     }
