@@ -25,7 +25,7 @@ from clientcrm.models.purchases import ExternalPurchase
 from clientcrm.rules.bookings import BEGINNING
 from clientcrm.stores.sql import rows
 from clientcrm.stores.sql import statements as sql
-from clientcrm.stores.sql.bulk import executemany
+from clientcrm.stores.sql.bulk import executemany, executemany_values
 from clientcrm.stores.sql.tables import activities, orders, purchases, stage_changes
 from clientcrm.stores.sql.tables import milestones as milestones_table
 
@@ -214,8 +214,11 @@ class SQLJourneys:
         self._conn = conn
 
     def add(self, changes: Sequence[StageChange], milestones: Sequence[Milestone]) -> None:
-        executemany(self._conn, _INSERT_CHANGES, [rows.change_row(c) for c in changes])
-        executemany(self._conn, _INSERT_MILESTONES, [rows.milestone_row(m) for m in milestones])
+        conn = self._conn
+        changed = [rows.change_values(c) for c in changes]
+        executemany_values(conn, _INSERT_CHANGES, rows.CHANGE_COLUMNS, changed)
+        awarded = [rows.milestone_values(m) for m in milestones]
+        executemany_values(conn, _INSERT_MILESTONES, rows.MILESTONE_COLUMNS, awarded)
 
     def replace(
         self,

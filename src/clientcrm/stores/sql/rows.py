@@ -33,15 +33,17 @@ from clientcrm.stores.sql.types import labels, sqlite_time
 
 __all__ = [
     "BOOKING_COLUMNS",
+    "CHANGE_COLUMNS",
     "FIGURE_COLUMNS",
     "FLAG_COLUMNS",
+    "MILESTONE_COLUMNS",
     "activity_from_row",
     "activity_row",
     "booking_from_row",
     "booking_row",
     "booking_values",
     "change_from_row",
-    "change_row",
+    "change_values",
     "client_from_row",
     "client_row",
     "entry_from_row",
@@ -51,7 +53,7 @@ __all__ = [
     "journey_from_text",
     "journey_text",
     "milestone_from_row",
-    "milestone_row",
+    "milestone_values",
     "note_from_row",
     "note_row",
     "order_from_row",
@@ -543,17 +545,14 @@ def activity_from_row(row: Row) -> Activity:
     )
 
 
-def change_row(change: StageChange) -> dict[str, Any]:
-    """The row of a stage change."""
-    return {
-        "workspace_id": change.workspace_id,
-        "client_id": change.client_id,
-        "seq": change.seq,
-        "previous": _STAGE_TEXT[change.previous],
-        "stage": _STAGE_TEXT[change.stage],
-        "at": change.at,
-        "trigger": change.trigger,
-    }
+CHANGE_COLUMNS = ("workspace_id", "client_id", "seq", "previous", "stage", "at", "trigger")
+
+
+def change_values(change: StageChange) -> tuple[Any, ...]:
+    """A stage change's column values, in `CHANGE_COLUMNS` order."""
+    c = change
+    previous, stage = _STAGE_TEXT[c.previous], _STAGE_TEXT[c.stage]
+    return (c.workspace_id, c.client_id, c.seq, previous, stage, c.at, c.trigger)
 
 
 def change_from_row(row: Row) -> StageChange:
@@ -570,15 +569,13 @@ def change_from_row(row: Row) -> StageChange:
     )
 
 
-def milestone_row(milestone: Milestone) -> dict[str, Any]:
-    """The row of a milestone."""
-    return {
-        "workspace_id": milestone.workspace_id,
-        "client_id": milestone.client_id,
-        "kind": _MILESTONE_TEXT[milestone.kind],
-        "at": milestone.at,
-        "trigger": milestone.trigger,
-    }
+MILESTONE_COLUMNS = ("workspace_id", "client_id", "kind", "at", "trigger")
+
+
+def milestone_values(milestone: Milestone) -> tuple[Any, ...]:
+    """A milestone's column values, in `MILESTONE_COLUMNS` order."""
+    m = milestone
+    return (m.workspace_id, m.client_id, _MILESTONE_TEXT[m.kind], m.at, m.trigger)
 
 
 def milestone_from_row(row: Row) -> Milestone:
