@@ -297,6 +297,27 @@ def test_anniversaries_wait_for_their_day() -> None:
     assert after.journey().due is None  # churned, both anniversaries past
 
 
+@given(
+    first=st.datetimes(
+        min_value=datetime(2000, 1, 1), max_value=datetime(2060, 1, 1), timezones=st.just(UTC)
+    ),
+    days_before=st.integers(1, 360),
+    zone=st.sampled_from(["Europe/Berlin", "Australia/Lord_Howe", "Pacific/Apia"]),
+)
+def test_the_next_moment_is_the_anniversary_when_it_comes_before_churn(
+    first: datetime, days_before: int, zone: str
+) -> None:
+    """A client last seen ``days_before`` days before their first anniversary is next due at
+    whichever comes first, the anniversary or the end of the churn window (the fold works an
+    anniversary out only when a bound says it may come first; Samoa skipped a whole day)."""
+    tz = ZoneInfo(zone)
+    one_year = anniversary(first, 1, tz)
+    last = one_year - days_before * DAY
+    rules = JourneyRules(JourneyPolicy(), MilestonePolicy(), tz)
+    progress = replay("ws", "c", first, [attended(1, first), attended(2, last)], rules)
+    assert progress.journey().due == min(one_year, last + rules.churn_window)
+
+
 # -- the fold's laws ------------------------------------------------------------------------
 
 _KINDS = st.sampled_from(list(ItemKind))
