@@ -428,23 +428,11 @@ class Progress:
 
     def _catch_up(self, at: datetime) -> None:
         """`advance` to ``at`` if a moment has come; else note when the next one may."""
-        churn = _NEVER
-        if self.stage is not _CHURNED:
-            churn = self.last_activity_at + self.rules.churn_window
-        timed = self._next_timed(churn) or _NEVER
-        if churn <= at or timed <= at:
+        moment = self._next_moment()
+        if moment is not None and moment[0] <= at:
             self.advance(at)
         else:
-            self._calm = min(churn, timed)
-
-    def _next_timed(self, churn: datetime) -> datetime | None:
-        """The next anniversary or downgrade, whichever comes first (an anniversary only if
-        it comes before ``churn``)."""
-        coming = self._next_anniversary(churn)
-        downgrade = self.loyalty.next_downgrade()
-        if coming is None:
-            return None if downgrade is None else downgrade[0]
-        return coming[0] if downgrade is None else min(coming[0], downgrade[0])
+            self._calm = _NEVER if moment is None else moment[0]
 
     def _attended(self, at: datetime, item: Item) -> None:
         attended = self.attended = self.attended + 1
