@@ -16,6 +16,7 @@ from clientcrm.models.shares import share
 # Members as module constants: `counts` and `FigureTally.move` run for every booking recorded.
 _COMPLETED, _NO_SHOW = BookingStatus.COMPLETED, BookingStatus.NO_SHOW
 _CANCELLED = BookingStatus.CANCELLED
+_NOTHING = Decimal(0)  # compared with as a Decimal: an int would be converted every time
 
 __all__ = [
     "FigureTally",
@@ -33,8 +34,8 @@ def counts(booking: Booking) -> bool:
 
     A fully refunded booking never counts; an upcoming or unattended ``booked`` one does not.
     """
-    paid, status = booking.amount_paid, booking.status
-    if paid > 0 and booking.amount_refunded >= paid:
+    paid, refunded, status = booking.amount_paid, booking.amount_refunded, booking.status
+    if refunded and paid > _NOTHING and refunded >= paid:  # most bookings refund nothing
         return False
     if status is _COMPLETED:
         return True

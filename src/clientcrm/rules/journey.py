@@ -135,11 +135,8 @@ def booking_items(booking: Booking) -> tuple[Item, ...]:
     made = _item((booking.first_event_at, _BOOKED, booking_id, _ZERO, False))
     status, at = booking.status, booking.status_version.occurred_at
     if status is _COMPLETED:
-        if booking.amount_refunded:
-            kept = counts(booking)
-            value = booking.net_paid if kept else _ZERO
-        else:  # nothing given back (most bookings): it counts, with all that was paid
-            kept, value = True, booking.amount_paid
+        kept = counts(booking)
+        value = booking.net_paid if kept else _ZERO
         return made, _item((at, _ATTENDED, booking_id, value, kept))
     if status is _STILL_BOOKED:
         return (made,)
