@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 
 from clientcrm.models.booking import Booking, BookingStatus, PaymentStatus, Version
-from clientcrm.rules.figures import compute_figures, counts, quick_stats
+from clientcrm.rules.figures import compute_figures, counts, kept, quick_stats
 
 NOW = datetime(2026, 3, 1, 12, tzinfo=UTC)
 V = Version(NOW - timedelta(days=30), "e")
@@ -98,6 +98,7 @@ def booking(
 def test_counting_and_spend(case: str, b: Booking, counted: bool, spend: str, payment: str) -> None:
     """Each case counts (or not) and adds exactly this much to lifetime spend."""
     assert counts(b) is counted, case
+    assert kept(b) == (Decimal(spend) if counted else None), case
     figures = compute_figures([b], NOW - timedelta(days=60))
     assert figures.bookings == int(counted)
     assert figures.spend == Decimal(spend)

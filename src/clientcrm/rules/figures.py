@@ -24,6 +24,7 @@ __all__ = [
     "compute_figures",
     "counts",
     "is_pending",
+    "kept",
     "quick_stats",
     "update_figures",
 ]
@@ -42,6 +43,14 @@ def counts(booking: Booking) -> bool:
     if status is _NO_SHOW or status is _CANCELLED:
         return booking.net_paid > 0
     return False
+
+
+def kept(booking: Booking) -> Decimal | None:
+    """What a booking that `counts` adds to spend (its `Booking.net_paid`); ``None`` when it
+    does not count. One call where the fold of a journey would make two."""
+    if not booking.amount_refunded and booking.status is _COMPLETED:  # most bookings
+        return booking.amount_paid
+    return booking.net_paid if counts(booking) else None
 
 
 def is_pending(booking: Booking, now: datetime) -> bool:

@@ -30,7 +30,7 @@ from clientcrm.models.order import Order, OrderStatus
 from clientcrm.models.workspace import Workspace
 from clientcrm.policies import JourneyPolicy, LoyaltyPolicy, MilestonePolicy
 from clientcrm.rules.calendar import CalendarMonth, calendar_month, month_key
-from clientcrm.rules.figures import counts
+from clientcrm.rules.figures import kept
 from clientcrm.rules.loyalty import Loyalty, points_for
 
 __all__ = [
@@ -135,9 +135,10 @@ def booking_items(booking: Booking) -> tuple[Item, ...]:
     made = _item((booking.first_event_at, _BOOKED, booking_id, _ZERO, False))
     status, at = booking.status, booking.status_version.occurred_at
     if status is _COMPLETED:
-        kept = counts(booking)
-        value = booking.net_paid if kept else _ZERO
-        return made, _item((at, _ATTENDED, booking_id, value, kept))
+        value = kept(booking)
+        if value is None:
+            return made, _item((at, _ATTENDED, booking_id, _ZERO, False))
+        return made, _item((at, _ATTENDED, booking_id, value, True))
     if status is _STILL_BOOKED:
         return (made,)
     return made, _item((at, _MISSED, booking_id, _ZERO, False))
