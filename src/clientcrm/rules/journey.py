@@ -387,11 +387,13 @@ class Progress:
     def apply_all(self, items: Iterable[Item]) -> None:
         """Apply each distinct item once, oldest first (all later than those applied before).
 
-        Items mostly come in their order already, which the sort is quick on: the duplicates
-        are dropped keeping that order, not by a set's."""
-        item = None
-        for item in sorted(dict.fromkeys(items)):
-            self._apply(item)
+        Duplicates sort together, so each is dropped by comparing it with the item before:
+        hashing an item would hash its aware datetime, which costs several times more."""
+        item = previous = None
+        for item in sorted(items):
+            if item != previous:
+                self._apply(item)
+            previous = item
         if item is not None:  # the latest: the journey is now evaluated through it
             self.until = max(self.until, item.at)
 

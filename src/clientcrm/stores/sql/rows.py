@@ -227,8 +227,9 @@ def journey_text(journey: Journey) -> str:
     )
 
 
-_COMPACT = json.JSONEncoder(separators=(",", ":"))
-"""JSON without spaces (one encoder: `json.dumps` with options builds one per call)."""
+_COMPACT = json.JSONEncoder(separators=(",", ":"), check_circular=False)
+"""JSON without spaces (one encoder: `json.dumps` with options builds one per call), and
+without the check for cycles: a journey's lists are made here and hold none."""
 
 
 def journey_from_text(text: str) -> Journey:
