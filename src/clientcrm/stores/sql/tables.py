@@ -385,7 +385,8 @@ credit_entries = Table(
 )
 
 # Journeys: derived from the history above, replaced whole when a replay finds them changed;
-# no foreign keys, so a client's history can be replaced in any order of statements.
+# no foreign keys, so a client's history can be replaced in any order of statements. SQLite
+# keeps their rows in the primary key's b-tree (WITHOUT ROWID): an insert writes one fewer.
 
 stage_changes = Table(
     "crm_stage_changes",
@@ -398,6 +399,7 @@ stage_changes = Table(
     Column("at", UTCDateTime, nullable=False),
     Column("trigger", Text, nullable=False),
     Index(None, "workspace_id", "at"),
+    sqlite_with_rowid=False,
 )
 
 milestones = Table(
@@ -408,6 +410,7 @@ milestones = Table(
     Column("kind", String(32), primary_key=True),
     Column("at", UTCDateTime, nullable=False),
     Column("trigger", Text, nullable=False),
+    sqlite_with_rowid=False,
 )
 
 notes = Table(
