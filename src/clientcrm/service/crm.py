@@ -39,6 +39,7 @@ from clientcrm.models.events import (
     ClientErased,
     ClientEvent,
     ClientFlagged,
+    DomainEvent,
 )
 from clientcrm.models.importing import (
     BookingRow,
@@ -200,8 +201,7 @@ class CRM:
             PlanLimitError: a new client past the plan's limit.
             PermissionDeniedError: the actor may not record it.
         """
-        batch = self._record([event], actor)
-        return batch.clients[event.email]
+        return self._record([event], actor, lambda batch: batch.clients[event.email])
 
     def record_many(
         self, events: Iterable[ClientEvent], actor: Actor, *, batch_size: int = 5000
@@ -214,24 +214,30 @@ class CRM:
         total = changed = created = 0
         iterator = iter(events)
         while chunk := list(islice(iterator, batch_size)):
-            batch = self._record(chunk, actor)
+            counts = self._record(chunk, actor, lambda b: (b.changed_events, b.created))
             total += len(chunk)
-            changed += batch.changed_events
-            created += batch.created
+            changed += counts[0]
+            created += counts[1]
         return RecordSummary(total, changed, created)
 
-    def _record(self, events: Sequence[ClientEvent], actor: Actor) -> Batch:
+    def _record(
+        self, events: Sequence[ClientEvent], actor: Actor, outcome: Callable[[Batch], _T]
+    ) -> _T:
+        """Record ``events`` in one batch; what ``outcome`` takes from it.
+
+        Only the outcome and the domain events outlive the batch: its working set is freed
+        before the collector resumes, which would otherwise walk all of it."""
         self._may_record(events, actor)
 
-        def work(uow: UnitOfWork) -> Batch:
+        def work(uow: UnitOfWork) -> tuple[list[DomainEvent], _T]:
             batch = Batch(uow, uow.workspaces.get(actor.workspace_id), self._ids)
             batch.run(events, collect=self._bus.active)
-            return batch
+            return batch.events, outcome(batch)
 
         with collector_paused():
-            batch = self._retrying(work)
-        self._bus.publish(batch.events)
-        return batch
+            published, result = self._retrying(work)
+        self._bus.publish(published)
+        return result
 
     def _retrying(self, work: Callable[[UnitOfWork], _T]) -> _T:
         """Run ``work`` in a unit of work and commit; when concurrent writers conflict with

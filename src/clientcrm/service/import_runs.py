@@ -35,7 +35,7 @@ from clientcrm.models.purchases import ExternalPurchase
 from clientcrm.ports import Store, UnitOfWork
 from clientcrm.serialization import converter
 from clientcrm.service.bus import EventBus
-from clientcrm.service.importing import RowBatch, contact, import_rows
+from clientcrm.service.importing import BatchOutcome, RowBatch, contact, import_rows
 from clientcrm.service.journeys import Journeys, refigured
 from clientcrm.service.running import Runner
 
@@ -86,10 +86,10 @@ class Importer:
                 if run_id is not None:
                     uow.imports.add_run(run)
 
-                def within(work: Callable[[UnitOfWork], RowBatch[_R]]) -> RowBatch[_R]:
-                    batch = work(uow)
-                    events.extend(batch.events)
-                    return batch
+                def within(work: Callable[[UnitOfWork], BatchOutcome]) -> BatchOutcome:
+                    outcome = work(uow)
+                    events.extend(outcome.events)
+                    return outcome
 
                 counts = import_rows(rows, begin, within, batch_size, each, remember=dry_run)
                 report = _report(counts, dry_run, refused=counts[RowOutcome.FAILED] > 0)
@@ -100,13 +100,13 @@ class Importer:
                     self._bus.publish(events)
             return report
 
-        def each_batch(work: Callable[[UnitOfWork], RowBatch[_R]]) -> RowBatch[_R]:
+        def each_batch(work: Callable[[UnitOfWork], BatchOutcome]) -> BatchOutcome:
             if dry_run:
                 with self._store.unit_of_work() as uow:
                     return work(uow)
-            batch = self._run(work)
-            self._bus.publish(batch.events)
-            return batch
+            outcome = self._run(work)
+            self._bus.publish(outcome.events)
+            return outcome
 
         if run_id is not None:
             self._run(lambda uow: uow.imports.add_run(run))

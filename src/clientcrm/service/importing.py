@@ -34,7 +34,7 @@ from clientcrm.service.collector import collector_paused
 from clientcrm.service.journeys import Journeys
 from clientcrm.service.tags import clean_tags
 
-__all__ = ["BatchImport", "RowBatch", "contact", "import_rows", "remember"]
+__all__ = ["BatchImport", "BatchOutcome", "RowBatch", "contact", "import_rows", "remember"]
 
 _R = TypeVar("_R")
 _R_contra = TypeVar("_R_contra", contravariant=True)
@@ -263,6 +263,16 @@ class RowBatch(Protocol[_R_contra]):
         ...
 
 
+@attrs.frozen
+class BatchOutcome:
+    """What outlives a batch of rows: the batch itself is freed inside its unit of work,
+    before the cyclic collector resumes and would walk all of it."""
+
+    new_seen: dict[str, int]
+    results: list[RowResult]
+    events: list[DomainEvent]
+
+
 def remember(
     changes: list[ImportChange],
     workspace_id: str,
@@ -298,7 +308,7 @@ def contact(client: Client) -> dict[str, Any]:
 def import_rows(
     rows: Iterable[_R],
     start: Callable[[UnitOfWork, dict[str, int]], RowBatch[_R]],
-    run: Callable[[Callable[[UnitOfWork], RowBatch[_R]]], RowBatch[_R]],
+    run: Callable[[Callable[[UnitOfWork], BatchOutcome]], BatchOutcome],
     batch_size: int,
     each: Callable[[RowResult], None] | None,
     *,
@@ -313,18 +323,18 @@ def import_rows(
     iterator = iter(rows)
     while chunk := list(islice(iterator, batch_size)):
 
-        def work(uow: UnitOfWork, chunk: list[_R] = chunk) -> RowBatch[_R]:
+        def work(uow: UnitOfWork, chunk: list[_R] = chunk) -> BatchOutcome:
             batch = start(uow, seen)
             batch.run(chunk)
             if batch.changes:
                 uow.imports.add_changes(batch.changes)
-            return batch
+            return BatchOutcome(batch.new_seen, batch.results, batch.events)
 
         with collector_paused():
-            batch = run(work)
+            outcome = run(work)
         if remember:
-            seen.update(batch.new_seen)
-        for result in sorted(batch.results, key=lambda r: r.line):
+            seen.update(outcome.new_seen)
+        for result in sorted(outcome.results, key=lambda r: r.line):
             counts[result.outcome] += 1
             if each is not None:
                 each(result)
