@@ -48,7 +48,7 @@ WRITTEN = {
         "SELECT search_key, search_text FROM crm_clients ORDER BY rowid"
     ),
     "crm_client_emails": "SELECT * FROM crm_client_emails ORDER BY rowid",
-    "crm_stage_changes": "SELECT * FROM crm_stage_changes ORDER BY rowid",
+    "crm_stage_changes": "SELECT * FROM crm_stage_changes ORDER BY workspace_id, client_id, seq",
     "crm_import_changes": "SELECT * FROM crm_import_changes ORDER BY rowid",
 }
 """What an import of new clients writes, row by row, table by table (the search index's rows
@@ -187,9 +187,10 @@ def measure(work: Callable[..., Timed], *args: object) -> Outcome:
     results: Queue[Outcome] = context.Queue()
     process = context.Process(target=_child, args=(work, args, results))
     process.start()
-    outcome = results.get()
-    process.join()
-    return outcome
+    process.join()  # the outcome is a few numbers: the queue's pipe holds it meanwhile
+    if process.exitcode != 0:
+        raise SystemExit(f"{work.__name__} failed in its process (exit {process.exitcode})")
+    return results.get()
 
 
 def _report(step: str, ours: Outcome, ceiling: Outcome, *others: tuple[str, Outcome]) -> None:
