@@ -20,12 +20,15 @@ class CalendarMonth:
         start: its first instant, in UTC.
         end: the first instant of the next month, in UTC.
         trailing: the keys of the months before it that were asked for, latest first.
+        known_before: a client created before this instant was there in every trailing
+            month (the end of the oldest, or the month's own start when none were asked for).
     """
 
     key: str
     start: datetime
     end: datetime
     trailing: tuple[str, ...]
+    known_before: datetime
 
 
 @functools.lru_cache(maxsize=4096)
@@ -36,7 +39,10 @@ def calendar_month(year: int, month: int, tz: ZoneInfo, trailing: int = 0) -> Ca
     start = datetime(year, month, 1, tzinfo=tz).astimezone(UTC)
     end = datetime(year + month // 12, month % 12 + 1, 1, tzinfo=tz).astimezone(UTC)
     trailing_keys = tuple(shift_month(key, -n) for n in range(1, trailing + 1))
-    return CalendarMonth(key, start, end, trailing_keys)
+    # the month after the oldest trailing one (this month when there are none)
+    later, index = divmod(year * 12 + month - 1 - max(trailing - 1, 0), 12)
+    known_before = datetime(later, index + 1, 1, tzinfo=tz).astimezone(UTC)
+    return CalendarMonth(key, start, end, trailing_keys, known_before)
 
 
 def month_key(at: datetime, tz: ZoneInfo) -> str:

@@ -506,7 +506,7 @@ class Progress:
             local.year, local.month, tz, self.rules.milestones.engagement_trailing_months
         )
         oldest = month.trailing[-1]
-        self._known = month_key(self.created_at, tz) <= oldest
+        self._known = self.created_at < month.known_before
         for old in [m for m in self.months if m < oldest]:
             del self.months[old]
         return month
