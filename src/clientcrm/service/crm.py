@@ -214,10 +214,10 @@ class CRM:
         total = changed = created = 0
         iterator = iter(events)
         while chunk := list(islice(iterator, batch_size)):
-            counts = self._record(chunk, actor, lambda b: (b.changed_events, b.created))
+            moved, new = self._record(chunk, actor, lambda b: (b.changed_events, b.created))
             total += len(chunk)
-            changed += counts[0]
-            created += counts[1]
+            changed += moved
+            created += new
         return RecordSummary(total, changed, created)
 
     def _record(
