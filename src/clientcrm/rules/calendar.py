@@ -39,9 +39,8 @@ def calendar_month(year: int, month: int, tz: ZoneInfo, trailing: int = 0) -> Ca
     start = datetime(year, month, 1, tzinfo=tz).astimezone(UTC)
     end = datetime(year + month // 12, month % 12 + 1, 1, tzinfo=tz).astimezone(UTC)
     trailing_keys = tuple(shift_month(key, -n) for n in range(1, trailing + 1))
-    # the month after the oldest trailing one (this month when there are none)
-    later, index = divmod(year * 12 + month - 1 - max(trailing - 1, 0), 12)
-    known_before = datetime(later, index + 1, 1, tzinfo=tz).astimezone(UTC)
+    # the start of the month after the oldest trailing one (this month when there are none)
+    known_before = month_start(shift_month(key, 1 - trailing), tz) if trailing else start
     return CalendarMonth(key, start, end, trailing_keys, known_before)
 
 

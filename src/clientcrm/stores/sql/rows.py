@@ -221,7 +221,10 @@ def journey_text(journey: Journey) -> str:
                 j.redeemed,
                 j.earned,
                 _TIER_TEXT[j.tier],
-                [[time(c.at), c.previous.value, c.tier.value, c.trigger] for c in j.tiers],
+                [
+                    [time(c.at), _TIER_TEXT[c.previous], _TIER_TEXT[c.tier], c.trigger]
+                    for c in j.tiers
+                ],
             ],
         ]
     )
