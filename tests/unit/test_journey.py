@@ -111,6 +111,59 @@ def test_stages_at_their_thresholds(items: list[Item], expected: list[Stage]) ->
     assert stages(fold(items, rules=WITHOUT_POINTS)) == expected
 
 
+def _rules(
+    journey: JourneyPolicy = JourneyPolicy(),
+    milestones: MilestonePolicy = MilestonePolicy(),
+    loyalty: LoyaltyPolicy = LoyaltyPolicy(points_per_unit=0, points_per_visit=0),
+) -> JourneyRules:
+    return JourneyRules(journey, milestones, BERLIN, loyalty)
+
+
+_PLATINUM_AT_300 = LoyaltyPolicy(
+    points_per_unit=1, points_per_visit=0, silver=100, gold=200, platinum=300
+)
+
+
+@pytest.mark.parametrize(
+    ("rules", "items", "expected", "vip_at"),
+    [
+        (
+            _rules(JourneyPolicy(advocacy_spend=Decimal(300))),
+            visits(2, value="150"),
+            [Stage.DISCOVERY, Stage.ACTIVATION, Stage.ADVOCACY],
+            None,
+        ),
+        (
+            _rules(JourneyPolicy(advocacy_purchases=4)),
+            visits(4),
+            [Stage.DISCOVERY, Stage.ACTIVATION, Stage.RETENTION, Stage.ADVOCACY],
+            None,
+        ),
+        (
+            _rules(milestones=MilestonePolicy(vip_purchases=5)),
+            visits(5),
+            [Stage.DISCOVERY, Stage.ACTIVATION, Stage.RETENTION],
+            9,
+        ),
+        (
+            _rules(loyalty=_PLATINUM_AT_300),
+            [*visits(1, value="50"), *visits(2, value="400")[2:]],
+            [Stage.DISCOVERY, Stage.ACTIVATION, Stage.ADVOCACY],
+            3,
+        ),
+    ],
+    ids=["advocacy by spend", "advocacy by purchases", "vip by purchases", "platinum"],
+)
+def test_each_policy_threshold_counts_on_its_own(
+    rules: JourneyRules, items: list[Item], expected: list[Stage], vip_at: int | None
+) -> None:
+    """Advocacy and VIP each at their own policy's thresholds (the defaults share theirs),
+    and a purchase that makes a client Platinum makes them an Advocate and a VIP at once."""
+    progress = fold(items, rules=rules)
+    assert stages(progress) == expected
+    assert awarded(progress).get(M.VIP_STATUS) == (None if vip_at is None else items[vip_at].at)
+
+
 def test_a_refunded_completed_booking_is_not_a_purchase() -> None:
     """Attended but fully refunded: First Booking, no purchase, no Activation."""
     progress = fold([booked(1, T0), attended(1, T0 + DAY, kept=False)])
