@@ -19,7 +19,7 @@ ROOT = Path(__file__).parents[1]
         ("list_query.py", ["--clients", "3000", "--runs", "20"], "raw sqlite3"),
         ("dedupe.py", ["--records", "500"], "clientcrm vs Splink"),
         ("realtime_match.py", ["--clients", "3000", "--probes", "40"], "raw sqlite3"),
-        ("journeys.py", ["--clients", "3000", "--events", "3000"], "the ceiling"),
+        ("journeys.py", ["--clients", "3000", "--events", "3000", "--rounds", "2"], "median of 2"),
         ("import_export.py", ["--clients", "2000", "--export-rounds", "1"], "of the ceiling"),
         ("slipping.py", ["--clients", "200"], "fixed: away 45 days"),
         ("insights.py", ["--clients", "500", "--per-client", "5", "--runs", "2"], "of the ceiling"),
