@@ -6,6 +6,7 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
+import attrs
 import pytest
 from dateutil.relativedelta import relativedelta
 from hypothesis import given
@@ -111,14 +112,6 @@ def test_stages_at_their_thresholds(items: list[Item], expected: list[Stage]) ->
     assert stages(fold(items, rules=WITHOUT_POINTS)) == expected
 
 
-def _rules(
-    journey: JourneyPolicy = JourneyPolicy(),
-    milestones: MilestonePolicy = MilestonePolicy(),
-    loyalty: LoyaltyPolicy = LoyaltyPolicy(points_per_unit=0, points_per_visit=0),
-) -> JourneyRules:
-    return JourneyRules(journey, milestones, BERLIN, loyalty)
-
-
 _PLATINUM_AT_300 = LoyaltyPolicy(
     points_per_unit=1, points_per_visit=0, silver=100, gold=200, platinum=300
 )
@@ -128,25 +121,25 @@ _PLATINUM_AT_300 = LoyaltyPolicy(
     ("rules", "items", "expected", "vip_at"),
     [
         (
-            _rules(JourneyPolicy(advocacy_spend=Decimal(300))),
+            attrs.evolve(WITHOUT_POINTS, journey=JourneyPolicy(advocacy_spend=Decimal(300))),
             visits(2, value="150"),
             [Stage.DISCOVERY, Stage.ACTIVATION, Stage.ADVOCACY],
             None,
         ),
         (
-            _rules(JourneyPolicy(advocacy_purchases=4)),
+            attrs.evolve(WITHOUT_POINTS, journey=JourneyPolicy(advocacy_purchases=4)),
             visits(4),
             [Stage.DISCOVERY, Stage.ACTIVATION, Stage.RETENTION, Stage.ADVOCACY],
             None,
         ),
         (
-            _rules(milestones=MilestonePolicy(vip_purchases=5)),
+            attrs.evolve(WITHOUT_POINTS, milestones=MilestonePolicy(vip_purchases=5)),
             visits(5),
             [Stage.DISCOVERY, Stage.ACTIVATION, Stage.RETENTION],
             9,
         ),
         (
-            _rules(loyalty=_PLATINUM_AT_300),
+            attrs.evolve(WITHOUT_POINTS, loyalty=_PLATINUM_AT_300),
             [*visits(1, value="50"), *visits(2, value="400")[2:]],
             [Stage.DISCOVERY, Stage.ACTIVATION, Stage.ADVOCACY],
             3,
