@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import enum
 import functools
-import sys
 from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
@@ -47,7 +46,6 @@ __all__ = [
 ]
 
 _ZERO = Decimal(0)
-_UNREACHABLE = (sys.maxsize, Decimal("Infinity"))
 _RECHECK = datetime.min.replace(tzinfo=UTC)
 _NEVER = datetime.max.replace(tzinfo=UTC)
 
@@ -100,8 +98,6 @@ _COMPLETED, _STILL_BOOKED = BookingStatus.COMPLETED, BookingStatus.BOOKED
 _FIRST_REPEAT, _HIGH_VALUE = MilestoneKind.FIRST_REPEAT, MilestoneKind.HIGH_VALUE_PURCHASE
 _VIP, _UPGRADE = MilestoneKind.VIP_STATUS, MilestoneKind.LOYALTY_TIER_UPGRADE
 _ENGAGED_MONTH = MilestoneKind.HIGH_ENGAGEMENT_MONTH
-_FIRST_PURCHASE_MOVES = frozenset({Stage.DISCOVERY, Stage.ENGAGEMENT, Stage.CHURNED})
-"""The stages any purchase moves a client on from."""
 
 
 class Item(NamedTuple):
@@ -249,11 +245,6 @@ class Progress:
     be worked out again): what `_catch_up` checks. Set at the earlier of the churn window's
     end and the next anniversary or downgrade; new activity only moves the churn later, so
     it stays true until a stage, an anniversary or a tier changes."""
-    _watch: tuple[int, Decimal] = attrs.field(
-        default=_UNREACHABLE, init=False, eq=False, repr=False
-    )
-    """The fewest purchases and the least spend at which a purchase may earn VIP or move the
-    stage on: below both, a purchase leaves them be (see `_set_watch`)."""
 
     @classmethod
     def start(
@@ -306,7 +297,6 @@ class Progress:
             j.scheduled,
         )
         progress.loyalty = Loyalty.of(j, rules.loyalty, rules.tz)
-        progress._set_watch()
         return progress
 
     def journey(self) -> Journey:
@@ -347,7 +337,6 @@ class Progress:
                 self._change(_CHURNED, at, "inactive")
             elif isinstance(what, Tier):
                 self.loyalty.move(at, what, "window")
-                self._set_watch()
             else:
                 self._award(what, at, "anniversary")
             self._calm = _RECHECK
@@ -431,8 +420,10 @@ class Progress:
                 self._count_month(at, item)
             self._award(_EARNS[kind], at, item)
         if purchase:
-            moved = self._purchase(at, kind, value, item)
-        if moved or self.stage is _CHURNED:
+            self._purchase(at, kind, value, item)
+            moved = True
+        stage = self.stage
+        if stage is _CHURNED or (moved and self._may_move_on(stage)):
             self._evaluate(item)
 
     def _catch_up(self, at: datetime) -> None:
@@ -455,8 +446,7 @@ class Progress:
         ):
             self._award(_PERFECT, at, item)
 
-    def _purchase(self, at: datetime, kind: ItemKind, value: Decimal, item: Item) -> bool:
-        """Count a purchase and award what it earns; whether the stage may move on."""
+    def _purchase(self, at: datetime, kind: ItemKind, value: Decimal, item: Item) -> None:
         policy = self.rules.milestones
         purchases = self.purchases = self.purchases + 1
         total = self.value = self.value + value
@@ -474,33 +464,12 @@ class Progress:
         points = points_for(value, self.rules.loyalty, kind is _ATTENDED)
         if points:
             self._earn(points, at, item)
-        fewest, least = self._watch
-        if purchases < fewest and total < least:
-            return False
         if _VIP not in self.milestones and (
             purchases >= policy.vip_purchases
             or total >= policy.vip_spend
             or self.loyalty.tier is _PLATINUM
         ):
             self._award(_VIP, at, item)
-            self._set_watch()
-        return True
-
-    def _set_watch(self) -> None:
-        """Set `_watch` from the stage, the tier and whether VIP is earned."""
-        stage, journey = self.stage, self.rules.journey
-        if self.loyalty.tier is _PLATINUM or stage in _FIRST_PURCHASE_MOVES:
-            self._watch = (0, _ZERO)  # every purchase
-            return
-        fewest, least = _UNREACHABLE
-        if _VIP not in self.milestones:
-            fewest, least = self.rules.milestones.vip_purchases, self.rules.milestones.vip_spend
-        if stage is not _ADVOCACY:
-            fewest = min(fewest, journey.advocacy_purchases)
-            least = min(least, journey.advocacy_spend)
-        if stage is _ACTIVATION:
-            fewest = min(fewest, journey.retention_purchases)
-        self._watch = (fewest, least)
 
     def _earn(self, points: int, at: datetime, item: Item) -> None:
         """The loyalty points of a purchase, and the tier upgrade they may bring."""
@@ -513,7 +482,6 @@ class Progress:
         if upgrade is not None:
             loyalty.move(at, upgrade, item.trigger)
             self._award(_UPGRADE, at, item)
-            self._set_watch()
         if loyalty.tier is not _BRONZE:
             self._calm = _RECHECK  # the points set when the tier falls
 
@@ -564,6 +532,20 @@ class Progress:
             return _ENGAGEMENT
         return _DISCOVERY
 
+    def _may_move_on(self, stage: Stage) -> bool:
+        """Whether the counts may move a client on from ``stage``: an Advocate has nowhere
+        further to go, and a Retained client only to Advocacy (the cheap test first)."""
+        if stage is _ADVOCACY:
+            return False
+        if stage is not _RETENTION:
+            return True
+        policy = self.rules.journey
+        return (
+            self.purchases >= policy.advocacy_purchases
+            or self.value >= policy.advocacy_spend
+            or self.loyalty.tier is _PLATINUM
+        )
+
     def _evaluate(self, item: Item) -> None:
         natural = self._natural(item.at)
         stage = self.stage
@@ -581,7 +563,6 @@ class Progress:
         if stage is _CHURNED or self.stage is _CHURNED:  # the churn window counts, or not
             self._calm = _RECHECK
         self.stage, self.stage_at = stage, at
-        self._set_watch()
 
     def _award(self, kind: MilestoneKind, at: datetime, cause: Item | str) -> None:
         """Award ``kind`` (once), earned at ``at`` by ``cause`` (an item, or a reason)."""
