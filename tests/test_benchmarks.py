@@ -15,19 +15,27 @@ ROOT = Path(__file__).parents[1]
 @pytest.mark.parametrize(
     ("script", "args", "expected"),
     [
-        ("ingest.py", ["--events", "3000", "--single", "300"], "of the ceiling"),
-        ("list_query.py", ["--clients", "3000", "--runs", "20"], "raw sqlite3"),
-        ("dedupe.py", ["--records", "500"], "clientcrm vs Splink"),
-        ("realtime_match.py", ["--clients", "3000", "--probes", "40"], "raw sqlite3"),
-        ("journeys.py", ["--clients", "3000", "--events", "3000", "--rounds", "2"], "median of 2"),
-        ("import_export.py", ["--clients", "2000", "--export-rounds", "1"], "of the ceiling"),
-        ("slipping.py", ["--clients", "200"], "fixed: away 45 days"),
-        ("insights.py", ["--clients", "500", "--per-client", "5", "--runs", "2"], "of the ceiling"),
+        ("ingest.py", ["--events", "3000", "--single", "300"], ("of the ceiling",)),
+        ("list_query.py", ["--clients", "3000", "--runs", "20"], ("raw sqlite3",)),
+        ("dedupe.py", ["--records", "500"], ("clientcrm vs Splink",)),
+        ("realtime_match.py", ["--clients", "3000", "--probes", "40"], ("raw sqlite3",)),
+        (
+            "journeys.py",
+            ["--clients", "3000", "--events", "3000", "--rounds", "2"],
+            ("the ceiling", "round 2:", "median of 2"),
+        ),
+        ("import_export.py", ["--clients", "2000", "--export-rounds", "1"], ("of the ceiling",)),
+        ("slipping.py", ["--clients", "200"], ("fixed: away 45 days",)),
+        (
+            "insights.py",
+            ["--clients", "500", "--per-client", "5", "--runs", "2"],
+            ("of the ceiling",),
+        ),
     ],
 )
-def test_benchmark_script_runs(script: str, args: list[str], expected: str) -> None:
+def test_benchmark_script_runs(script: str, args: list[str], expected: tuple[str, ...]) -> None:
     """Each benchmark prints its figures beside its ceiling."""
-    _run_and_expect(script, args, expected)
+    _run_and_expect(script, args, *expected)
 
 
 def test_postgres_benchmark_runs(postgres_url: str) -> None:
@@ -36,7 +44,7 @@ def test_postgres_benchmark_runs(postgres_url: str) -> None:
     _run_and_expect("postgres.py", args, "raw psycopg")
 
 
-def _run_and_expect(script: str, args: list[str], expected: str) -> None:
+def _run_and_expect(script: str, args: list[str], *expected: str) -> None:
     done = subprocess.run(
         [sys.executable, str(ROOT / "benchmarks" / script), *args],
         capture_output=True,
@@ -44,4 +52,5 @@ def _run_and_expect(script: str, args: list[str], expected: str) -> None:
         check=False,
     )
     assert done.returncode == 0, done.stderr
-    assert expected in done.stdout
+    for text in expected:
+        assert text in done.stdout
