@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
-import attrs
 import pytest
 from dateutil.relativedelta import relativedelta
 from hypothesis import given
@@ -121,25 +121,25 @@ _PLATINUM_AT_300 = LoyaltyPolicy(
     ("rules", "items", "expected", "vip_at"),
     [
         (
-            attrs.evolve(WITHOUT_POINTS, journey=JourneyPolicy(advocacy_spend=Decimal(300))),
+            dataclasses.replace(WITHOUT_POINTS, journey=JourneyPolicy(advocacy_spend=Decimal(300))),
             visits(2, value="150"),
             [Stage.DISCOVERY, Stage.ACTIVATION, Stage.ADVOCACY],
             None,
         ),
         (
-            attrs.evolve(WITHOUT_POINTS, journey=JourneyPolicy(advocacy_purchases=4)),
+            dataclasses.replace(WITHOUT_POINTS, journey=JourneyPolicy(advocacy_purchases=4)),
             visits(4),
             [Stage.DISCOVERY, Stage.ACTIVATION, Stage.RETENTION, Stage.ADVOCACY],
             None,
         ),
         (
-            attrs.evolve(WITHOUT_POINTS, milestones=MilestonePolicy(vip_purchases=5)),
+            dataclasses.replace(WITHOUT_POINTS, milestones=MilestonePolicy(vip_purchases=5)),
             visits(5),
             [Stage.DISCOVERY, Stage.ACTIVATION, Stage.RETENTION],
             9,
         ),
         (
-            attrs.evolve(WITHOUT_POINTS, loyalty=_PLATINUM_AT_300),
+            dataclasses.replace(WITHOUT_POINTS, loyalty=_PLATINUM_AT_300),
             [*visits(1, value="50"), *visits(2, value="400")[2:]],
             [Stage.DISCOVERY, Stage.ACTIVATION, Stage.ADVOCACY],
             3,

@@ -8,10 +8,15 @@ window passing, anniversaries): `Progress.advance` applies those moments up to a
 The fold depends only on the set of items and the instant it is evaluated through, so any
 order or repetition of the events behind them gives the same journey. `Progress.resume`
 carries a stored journey on with items newer than it, which gives what `replay` gives.
+
+The fold's classes are dataclasses, not attrs classes, because mypyc compiles dataclasses
+into native classes: this module and `clientcrm.rules.loyalty` are what the compiled build
+compiles (see ``docs/performance.md``).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import enum
 import functools
 from collections.abc import Iterable
@@ -19,8 +24,6 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import NamedTuple
 from zoneinfo import ZoneInfo
-
-import attrs
 
 from clientcrm.models.activity import Activity, ActivityKind
 from clientcrm.models.booking import Booking, BookingStatus
@@ -179,14 +182,19 @@ def anniversary(first: datetime, years: int, tz: ZoneInfo) -> datetime:
     return later.astimezone(UTC)
 
 
-@attrs.frozen
+@dataclasses.dataclass(frozen=True)
 class JourneyRules:
     """Everything the fold needs from a workspace: its policies and its calendar."""
 
     journey: JourneyPolicy
     milestones: MilestonePolicy
     tz: ZoneInfo
-    loyalty: LoyaltyPolicy = attrs.Factory(LoyaltyPolicy)
+    loyalty: LoyaltyPolicy = dataclasses.field(default_factory=LoyaltyPolicy)
+    churn_window: timedelta = dataclasses.field(init=False)
+    """How long without activity makes a client churned."""
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "churn_window", timedelta(days=self.journey.churn_after_days))
 
     @classmethod
     def of(cls, workspace: Workspace) -> JourneyRules:
@@ -194,16 +202,8 @@ class JourneyRules:
         policies = workspace.policies
         return cls(policies.journey, policies.milestones, workspace.tz, policies.loyalty)
 
-    churn_window: timedelta = attrs.field(
-        init=False,
-        default=attrs.Factory(
-            lambda self: timedelta(days=self.journey.churn_after_days), takes_self=True
-        ),
-    )
-    """How long without activity makes a client churned."""
 
-
-@attrs.define
+@dataclasses.dataclass
 class Progress:
     """A journey being folded: the materialised `Journey` in working form, and the stage
     changes and milestones the fold has added since it started."""
@@ -224,27 +224,32 @@ class Progress:
     missed: int = 0
     first_purchase_at: datetime | None = None
     last_purchase_at: datetime | None = None
-    months: dict[str, int] = attrs.Factory(dict)
-    milestones: set[MilestoneKind] = attrs.Factory(set)
+    months: dict[str, int] = dataclasses.field(default_factory=dict)
+    milestones: set[MilestoneKind] = dataclasses.field(default_factory=set)
     scheduled: datetime | None = None
-    new_changes: list[StageChange] = attrs.Factory(list)
-    new_milestones: list[Milestone] = attrs.Factory(list)
-    loyalty: Loyalty = attrs.Factory(
-        lambda self: Loyalty(self.rules.loyalty, self.rules.tz), takes_self=True
-    )
-    _anniversary: tuple[datetime, int, datetime] | None = attrs.field(
-        default=None, init=False, eq=False, repr=False
+    new_changes: list[StageChange] = dataclasses.field(default_factory=list)
+    new_milestones: list[Milestone] = dataclasses.field(default_factory=list)
+    loyalty: Loyalty = dataclasses.field(init=False)
+    _anniversary: tuple[datetime, int, datetime] | None = dataclasses.field(
+        init=False, compare=False, repr=False
     )
     """The next anniversary's moment, for (first purchase, years)."""
-    _month: CalendarMonth | None = attrs.field(default=None, init=False, eq=False, repr=False)
+    _month: CalendarMonth | None = dataclasses.field(init=False, compare=False, repr=False)
     """The calendar month of the latest activity counted."""
-    _known: bool = attrs.field(default=False, init=False, eq=False, repr=False)
+    _known: bool = dataclasses.field(init=False, compare=False, repr=False)
     """Whether the client was known for all the months `_month`'s average is taken over."""
-    _calm: datetime = attrs.field(default=_RECHECK, init=False, eq=False, repr=False)
+    _calm: datetime = dataclasses.field(init=False, compare=False, repr=False)
     """A moment before which time alone cannot change the journey (`_RECHECK` when it must
     be worked out again): what `_catch_up` checks. Set at the earlier of the churn window's
     end and the next anniversary or downgrade; new activity only moves the churn later, so
     it stays true until a stage, an anniversary or a tier changes."""
+
+    def __post_init__(self) -> None:
+        self.loyalty = Loyalty(self.rules.loyalty, self.rules.tz)
+        self._anniversary = None
+        self._month = None
+        self._known = False
+        self._calm = _RECHECK
 
     @classmethod
     def start(

@@ -7,12 +7,11 @@ at once; old points leaving the window move them down at the start of the month 
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from datetime import datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo
-
-import attrs
 
 from clientcrm.models.journey import Journey
 from clientcrm.models.loyalty import Tier, TierChange
@@ -51,7 +50,7 @@ def _next_threshold(tier: Tier, policy: LoyaltyPolicy) -> float:
     return policy.platinum if tier is Tier.GOLD else math.inf
 
 
-@attrs.define
+@dataclasses.dataclass
 class Loyalty:
     """A client's points and tier while their history is folded."""
 
@@ -59,17 +58,18 @@ class Loyalty:
     tz: ZoneInfo
     points: int = 0
     redeemed: int = 0
-    earned: dict[str, int] = attrs.Factory(dict)
+    earned: dict[str, int] = dataclasses.field(default_factory=dict)
     tier: Tier = _BRONZE
-    tiers: list[TierChange] = attrs.Factory(list)
-    _downgrade: tuple[int, int, tuple[datetime, Tier] | None] | None = attrs.field(
-        default=None, init=False, eq=False, repr=False
+    tiers: list[TierChange] = dataclasses.field(default_factory=list)
+    _downgrade: tuple[int, int, tuple[datetime, Tier] | None] | None = dataclasses.field(
+        init=False, compare=False, repr=False
     )
     """The next downgrade, for (points, tier changes): the state it was worked out for."""
-    _above: float = attrs.field(init=False, eq=False, repr=False)
+    _above: float = dataclasses.field(init=False, compare=False, repr=False)
     """The points the tier above asks for: below them, earning cannot move the client up."""
 
-    def __attrs_post_init__(self) -> None:
+    def __post_init__(self) -> None:
+        self._downgrade = None
         self._above = _next_threshold(self.tier, self.policy)
 
     @classmethod
