@@ -23,9 +23,14 @@ from clientcrm.cli import (
     timeline,
 )
 from clientcrm.cli.context import DEFAULT_DB, App
+from clientcrm.compiled import compiled_modules
 from clientcrm.errors import CRMError, StorageError
 
 __all__ = ["cli", "run"]
+
+
+_BUILD = "journey fold compiled" if compiled_modules() else "pure Python"
+"""Which build `--version` names (see `clientcrm.compiled`)."""
 
 
 @click.group(help="clientcrm: your clients, their bookings, spend and notes, in one file.")
@@ -43,7 +48,11 @@ __all__ = ["cli", "run"]
     envvar="CLIENTCRM_WORKSPACE",
     help="The workspace (one CRM) inside the database.",
 )
-@click.version_option(__version__, prog_name="clientcrm")
+@click.version_option(
+    __version__,
+    prog_name="clientcrm",
+    message=f"%(prog)s %(version)s ({_BUILD})",
+)
 @click.pass_context
 def cli(ctx: click.Context, db: str, workspace: str) -> None:
     ctx.obj = App(db, workspace)
