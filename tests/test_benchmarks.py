@@ -22,7 +22,7 @@ ROOT = Path(__file__).parents[1]
         (
             "journeys.py",
             ["--clients", "3000", "--events", "3000", "--rounds", "2"],
-            ("the ceiling", "round 2:", "median of 2"),
+            ("build: ", "the ceiling", "round 2:", "median of 2"),
         ),
         ("import_export.py", ["--clients", "2000", "--export-rounds", "1"], ("of the ceiling",)),
         ("slipping.py", ["--clients", "200"], ("fixed: away 45 days",)),
