@@ -245,6 +245,8 @@ class Progress:
     it stays true until a stage, an anniversary or a tier changes."""
 
     def __post_init__(self) -> None:
+        # the working fields are set here: compiled by mypyc, a dataclass leaves the default
+        # of an ``init=False`` field unset
         self.loyalty = Loyalty(self.rules.loyalty, self.rules.tz)
         self._anniversary = None
         self._month = None

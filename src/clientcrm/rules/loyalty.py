@@ -69,7 +69,7 @@ class Loyalty:
     """The points the tier above asks for: below them, earning cannot move the client up."""
 
     def __post_init__(self) -> None:
-        self._downgrade = None
+        self._downgrade = None  # not a field default: see `Progress.__post_init__`
         self._above = _next_threshold(self.tier, self.policy)
 
     @classmethod
