@@ -30,8 +30,7 @@ from pathlib import Path
 from _events import events
 from _pipeline import foundation
 
-from clientcrm import CRM, Actor, Client, Workspace
-from clientcrm.compiled import compiled_modules
+from clientcrm import CRM, Actor, Client, Workspace, compiled
 from clientcrm.models.journey import Journey, Stage
 from clientcrm.stores.sql import SQLStore
 from clientcrm.stores.sql.types import sqlite_time
@@ -142,7 +141,7 @@ def main() -> None:
     parser.add_argument("--events", type=int, default=300_000)
     parser.add_argument("--rounds", type=int, default=5)
     args = parser.parse_args()
-    print(f"build: {'journey fold compiled' if compiled_modules() else 'pure Python'}")
+    print(f"build: {compiled.build()}")
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         built = folder / "built.db"

@@ -35,5 +35,5 @@ def test_the_installation_runs_the_build_it_was_given() -> None:
 
 def test_version_names_the_build() -> None:
     result = CliRunner().invoke(cli, ["--version"])
-    build = "journey fold compiled" if COMPILED else "pure Python"
-    assert result.output == f"clientcrm {__version__} ({build})\n"
+    named = "journey fold compiled" if COMPILED else "pure Python"
+    assert result.output == f"clientcrm {__version__} ({named})\n"

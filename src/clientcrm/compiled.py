@@ -10,7 +10,7 @@ from __future__ import annotations
 from importlib import import_module
 from importlib.machinery import EXTENSION_SUFFIXES
 
-__all__ = ["COMPILABLE", "compiled_modules"]
+__all__ = ["COMPILABLE", "build", "compiled_modules"]
 
 COMPILABLE = ("clientcrm.rules.journey", "clientcrm.rules.loyalty")
 """The modules the compiled build compiles: the journey fold, which runs for every event."""
@@ -22,3 +22,9 @@ def compiled_modules() -> tuple[str, ...]:
     return tuple(
         name for name in COMPILABLE if (import_module(name).__file__ or "").endswith(suffixes)
     )
+
+
+def build() -> str:
+    """The build running, as ``clientcrm --version`` and the benchmarks name it:
+    ``"journey fold compiled"`` or ``"pure Python"``."""
+    return "journey fold compiled" if compiled_modules() else "pure Python"

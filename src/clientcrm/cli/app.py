@@ -23,14 +23,10 @@ from clientcrm.cli import (
     timeline,
 )
 from clientcrm.cli.context import DEFAULT_DB, App
-from clientcrm.compiled import compiled_modules
+from clientcrm.compiled import build
 from clientcrm.errors import CRMError, StorageError
 
 __all__ = ["cli", "run"]
-
-
-_BUILD = "journey fold compiled" if compiled_modules() else "pure Python"
-"""Which build `--version` names (see `clientcrm.compiled`)."""
 
 
 @click.group(help="clientcrm: your clients, their bookings, spend and notes, in one file.")
@@ -51,7 +47,7 @@ _BUILD = "journey fold compiled" if compiled_modules() else "pure Python"
 @click.version_option(
     __version__,
     prog_name="clientcrm",
-    message=f"%(prog)s %(version)s ({_BUILD})",
+    message=f"%(prog)s %(version)s ({build()})",
 )
 @click.pass_context
 def cli(ctx: click.Context, db: str, workspace: str) -> None:
